@@ -1,0 +1,242 @@
+package collectors
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// File is one input file handed to a collector.
+type File struct {
+	Path string // slash-separated, as reachable from the working directory
+	Data []byte
+}
+
+// Collector turns input files of one family into facts.
+type Collector interface {
+	// Name is the collector's stable name, recorded in every fact's source.
+	Name() string
+	// Accepts reports whether the collector reads the file at path; head is
+	// the file's first bytes, for collectors that detect by content.
+	Accepts(path string, head []byte) bool
+	// Collect reads the accepted files. It never fails as a whole: problems
+	// with the input come back as diagnostics and the rest is still read.
+	Collect(ctx context.Context, files []File) ([]Fact, Diagnostics)
+}
+
+// Input records one file that a scan read, for reports and evidence manifests.
+type Input struct {
+	Path      string `json:"path"`
+	SHA256    string `json:"sha256"`
+	Size      int64  `json:"size"`
+	Collector string `json:"collector"`
+}
+
+// Result is what the collectors saw.
+type Result struct {
+	Facts       []Fact      `json:"facts"`
+	Diagnostics Diagnostics `json:"diagnostics"`
+	Inputs      []Input     `json:"-"`
+}
+
+// Options bound what a scan reads.
+type Options struct {
+	// MaxFileSize is the largest file read, in bytes; larger files get a diagnostic.
+	MaxFileSize int64
+}
+
+// DefaultMaxFileSize is the default for Options.MaxFileSize.
+const DefaultMaxFileSize = 32 << 20
+
+// Registry holds collectors in priority order: a file goes to the first that accepts it.
+type Registry struct {
+	collectors []Collector
+	opts       Options
+}
+
+// NewRegistry returns a registry of the given collectors.
+func NewRegistry(opts Options, cs ...Collector) *Registry {
+	if opts.MaxFileSize <= 0 {
+		opts.MaxFileSize = DefaultMaxFileSize
+	}
+	return &Registry{collectors: cs, opts: opts}
+}
+
+// Names lists the registered collectors.
+func (r *Registry) Names() []string {
+	names := make([]string, len(r.collectors))
+	for i, c := range r.collectors {
+		names[i] = c.Name()
+	}
+	return names
+}
+
+// skipDirs are never descended into: VCS metadata and tool caches. Collectors
+// that need a cache (Terraform's .terraform/modules) read it themselves.
+var skipDirs = map[string]bool{".git": true, ".terraform": true, "node_modules": true, ".hg": true, ".svn": true}
+
+// Collect walks the given paths, hands each file to the first collector that
+// accepts it, runs the collectors concurrently, and merges their facts and
+// diagnostics in a deterministic order. A path that does not exist is a
+// diagnostic, not an error; the error return is for cancellation only.
+func (r *Registry) Collect(ctx context.Context, paths []string) (Result, error) {
+	var res Result
+	byCollector := make([][]File, len(r.collectors))
+	seen := map[string]bool{}
+	for _, root := range paths {
+		root = filepath.Clean(root)
+		info, err := os.Stat(root)
+		if err != nil {
+			res.Diagnostics = append(res.Diagnostics, Errorf(filepath.ToSlash(root), 0, "cannot read input: %s", describe(err)))
+			continue
+		}
+		explicit := !info.IsDir()
+		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			sp := filepath.ToSlash(p)
+			if err != nil {
+				res.Diagnostics = append(res.Diagnostics, Errorf(sp, 0, "cannot read input: %s", describe(err)))
+				return nil
+			}
+			if d.IsDir() {
+				if p != root && skipDirs[d.Name()] {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !d.Type().IsRegular() {
+				return nil // symlinks and devices are not followed
+			}
+			if seen[sp] {
+				return nil
+			}
+			seen[sp] = true
+			f, in, diag, ok := r.read(p, sp, explicit)
+			if diag != nil {
+				res.Diagnostics = append(res.Diagnostics, *diag)
+			}
+			if !ok {
+				return nil
+			}
+			byCollector[in] = append(byCollector[in], f)
+			res.Inputs = append(res.Inputs, Input{Path: sp, SHA256: sum(f.Data), Size: int64(len(f.Data)), Collector: r.collectors[in].Name()})
+			return nil
+		})
+		if err != nil {
+			return res, err
+		}
+	}
+
+	type out struct {
+		facts []Fact
+		diags Diagnostics
+	}
+	outs := make([]out, len(r.collectors))
+	var wg sync.WaitGroup
+	for i, c := range r.collectors {
+		if len(byCollector[i]) == 0 {
+			continue
+		}
+		wg.Go(func() {
+			facts, diags := c.Collect(ctx, byCollector[i])
+			for j := range facts {
+				facts[j].Source.Collector = cmp.Or(facts[j].Source.Collector, c.Name())
+			}
+			for j := range diags {
+				diags[j].Source = cmp.Or(diags[j].Source, c.Name())
+			}
+			outs[i] = out{facts, diags}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	for _, o := range outs {
+		res.Facts = append(res.Facts, o.facts...)
+		res.Diagnostics = append(res.Diagnostics, o.diags...)
+	}
+	if res.Facts == nil {
+		res.Facts = []Fact{}
+	}
+	if res.Diagnostics == nil {
+		res.Diagnostics = Diagnostics{}
+	}
+	SortFacts(res.Facts)
+	res.Diagnostics.Sort()
+	slices.SortFunc(res.Inputs, func(a, b Input) int { return cmp.Compare(a.Path, b.Path) })
+	return res, nil
+}
+
+// read loads one file and picks its collector. ok is false when no collector
+// takes the file or it cannot be read.
+func (r *Registry) read(p, sp string, explicit bool) (File, int, *Diagnostic, bool) {
+	info, err := os.Stat(p)
+	if err != nil {
+		d := Errorf(sp, 0, "cannot read input: %s", describe(err))
+		return File{}, 0, &d, false
+	}
+	head, err := readHead(p)
+	if err != nil {
+		d := Errorf(sp, 0, "cannot read input: %s", describe(err))
+		return File{}, 0, &d, false
+	}
+	idx := slices.IndexFunc(r.collectors, func(c Collector) bool { return c.Accepts(sp, head) })
+	if idx < 0 {
+		if explicit {
+			d := Warnf(sp, 0, "no collector reads this file; it was not scanned")
+			return File{}, 0, &d, false
+		}
+		return File{}, 0, nil, false
+	}
+	if info.Size() > r.opts.MaxFileSize {
+		d := Errorf(sp, 0, "file is %d bytes, over the limit of %d bytes (--max-file-size); it was not scanned", info.Size(), r.opts.MaxFileSize)
+		return File{}, 0, &d, false
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		d := Errorf(sp, 0, "cannot read input: %s", describe(err))
+		return File{}, 0, &d, false
+	}
+	return File{Path: sp, Data: data}, idx, nil, true
+}
+
+func readHead(p string) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	buf := make([]byte, 512)
+	n, err := io.ReadFull(f, buf)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, err
+	}
+	return buf[:n], nil
+}
+
+func sum(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// describe strips the path from OS errors: diagnostics name the file already.
+func describe(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return strings.TrimSpace(fmt.Sprint(err))
+}

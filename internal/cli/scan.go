@@ -1,0 +1,168 @@
+package cli
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kaiji-dev/kaiji/internal/claims"
+	"github.com/kaiji-dev/kaiji/internal/engine"
+	"github.com/kaiji-dev/kaiji/internal/report"
+	"github.com/kaiji-dev/kaiji/internal/results"
+	"github.com/kaiji-dev/kaiji/internal/version"
+)
+
+// ScanOptions are the options of kaiji scan.
+type ScanOptions struct {
+	IO         *IOStreams
+	Collect    CollectOptions
+	ClaimsFile string
+	Pattern    int
+	Format     string
+	Output     string
+	FailOn     string
+	Lang       string
+}
+
+// NewCmdScan checks a disclosure sheet against the infrastructure.
+func NewCmdScan(ios *IOStreams, runF func(*ScanOptions) error) *cobra.Command {
+	opts := &ScanOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "scan PATH...",
+		Short: "Check the disclosure claims and guideline controls against the infrastructure",
+		Long: `Read the infrastructure under PATH (Terraform directories and files), evaluate
+the claims of the disclosure sheet (--claims) and the guideline's controls at
+the reference values of the service pattern (--pattern), and report a verdict
+for each with the file and line behind it.
+
+Exit codes: 0 nothing failing, 1 failing verdicts per --fail-on, 2 usage or
+input errors, 3 internal errors.`,
+		Example: `  kaiji scan --claims disclosure.yaml infra/
+  kaiji scan --claims disclosure.yaml --pattern 2 --format json -o results.json infra/
+  kaiji scan --claims disclosure.yaml --fail-on contradicted,unproven --lang ja infra/`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Collect.Paths = args
+			if err := opts.validate(cmd); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return scanRun(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&opts.ClaimsFile, "claims", "c", "", "claims file (kaiji/v1 Disclosure YAML)")
+	f.IntVarP(&opts.Pattern, "pattern", "p", 0, "service pattern 1–6 (default: the claims file's, else 1)")
+	f.StringVarP(&opts.Format, "format", "f", report.FormatText, "output format: "+strings.Join(report.Formats(), ", "))
+	f.StringVarP(&opts.Output, "output", "o", "", "write the report to this file instead of standard output")
+	f.StringVar(&opts.FailOn, "fail-on", "contradicted", "verdicts that fail the scan: "+strings.Join(results.FailOnValues(), ", "))
+	f.StringVar(&opts.Lang, "lang", defaultLang(), "report language: ja or en")
+	opts.Collect.addFlags(f)
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats(), cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("lang", cobra.FixedCompletions([]string{"ja", "en"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("pattern", cobra.FixedCompletions([]string{"1", "2", "3", "4", "5", "6"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func defaultLang() string {
+	for _, v := range []string{os.Getenv("LC_ALL"), os.Getenv("LC_MESSAGES"), os.Getenv("LANG")} {
+		if v != "" {
+			if strings.HasPrefix(v, "ja") {
+				return "ja"
+			}
+			return "en"
+		}
+	}
+	return "en"
+}
+
+func (o *ScanOptions) validate(cmd *cobra.Command) error {
+	if cmd.Flags().Changed("pattern") && (o.Pattern < 1 || o.Pattern > 6) {
+		return flagErrorf("--pattern: want 1 to 6, have %d", o.Pattern)
+	}
+	if !report.IsFormat(o.Format) {
+		return flagErrorf("--format: unknown format %q (want %s)", o.Format, strings.Join(report.Formats(), ", "))
+	}
+	if o.Lang != "ja" && o.Lang != "en" {
+		return flagErrorf("--lang: want ja or en, have %q", o.Lang)
+	}
+	if _, err := results.ParseFailOn(o.FailOn); err != nil {
+		return &FlagError{Err: err}
+	}
+	return nil
+}
+
+func scanRun(ctx context.Context, opts *ScanOptions) error {
+	failOn, _ := results.ParseFailOn(opts.FailOn)
+	disclosure := &claims.Disclosure{Edition: claims.EditionASPSaaS}
+	if opts.ClaimsFile != "" {
+		d, err := claims.LoadFile(opts.ClaimsFile)
+		if err != nil {
+			return &InputError{Err: err}
+		}
+		disclosure = d
+	}
+	pattern := cmp.Or(opts.Pattern, disclosure.Pattern, 1)
+
+	collected, err := opts.Collect.collect(ctx)
+	if err != nil {
+		return err
+	}
+	eng, err := engine.New(ctx, engine.Options{})
+	if err != nil {
+		return err
+	}
+	claimsOut, controlsOut, err := eng.Evaluate(ctx, engine.Request{
+		Facts: collected.Facts, Claims: disclosure.Inputs(), Pattern: pattern, Edition: disclosure.Edition,
+	})
+	if err != nil {
+		return err
+	}
+	run := &results.Run{
+		Tool:    results.Tool{Name: "kaiji", Version: version.String(), PolicyDigest: eng.PolicyDigest()},
+		Service: disclosure.Service, Edition: disclosure.Edition, Pattern: pattern, ClaimsFile: opts.ClaimsFile,
+		Claims: claimsOut, Controls: controlsOut, Diagnostics: collected.Diagnostics, Inputs: collected.Inputs,
+	}
+	run.Finalize()
+
+	if err := writeReport(ctx, opts, run); err != nil {
+		return err
+	}
+	if run.Fails(failOn) {
+		return ErrFailing
+	}
+	return nil
+}
+
+func writeReport(ctx context.Context, opts *ScanOptions, run *results.Run) error {
+	var w io.Writer = opts.IO.Out
+	color := opts.Output == "" && colorable(opts.IO.Out)
+	var file *os.File
+	if opts.Output != "" {
+		f, err := os.Create(opts.Output)
+		if err != nil {
+			return &InputError{Err: fmt.Errorf("create output: %w", err)}
+		}
+		file, w = f, f
+	}
+	rep, err := report.New(opts.Format, report.Options{Lang: opts.Lang, Color: color})
+	if err != nil {
+		return &FlagError{Err: err}
+	}
+	err = rep.Report(ctx, w, run)
+	if file != nil {
+		err = errors.Join(err, file.Close())
+	}
+	if err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return nil
+}

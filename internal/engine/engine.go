@@ -1,0 +1,156 @@
+// Package engine evaluates the policy library over facts and claims with
+// the OPA Go library: policies are compiled and prepared once, and one
+// evaluation over all facts yields every verdict.
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/bundle"
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/kaiji-dev/kaiji/collectors"
+	"github.com/kaiji-dev/kaiji/internal/claims"
+	"github.com/kaiji-dev/kaiji/internal/results"
+	"github.com/kaiji-dev/kaiji/policies"
+)
+
+// Query is the entrypoint every policy set answers.
+const Query = "data.kaiji.main.result"
+
+// Options configure an engine.
+type Options struct {
+	// Bundle replaces the embedded policies when set.
+	Bundle *bundle.Bundle
+	// Extra bundles add user policies and data (--policy, --data).
+	Extra []*bundle.Bundle
+}
+
+// Engine is a prepared policy set.
+type Engine struct {
+	pq     rego.PreparedEvalQuery
+	digest string
+}
+
+// New compiles and prepares the policies.
+func New(ctx context.Context, opts Options) (*Engine, error) {
+	b := opts.Bundle
+	if b == nil {
+		var err error
+		if b, err = policies.Builtin(); err != nil {
+			return nil, fmt.Errorf("load built-in policies: %w", err)
+		}
+	}
+	args := []func(*rego.Rego){
+		rego.Query(Query),
+		rego.ParsedBundle("kaiji", b),
+		rego.SetRegoVersion(ast.RegoV1),
+	}
+	digest := b.Manifest.Revision
+	for i, x := range opts.Extra {
+		args = append(args, rego.ParsedBundle(fmt.Sprintf("user-%d", i), x))
+		digest += "+" + x.Manifest.Revision
+	}
+	pq, err := rego.New(args...).PrepareForEval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("compile policies: %w", err)
+	}
+	return &Engine{pq: pq, digest: digest}, nil
+}
+
+// PolicyDigest identifies the policy set the engine evaluates.
+func (e *Engine) PolicyDigest() string { return e.digest }
+
+// Request is one evaluation's input.
+type Request struct {
+	Facts   []collectors.Fact
+	Claims  []claims.Input
+	Pattern int
+	Edition string
+}
+
+// Input builds the policy input document: facts indexed by kind, so that
+// policies never loop over facts they do not read.
+func Input(req Request) (ast.Value, error) {
+	byKind := map[string]any{}
+	for i := range req.Facts {
+		f := &req.Facts[i]
+		list, _ := byKind[string(f.Kind)].([]any)
+		byKind[string(f.Kind)] = append(list, factDoc(f))
+	}
+	cl := make([]any, len(req.Claims))
+	for i, c := range req.Claims {
+		js, err := json.Marshal(c)
+		if err != nil {
+			return nil, fmt.Errorf("encode claim %d: %w", i, err)
+		}
+		var doc any
+		if err := json.Unmarshal(js, &doc); err != nil {
+			return nil, fmt.Errorf("encode claim %d: %w", i, err)
+		}
+		cl[i] = doc
+	}
+	doc := map[string]any{
+		"facts":   byKind,
+		"claims":  cl,
+		"pattern": int64(req.Pattern),
+		"edition": req.Edition,
+	}
+	return ast.InterfaceToValue(doc)
+}
+
+func factDoc(f *collectors.Fact) map[string]any {
+	unknown := make([]any, len(f.Unknown))
+	for i, u := range f.Unknown {
+		unknown[i] = u
+	}
+	lines := make(map[string]any, len(f.Lines))
+	for k, v := range f.Lines {
+		lines[k] = int64(v)
+	}
+	return map[string]any{
+		"id":       f.ID,
+		"kind":     string(f.Kind),
+		"provider": f.Provider,
+		"type":     f.Type,
+		"attrs":    f.Attrs,
+		"unknown":  unknown,
+		"lines":    lines,
+		"source": map[string]any{
+			"file": f.Source.File, "line": int64(f.Source.Line), "end_line": int64(f.Source.EndLine), "collector": f.Source.Collector,
+		},
+	}
+}
+
+// decision is the shape of data.kaiji.main.result.
+type decision struct {
+	Claims   []results.Claim   `json:"claims"`
+	Controls []results.Control `json:"controls"`
+}
+
+// Evaluate runs the policies once over all facts and claims.
+func (e *Engine) Evaluate(ctx context.Context, req Request) ([]results.Claim, []results.Control, error) {
+	in, err := Input(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	rs, err := e.pq.Eval(ctx, rego.EvalParsedInput(in))
+	if err != nil {
+		return nil, nil, fmt.Errorf("evaluate policies: %w", err)
+	}
+	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
+		return nil, nil, fmt.Errorf("evaluate policies: %s is undefined", Query)
+	}
+	js, err := json.Marshal(rs[0].Expressions[0].Value)
+	if err != nil {
+		return nil, nil, fmt.Errorf("decode decision: %w", err)
+	}
+	var d decision
+	if err := json.Unmarshal(js, &d); err != nil {
+		return nil, nil, fmt.Errorf("decode decision: %w", err)
+	}
+	return d.Claims, d.Controls, nil
+}

@@ -1,0 +1,151 @@
+# METADATA
+# title: Shared helpers / 共通ヘルパー
+# description: |
+#   Facts by kind, scope, evidence and unit formatting shared by the claim
+#   and control policies. Policies read only facts, claims and data.
+# scope: package
+package kaiji.lib
+
+# facts returns the facts of one kind.
+facts(kind) := object.get(input.facts, kind, [])
+
+# unknown is true when the collector could not know attrs.<path> statically.
+unknown(fact, path) if concat("", ["attrs.", path]) in object.get(fact, "unknown", [])
+
+# known is true when attrs.<path> is set and known.
+known(fact, path) if {
+	not unknown(fact, path)
+	object.get(fact.attrs, split(path, "."), null) != null
+}
+
+# attr returns attrs.<path>, or null.
+attr(fact, path) := object.get(fact.attrs, split(path, "."), null)
+
+# line returns the line that sets attrs.<path>, or the fact's own line.
+line(fact, path) := object.get(object.get(fact, "lines", {}), path, fact.source.line)
+
+# evidence names the fact, file and line behind a verdict.
+evidence(fact, path) := {
+	"fact": fact.id,
+	"file": fact.source.file,
+	"line": line(fact, path),
+	"attribute": path,
+}
+
+# in_scope is true when the claim's scope (ids, path globs, tags) admits the fact.
+in_scope(fact, claim) if {
+	scope := object.get(claim, "scope", null)
+	scope == null
+}
+
+in_scope(fact, claim) if {
+	scope := claim.scope
+	scope != null
+	scope_ids(fact, scope)
+	scope_paths(fact, scope)
+	scope_tags(fact, scope)
+}
+
+scope_ids(_, scope) if count(object.get(scope, "ids", [])) == 0
+
+scope_ids(fact, scope) if {
+	some pattern in scope.ids
+	glob.match(pattern, [], fact.id)
+}
+
+scope_paths(_, scope) if count(object.get(scope, "paths", [])) == 0
+
+scope_paths(fact, scope) if {
+	some pattern in scope.paths
+	glob.match(pattern, ["/"], fact.source.file)
+}
+
+scope_tags(_, scope) if count(object.get(scope, "tags", {})) == 0
+
+scope_tags(fact, scope) if {
+	tags := object.get(fact.attrs, "tags", {})
+	every k, v in scope.tags {
+		tags[k] == v
+	}
+}
+
+# Unit lengths in seconds; months and years as in the reference values.
+minute := 60
+
+hour := 3600
+
+day := 86400
+
+week := 604800
+
+month := 2592000
+
+year := 31536000
+
+units := [
+	[year, "年", "year"],
+	[month, "ヶ月", "month"],
+	[week, "週間", "week"],
+	[day, "日", "day"],
+	[hour, "時間", "hour"],
+	[minute, "分", "minute"],
+	[1, "秒", "second"],
+]
+
+# dur_ja formats seconds in the largest whole unit: 86400 → "1日".
+dur_ja(sec) := s if {
+	u := [x | some x in units; sec % x[0] == 0][0]
+	s := sprintf("%d%s", [sec / u[0], u[1]])
+}
+
+# dur_en formats seconds in the largest whole unit: 172800 → "2 days".
+dur_en(sec) := s if {
+	u := [x | some x in units; sec % x[0] == 0][0]
+	n := sec / u[0]
+	s := sprintf("%d %s%s", [n, u[2], plural(n)])
+}
+
+plural(1) := ""
+
+plural(n) := "s" if n != 1
+
+# tls_at_least compares TLS versions written "1.2".
+tls_at_least(have, want) if to_number(have) >= to_number(want)
+
+# pass_fail turns a comparison into an outcome.
+pass_fail(true) := "pass"
+
+pass_fail(false) := "fail"
+
+claim_outcomes := {"pass": "supports", "fail": "contradicts", "unknown": "unknown"}
+
+# finding is one resource's bearing on one claim. r is an outcome object
+# {outcome: pass|fail|unknown, actual, evidence, detail_ja, detail_en};
+# want_ja / want_en render the claimed value.
+finding(claim, subject, r, want_ja, want_en) := {
+	"claim": claim.index,
+	"outcome": claim_outcomes[r.outcome],
+	"fact": subject.id,
+	"actual": r.actual,
+	"reason": {
+		"ja": sprintf("%s（開示: %s）", [r.detail_ja, want_ja]),
+		"en": sprintf("%s (claimed: %s)", [r.detail_en, want_en]),
+	},
+	"evidence": r.evidence,
+}
+
+# evaluation is one resource's bearing on one evaluation item of a control at
+# the pattern's reference value.
+evaluation(control, item, subject, r) := {
+	"control": control,
+	"eval_item": item,
+	"outcome": r.outcome,
+	"fact": subject.id,
+	"actual": r.actual,
+	"reason": {"ja": r.detail_ja, "en": r.detail_en},
+	"evidence": r.evidence,
+}
+
+# reference returns the reference value of a control's evaluation item for the
+# pattern being checked, or null when the pattern has none.
+reference(control, item) := object.get(data.kaiji.data.reference, [control, "items", item, "values", sprintf("%d", [input.pattern])], null)

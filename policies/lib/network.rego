@@ -1,0 +1,135 @@
+# METADATA
+# title: ネットワークの公開範囲と暗号化 / Network exposure and encryption
+# description: Firewall-rule exposure and endpoint TLS, shared by claims and controls.
+# scope: package
+package kaiji.lib.network
+
+import data.kaiji.lib
+
+# ingress_rules are the allow rules for incoming traffic.
+ingress_rules := [r |
+	some r in lib.facts("firewall_rule")
+	object.get(r.attrs, "direction", "ingress") == "ingress"
+	object.get(r.attrs, "action", "allow") == "allow"
+]
+
+# admin_ports_in lists the administrative ports a rule's port range opens.
+admin_ports_in(r) := [p |
+	some p in data.kaiji.data.ports.administrative
+	r.attrs.from_port <= p.port
+	p.port <= r.attrs.to_port
+]
+
+ports_known(r) if {
+	is_number(lib.attr(r, "from_port"))
+	is_number(lib.attr(r, "to_port"))
+}
+
+# exposure_outcome: pass when a rule does not open an administrative port to
+# the whole internet, fail when it does, unknown when sources or ports are not known.
+exposure_outcome(r) := {
+	"outcome": "fail", "actual": names,
+	"evidence": [lib.evidence(r, "internet_exposed"), lib.evidence(r, "from_port")],
+	"detail_ja": sprintf("%s はインターネット全体（0.0.0.0/0）に管理用ポート %s を開放しています", [r.id, concat(", ", names)]),
+	"detail_en": sprintf("%s opens administrative port %s to the whole internet (0.0.0.0/0)", [r.id, concat(", ", names)]),
+} if {
+	lib.attr(r, "internet_exposed") == true
+	ports_known(r)
+	names := [sprintf("%d (%s)", [p.port, p.name]) | some p in admin_ports_in(r)]
+	count(names) > 0
+}
+
+exposure_outcome(r) := {
+	"outcome": "pass", "actual": "restricted",
+	"evidence": [lib.evidence(r, "internet_exposed")],
+	"detail_ja": sprintf("%s は管理用ポートをインターネットに開放していません", [r.id]),
+	"detail_en": sprintf("%s opens no administrative port to the internet", [r.id]),
+} if {
+	not lib.unknown(r, "internet_exposed")
+	safe(r)
+}
+
+exposure_outcome(r) := {
+	"outcome": "unknown", "actual": null,
+	"evidence": [lib.evidence(r, "internet_exposed")],
+	"detail_ja": sprintf("%s の送信元またはポートを静的に確定できません", [r.id]),
+	"detail_en": sprintf("the sources or ports of %s cannot be known statically", [r.id]),
+} if {
+	lib.unknown(r, "internet_exposed")
+}
+
+exposure_outcome(r) := {
+	"outcome": "unknown", "actual": null,
+	"evidence": [lib.evidence(r, "from_port")],
+	"detail_ja": sprintf("%s はインターネットに開放されていますが、ポートを静的に確定できません", [r.id]),
+	"detail_en": sprintf("%s is open to the internet but its ports cannot be known statically", [r.id]),
+} if {
+	lib.attr(r, "internet_exposed") == true
+	not ports_known(r)
+}
+
+safe(r) if lib.attr(r, "internet_exposed") == false
+
+safe(r) if {
+	lib.attr(r, "internet_exposed") == true
+	ports_known(r)
+	count(admin_ports_in(r)) == 0
+}
+
+# public_endpoints are endpoints that are, or may be, reachable from the internet.
+public_endpoints := [e |
+	some e in lib.facts("endpoint")
+	lib.attr(e, "public") != false
+]
+
+# tls_outcome judges one endpoint against a minimum TLS version.
+tls_outcome(e, _) := {
+	"outcome": "pass", "actual": "redirect",
+	"evidence": [lib.evidence(e, "redirects_to_tls")],
+	"detail_ja": sprintf("%s は平文の要求をすべて HTTPS にリダイレクトします", [e.id]),
+	"detail_en": sprintf("%s redirects every plain request to HTTPS", [e.id]),
+} if {
+	lib.attr(e, "tls") == false
+	lib.attr(e, "redirects_to_tls") == true
+}
+
+tls_outcome(e, _) := {
+	"outcome": "fail", "actual": "none",
+	"evidence": [lib.evidence(e, "tls")],
+	"detail_ja": sprintf("%s は暗号化されていない通信（%s）を受け付けます", [e.id, upper(object.get(e.attrs, "protocol", "?"))]),
+	"detail_en": sprintf("%s accepts unencrypted connections (%s)", [e.id, upper(object.get(e.attrs, "protocol", "?"))]),
+} if {
+	lib.attr(e, "tls") == false
+	lib.attr(e, "redirects_to_tls") != true
+}
+
+tls_outcome(e, want) := {
+	"outcome": lib.pass_fail(lib.tls_at_least(have, want)), "actual": have,
+	"evidence": [lib.evidence(e, "min_tls_version")],
+	"detail_ja": sprintf("%s の最小 TLS バージョンは %s です", [e.id, have]),
+	"detail_en": sprintf("%s accepts TLS %s and above", [e.id, have]),
+} if {
+	lib.attr(e, "tls") == true
+	have := lib.attr(e, "min_tls_version")
+	is_string(have)
+	not lib.unknown(e, "min_tls_version")
+}
+
+tls_outcome(e, _) := {
+	"outcome": "unknown", "actual": null,
+	"evidence": [lib.evidence(e, "min_tls_version")],
+	"detail_ja": sprintf("%s の最小 TLS バージョンを静的に確定できません", [e.id]),
+	"detail_en": sprintf("the minimum TLS version of %s cannot be known statically", [e.id]),
+} if {
+	lib.attr(e, "tls") == true
+	not is_string(lib.attr(e, "min_tls_version"))
+}
+
+tls_outcome(e, _) := {
+	"outcome": "unknown", "actual": null,
+	"evidence": [lib.evidence(e, "tls")],
+	"detail_ja": sprintf("%s のプロトコルを静的に確定できません", [e.id]),
+	"detail_en": sprintf("the protocol of %s cannot be known statically", [e.id]),
+} if {
+	not is_boolean(lib.attr(e, "tls"))
+}

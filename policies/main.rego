@@ -1,0 +1,202 @@
+# METADATA
+# title: 判定の集約 / Verdict aggregation
+# description: |
+#   Gathers the findings of every claim policy (packages under kaiji.claims)
+#   and the evaluations of every control policy (kaiji.controls), and turns
+#   them into exactly one verdict per claim and per control evaluation item,
+#   conservatively, as an auditor would read them: one contradicting resource
+#   contradicts a claim; support needs at least one relevant resource and
+#   every relevant one proving it; anything unknown leaves it unproven.
+# entrypoint: true
+# scope: package
+package kaiji.main
+
+import data.kaiji.lib
+
+# result is the whole decision: what kaiji scan reports.
+result := {
+	"claims": claims,
+	"controls": controls,
+}
+
+# ---- claims ----
+
+all_findings := [f | some f in data.kaiji.claims[_].findings]
+
+handled := {k | some k in data.kaiji.claims[_].keys}
+
+claims := [claim_result(c) | some c in input.claims]
+
+claim_findings(i) := [f | some f in all_findings; f.claim == i]
+
+base(c) := {
+	"index": c.index,
+	"item": c.item,
+	"key": c.key,
+	"claimed": c.raw,
+	"text": object.get(c, "text", ""),
+}
+
+claim_result(c) := object.union(base(c), {
+	"verdict": "not_checkable",
+	"reason": reason,
+	"evidence": [],
+	"details": [],
+}) if {
+	reason := data.kaiji.data.not_checkable.keys[c.key]
+} else := object.union(base(c), {
+	"verdict": "unproven",
+	"reason": {
+		"ja": sprintf("キー %s を評価するポリシーがありません", [c.key]),
+		"en": sprintf("no policy evaluates the key %s", [c.key]),
+	},
+	"evidence": [],
+	"details": [],
+}) if {
+	not c.key in handled
+} else := object.union(base(c), {
+	"verdict": "unproven",
+	"reason": {
+		"ja": "開示された値を解釈できないため判定できません",
+		"en": "the claimed value could not be interpreted, so it cannot be checked",
+	},
+	"evidence": [],
+	"details": [],
+}) if {
+	c.value == null
+} else := verdict(c, claim_findings(c.index))
+
+verdict(c, fs) := object.union(base(c), {
+	"verdict": "contradicted",
+	"reason": summary(bad),
+	"evidence": evidence_of(bad),
+	"details": details(fs),
+}) if {
+	bad := [f | some f in fs; f.outcome == "contradicts"]
+	count(bad) > 0
+} else := object.union(base(c), {
+	"verdict": "unproven",
+	"reason": summary(open),
+	"evidence": evidence_of(open),
+	"details": details(fs),
+}) if {
+	open := [f | some f in fs; f.outcome == "unknown"]
+	count(open) > 0
+} else := object.union(base(c), {
+	"verdict": "supported",
+	"reason": summary(fs),
+	"evidence": evidence_of(fs),
+	"details": details(fs),
+}) if {
+	count(fs) > 0
+} else := object.union(base(c), {
+	"verdict": "unproven",
+	"reason": {
+		"ja": "スキャンしたインフラに、この開示に関係するリソースが見つかりません",
+		"en": "no resource this claim speaks about was found in the scanned infrastructure",
+	},
+	"evidence": [],
+	"details": [],
+})
+
+evidence_of(fs) := sort_evidence({e | some f in fs; some e in f.evidence})
+
+sort_evidence(s) := [e | some e in s]
+
+details(fs) := [{"fact": f.fact, "outcome": f.outcome, "reason": f.reason} | some f in sort_findings(fs)]
+
+sort_findings(fs) := [f | some k in sort({sprintf("%s\u0000%s", [f.fact, f.outcome]) | some f in fs}); some f in fs; k == sprintf("%s\u0000%s", [f.fact, f.outcome])]
+
+# summary: the first reason (by resource id) and how many more agree.
+summary(fs) := first.reason if {
+	count(fs) == 1
+	first := fs[0]
+}
+
+summary(fs) := {
+	"ja": sprintf("%s（ほか %d 件）", [first.reason.ja, count(fs) - 1]),
+	"en": sprintf("%s (and %d more)", [first.reason.en, count(fs) - 1]),
+} if {
+	count(fs) > 1
+	first := sort_findings(fs)[0]
+}
+
+# ---- controls ----
+
+all_evaluations := [e | some e in data.kaiji.controls[_].evaluations]
+
+checked := {[id, item] |
+	some pkg in data.kaiji.controls
+	id := pkg.control
+	some item in pkg.eval_items
+}
+
+controls := [control_result(id, item) | some [id, item] in sort(checked)]
+
+control_result(id, item) := object.union(control_base(id, item), {
+	"verdict": "not_applicable",
+	"reason": {
+		"ja": sprintf("パターン %d にはこの評価項目の対策参照値がありません", [input.pattern]),
+		"en": sprintf("pattern %d has no reference value for this evaluation item", [input.pattern]),
+	},
+	"evidence": [],
+	"actual": [],
+}) if {
+	item != "-"
+	lib.reference(id, item) == null
+} else := control_verdict(id, item, [e | some e in all_evaluations; e.control == id; e.eval_item == item])
+
+control_base(id, item) := {
+	"id": id,
+	"eval_item": item,
+	"pattern": input.pattern,
+	"title": {"ja": object.get(data.kaiji.data.reference, [id, "gloss_ja"], ""), "en": object.get(data.kaiji.data.reference, [id, "gloss"], "")},
+	"level": object.get(data.kaiji.data.reference, [id, "level"], ""),
+	"reference": ref_value(id, item),
+	"severity": severity(id, item),
+}
+
+ref_value(id, item) := null if item == "-"
+
+ref_value(id, item) := lib.reference(id, item) if item != "-"
+
+severity(id, item) := "hard" if lib.reference(id, item).star == true
+
+severity(id, item) := "advisory" if not lib.reference(id, item).star == true
+
+control_verdict(id, item, es) := object.union(control_base(id, item), {
+	"verdict": "below",
+	"reason": summary(bad),
+	"evidence": evidence_of(bad),
+	"actual": actuals(es),
+}) if {
+	bad := [e | some e in es; e.outcome == "fail"]
+	count(bad) > 0
+} else := object.union(control_base(id, item), {
+	"verdict": "unknown",
+	"reason": summary(open),
+	"evidence": evidence_of(open),
+	"actual": actuals(es),
+}) if {
+	open := [e | some e in es; e.outcome == "unknown"]
+	count(open) > 0
+} else := object.union(control_base(id, item), {
+	"verdict": "meets",
+	"reason": summary(es),
+	"evidence": evidence_of(es),
+	"actual": actuals(es),
+}) if {
+	count(es) > 0
+} else := object.union(control_base(id, item), {
+	"verdict": "unknown",
+	"reason": {
+		"ja": "スキャンしたインフラに、この対策を示すリソースが見つかりません",
+		"en": "no resource showing this control was found in the scanned infrastructure",
+	},
+	"evidence": [],
+	"actual": [],
+})
+
+actuals(es) := [{"fact": e.fact, "value": e.actual, "outcome": e.outcome} | some e in sort_findings_c(es)]
+
+sort_findings_c(es) := [e | some k in sort({e.fact | some e in es}); some e in es; e.fact == k]

@@ -1,0 +1,1 @@
+db_backup_days = 14
