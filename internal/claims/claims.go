@@ -24,6 +24,9 @@ type Disclosure struct {
 	Edition    string  `json:"edition"`
 	Pattern    int     `json:"pattern,omitempty"`
 	Claims     []Claim `json:"claims"`
+	// Sheet keeps the published sheet's own table when the claims were
+	// imported from it, so reports can fill it in with verdicts.
+	Sheet *Sheet `json:"sheet,omitempty"`
 
 	// File is where the disclosure was loaded from.
 	File string `json:"-"`
@@ -36,6 +39,8 @@ type Claim struct {
 	Value any    `json:"value"`
 	Text  string `json:"text,omitempty"`
 	Scope *Scope `json:"scope,omitempty"`
+	// Row is the index in Sheet.Rows of the sheet row the claim came from.
+	Row *int `json:"row,omitempty"`
 
 	// Normalized is Value in the unit policies compare: seconds for
 	// durations, integers for counts, "1.2" for TLS versions, a location
@@ -43,6 +48,13 @@ type Claim struct {
 	Normalized any `json:"-"`
 	// Line is the claim's line in its file.
 	Line int `json:"-"`
+}
+
+// Sheet is a published disclosure sheet's table, as imported.
+type Sheet struct {
+	File    string     `json:"file,omitempty"`
+	Columns []string   `json:"columns"`
+	Rows    [][]string `json:"rows"`
 }
 
 // Scope narrows the resources a claim speaks about. Empty means all.
