@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/kaiji-dev/kaiji/internal/results"
 )
@@ -61,12 +60,12 @@ func (t *Text) Report(_ context.Context, w io.Writer, r *results.Run) error {
 
 	if len(r.Claims) > 0 {
 		bw.printf("%s\n", t.h("開示項目の判定", "Claims"))
-		tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.h("項目", "ITEM"), t.h("キー", "KEY"), t.h("開示値", "CLAIMED"), t.h("判定", "VERDICT"), t.h("根拠", "EVIDENCE"))
+		tw := &table{}
+		tw.add(t.h("項目", "ITEM"), t.h("キー", "KEY"), t.h("開示値", "CLAIMED"), t.h("判定", "VERDICT"), t.h("根拠", "EVIDENCE"))
 		for _, c := range r.Claims {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", c.Item, c.Key, claimed(c.Claimed), t.verdict(c.Verdict), evidenceList(c.Evidence, 3))
+			tw.add(fmt.Sprint(c.Item), c.Key, claimed(c.Claimed), t.verdict(c.Verdict), evidenceList(c.Evidence, 3))
 		}
-		if err := tw.Flush(); err != nil {
+		if err := tw.write(bw); err != nil {
 			return err
 		}
 		bw.printf("\n")
@@ -78,16 +77,16 @@ func (t *Text) Report(_ context.Context, w io.Writer, r *results.Run) error {
 
 	if len(r.Controls) > 0 {
 		bw.printf("%s\n", t.h(fmt.Sprintf("対策項目（パターン%d の対策参照値）", r.Pattern), fmt.Sprintf("Controls (reference values of pattern %d)", r.Pattern)))
-		tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.h("対策", "CONTROL"), t.h("評価項目", "ITEM"), t.h("参照値", "REFERENCE"), t.h("判定", "VERDICT"), t.h("根拠", "EVIDENCE"))
+		tw := &table{}
+		tw.add(t.h("対策", "CONTROL"), t.h("評価項目", "ITEM"), t.h("参照値", "REFERENCE"), t.h("判定", "VERDICT"), t.h("根拠", "EVIDENCE"))
 		for _, c := range r.Controls {
 			ref := "-"
 			if v, ok := c.Reference["value_ja"].(string); ok {
 				ref = v
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.ID, c.EvalItem, ref, t.verdict(c.Verdict), evidenceList(c.Evidence, 2))
+			tw.add(c.ID, c.EvalItem, ref, t.verdict(c.Verdict), evidenceList(c.Evidence, 2))
 		}
-		if err := tw.Flush(); err != nil {
+		if err := tw.write(bw); err != nil {
 			return err
 		}
 		bw.printf("\n")
