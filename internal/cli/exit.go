@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/spf13/cobra"
 )
 
 // Exit codes, decided in one place (ExitCode).
@@ -48,4 +50,22 @@ func ExitCode(err error) int {
 		return ExitInternal
 	}
 	return ExitInternal
+}
+
+// minArgs is cobra.MinimumNArgs returning a usage error (exit code 2).
+func minArgs(n int) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := cobra.MinimumNArgs(n)(cmd, args); err != nil {
+			return &FlagError{Err: err}
+		}
+		return nil
+	}
+}
+
+// noArgs is cobra.NoArgs returning a usage error (exit code 2).
+func noArgs(cmd *cobra.Command, args []string) error {
+	if err := cobra.NoArgs(cmd, args); err != nil {
+		return &FlagError{Err: err}
+	}
+	return nil
 }

@@ -31,7 +31,7 @@ seconds, TLS versions as "1.2"), with the file and line it came from, and the
 values it could not know statically. Policies see exactly these.`,
 		Example: `  kaiji facts infra/
   kaiji facts --format json infra/ k8s/ > facts.json`,
-		Args: cobra.MinimumNArgs(1),
+		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Collect.Paths = args
 			if opts.Format != "json" && opts.Format != "text" {

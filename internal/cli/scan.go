@@ -46,7 +46,7 @@ input errors, 3 internal errors.`,
 		Example: `  kaiji scan --claims disclosure.yaml infra/
   kaiji scan --claims disclosure.yaml --pattern 2 --format json -o results.json infra/
   kaiji scan --claims disclosure.yaml --fail-on contradicted,unproven --lang ja infra/`,
-		Args: cobra.MinimumNArgs(1),
+		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Collect.Paths = args
 			if err := opts.validate(cmd); err != nil {

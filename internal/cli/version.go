@@ -15,7 +15,7 @@ func NewCmdVersion(ios *IOStreams) *cobra.Command {
 	return &cobra.Command{
 		Use:     "version",
 		Short:   "Print kaiji's version and the digest of its built-in policies",
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		Example: "  kaiji version",
 		RunE: func(*cobra.Command, []string) error {
 			digest := "unavailable"
