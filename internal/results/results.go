@@ -68,6 +68,8 @@ type Claim struct {
 	Reason   Text       `json:"reason"`
 	Evidence []Evidence `json:"evidence"`
 	Details  []Detail   `json:"details"`
+	// Waived is set when an active waiver covers every failing resource.
+	Waived *WaiverRef `json:"waived,omitempty"`
 }
 
 // Actual is one resource's value for a control evaluation item.
@@ -90,6 +92,8 @@ type Control struct {
 	Reason    Text           `json:"reason"`
 	Actual    []Actual       `json:"actual"`
 	Evidence  []Evidence     `json:"evidence"`
+	// Waived is set when an active waiver covers every failing resource.
+	Waived *WaiverRef `json:"waived,omitempty"`
 }
 
 // Counts tallies verdicts.
@@ -121,6 +125,9 @@ type Run struct {
 	Controls    []Control              `json:"controls"`
 	Diagnostics collectors.Diagnostics `json:"diagnostics"`
 	Inputs      []collectors.Input     `json:"inputs"`
+	Waivers     []Waiver               `json:"waivers"`
+	// Baseline is set when the scan was compared with the base branch's results.
+	Baseline *Baseline `json:"baseline,omitempty"`
 }
 
 // Finalize sorts everything, applies the rule that an unreadable input never
@@ -138,6 +145,9 @@ func (r *Run) Finalize() {
 	}
 	if r.Inputs == nil {
 		r.Inputs = []collectors.Input{}
+	}
+	if r.Waivers == nil {
+		r.Waivers = []Waiver{}
 	}
 	r.Diagnostics.Sort()
 	unreadable := ""
