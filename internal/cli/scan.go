@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -8,14 +9,18 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/kaiji-dev/kaiji/collectors"
+	"github.com/kaiji-dev/kaiji/internal/baseline"
 	"github.com/kaiji-dev/kaiji/internal/claims"
 	"github.com/kaiji-dev/kaiji/internal/engine"
 	"github.com/kaiji-dev/kaiji/internal/report"
 	"github.com/kaiji-dev/kaiji/internal/results"
 	"github.com/kaiji-dev/kaiji/internal/version"
+	"github.com/kaiji-dev/kaiji/internal/waiver"
 )
 
 // ScanOptions are the options of kaiji scan.
@@ -28,6 +33,10 @@ type ScanOptions struct {
 	Output     string
 	FailOn     string
 	Lang       string
+	Baseline   string
+	Waivers    string
+	Also       []string
+	Now        string
 }
 
 // NewCmdScan checks a disclosure sheet against the infrastructure.
@@ -65,6 +74,11 @@ input errors, 3 internal errors.`,
 	f.StringVarP(&opts.Output, "output", "o", "", "write the report to this file instead of standard output")
 	f.StringVar(&opts.FailOn, "fail-on", "contradicted", "verdicts that fail the scan: "+strings.Join(results.FailOnValues(), ", "))
 	f.StringVar(&opts.Lang, "lang", defaultLang(), "report language: ja or en")
+	f.StringVar(&opts.Baseline, "baseline", "", "results JSON of the base branch: report and fail only on what the change makes worse")
+	f.StringVar(&opts.Waivers, "waivers", "", "waivers file (YAML) in addition to inline kaiji:ignore comments")
+	f.StringArrayVar(&opts.Also, "also", nil, "also write FORMAT=FILE from the same scan (repeatable; FILE - is standard output)")
+	f.StringVar(&opts.Now, "now", "", "the date waivers expire against, YYYY-MM-DD (default today)")
+	_ = f.MarkHidden("now")
 	opts.Collect.addFlags(f)
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("lang", cobra.FixedCompletions([]string{"ja", "en"}, cobra.ShellCompDirectiveNoFileComp))
@@ -96,6 +110,17 @@ func (o *ScanOptions) validate(cmd *cobra.Command) error {
 	}
 	if _, err := results.ParseFailOn(o.FailOn); err != nil {
 		return &FlagError{Err: err}
+	}
+	for _, a := range o.Also {
+		format, file, ok := strings.Cut(a, "=")
+		if !ok || file == "" || !report.IsFormat(format) {
+			return flagErrorf("--also %q: want FORMAT=FILE with FORMAT one of %s", a, strings.Join(report.Formats(), ", "))
+		}
+	}
+	if o.Now != "" {
+		if _, err := time.Parse(time.DateOnly, o.Now); err != nil {
+			return flagErrorf("--now: want YYYY-MM-DD, have %q", o.Now)
+		}
 	}
 	return nil
 }
@@ -131,10 +156,29 @@ func scanRun(ctx context.Context, opts *ScanOptions) error {
 		Service: disclosure.Service, Edition: disclosure.Edition, Pattern: pattern, ClaimsFile: opts.ClaimsFile,
 		Claims: claimsOut, Controls: controlsOut, Diagnostics: collected.Diagnostics, Inputs: collected.Inputs,
 	}
+	if err := applyWaivers(opts, run, collected); err != nil {
+		return err
+	}
+	if opts.Baseline != "" {
+		base, err := baseline.Load(opts.Baseline)
+		if err != nil {
+			return &InputError{Err: err}
+		}
+		run.Baseline = baseline.Compare(opts.Baseline, base, run)
+	}
 	run.Finalize()
 
-	if err := writeReport(ctx, opts, run); err != nil {
+	if err := writeReport(ctx, opts, opts.Format, opts.Output, run); err != nil {
 		return err
+	}
+	for _, a := range opts.Also {
+		format, file, _ := strings.Cut(a, "=")
+		if file == "-" {
+			file = ""
+		}
+		if err := writeReport(ctx, opts, format, file, run); err != nil {
+			return err
+		}
 	}
 	if run.Fails(failOn) {
 		return ErrFailing
@@ -142,18 +186,45 @@ func scanRun(ctx context.Context, opts *ScanOptions) error {
 	return nil
 }
 
-func writeReport(ctx context.Context, opts *ScanOptions, run *results.Run) error {
+// applyWaivers reads inline kaiji:ignore comments from the scanned files and
+// the waivers file, and marks the verdicts they cover.
+func applyWaivers(opts *ScanOptions, run *results.Run, collected collectors.Result) error {
+	files := map[string][]byte{}
+	for _, in := range collected.Inputs {
+		data, err := os.ReadFile(in.Path)
+		if err == nil && bytes.Contains(data, []byte(waiver.Directive)) {
+			files[in.Path] = data
+		}
+	}
+	ws, diags := waiver.Inline(files, collected.Facts)
+	run.Diagnostics = append(run.Diagnostics, diags...)
+	if opts.Waivers != "" {
+		fw, err := waiver.LoadFile(opts.Waivers)
+		if err != nil {
+			return &InputError{Err: err}
+		}
+		ws = append(ws, fw...)
+	}
+	today := time.Now().UTC()
+	if opts.Now != "" {
+		today, _ = time.Parse(time.DateOnly, opts.Now)
+	}
+	waiver.Apply(run, ws, today)
+	return nil
+}
+
+func writeReport(ctx context.Context, opts *ScanOptions, format, output string, run *results.Run) error {
 	var w io.Writer = opts.IO.Out
-	color := opts.Output == "" && colorable(opts.IO.Out)
+	color := output == "" && colorable(opts.IO.Out)
 	var file *os.File
-	if opts.Output != "" {
-		f, err := os.Create(opts.Output)
+	if output != "" {
+		f, err := os.Create(output)
 		if err != nil {
 			return &InputError{Err: fmt.Errorf("create output: %w", err)}
 		}
 		file, w = f, f
 	}
-	rep, err := report.New(opts.Format, report.Options{Lang: opts.Lang, Color: color})
+	rep, err := report.New(format, report.Options{Lang: opts.Lang, Color: color})
 	if err != nil {
 		return &FlagError{Err: err}
 	}

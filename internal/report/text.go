@@ -42,6 +42,13 @@ func (t *Text) verdict(v string) string {
 	return s
 }
 
+func (t *Text) waived(w bool) string {
+	if !w {
+		return ""
+	}
+	return t.h("（免除）", " (waived)")
+}
+
 func (t *Text) h(ja, en string) string {
 	if t.opts.Lang == "ja" {
 		return ja
@@ -63,7 +70,7 @@ func (t *Text) Report(_ context.Context, w io.Writer, r *results.Run) error {
 		tw := &table{}
 		tw.add(t.h("項目", "ITEM"), t.h("キー", "KEY"), t.h("開示値", "CLAIMED"), t.h("判定", "VERDICT"), t.h("根拠", "EVIDENCE"))
 		for _, c := range r.Claims {
-			tw.add(fmt.Sprint(c.Item), c.Key, claimed(c.Claimed), t.verdict(c.Verdict), evidenceList(c.Evidence, 3))
+			tw.add(fmt.Sprint(c.Item), c.Key, claimed(c.Claimed), t.verdict(c.Verdict)+t.waived(c.Waived != nil), evidenceList(c.Evidence, 3))
 		}
 		if err := tw.write(bw); err != nil {
 			return err
@@ -84,10 +91,45 @@ func (t *Text) Report(_ context.Context, w io.Writer, r *results.Run) error {
 			if v, ok := c.Reference["value_ja"].(string); ok {
 				ref = v
 			}
-			tw.add(c.ID, c.EvalItem, ref, t.verdict(c.Verdict), evidenceList(c.Evidence, 2))
+			tw.add(c.ID, c.EvalItem, ref, t.verdict(c.Verdict)+t.waived(c.Waived != nil), evidenceList(c.Evidence, 2))
 		}
 		if err := tw.write(bw); err != nil {
 			return err
+		}
+		bw.printf("\n")
+	}
+
+	if r.Baseline != nil {
+		bw.printf("%s (%s)\n", t.h("ベースラインとの差分", "Changes against the baseline"), r.Baseline.File)
+		if len(r.Baseline.Changes) == 0 {
+			bw.printf("  %s\n", t.h("判定の変化はありません", "No verdict changes"))
+		}
+		for _, c := range r.Baseline.Changes {
+			mark := map[string]string{results.ChangeWorse: "✗", results.ChangeNew: "✗", results.ChangeFixed: "✓"}[c.Kind]
+			if mark == "" {
+				mark = "·"
+			}
+			waived := ""
+			if c.Waived {
+				waived = t.h("（免除）", " (waived)")
+			}
+			bw.printf("  %s %s%s\n", mark, c.Sentence.In(lang), waived)
+		}
+		bw.printf("\n")
+	}
+
+	if len(r.Waivers) > 0 {
+		bw.printf("%s\n", t.h("免除", "Waivers"))
+		for _, w := range r.Waivers {
+			exp := ""
+			if w.Expires != "" {
+				exp = t.h(" 期限 ", " expires ") + w.Expires
+			}
+			problem := ""
+			if w.Problem != "" {
+				problem = " — " + w.Problem
+			}
+			bw.printf("  %s:%d %s [%s]%s: %s%s\n", w.File, w.Line, w.Target, w.Status, exp, w.Reason, problem)
 		}
 		bw.printf("\n")
 	}

@@ -28,4 +28,13 @@ type Change struct {
 	Sentence Text       `json:"sentence"`
 	Evidence []Evidence `json:"evidence"`
 	Waived   bool       `json:"waived,omitempty"`
+	// Hard is set for a control change whose reference value is marked *.
+	Hard bool `json:"hard,omitempty"`
+}
+
+func (c Change) failsUnder(f FailOn) bool {
+	if c.Subject == "control" {
+		return f.Below && c.After == Below && c.Hard
+	}
+	return f.ClaimFails(c.After)
 }

@@ -38,20 +38,55 @@ func ParseFailOn(s string) (FailOn, error) {
 // Failing returns the claims and controls that fail the scan under f.
 func (r *Run) Failing(f FailOn) (claims []Claim, controls []Control) {
 	for _, c := range r.Claims {
-		if c.Verdict == Contradicted && f.Contradicted || c.Verdict == Unproven && f.Unproven {
+		if c.Waived == nil && f.ClaimFails(c.Verdict) {
 			claims = append(claims, c)
 		}
 	}
 	for _, c := range r.Controls {
-		if f.Below && c.Verdict == Below && c.Severity == "hard" {
+		if c.Waived == nil && f.ControlFails(c) {
 			controls = append(controls, c)
 		}
 	}
 	return claims, controls
 }
 
-// Fails reports whether any verdict fails the scan under f.
+// ClaimFails reports whether a claim verdict fails under f.
+func (f FailOn) ClaimFails(verdict string) bool {
+	return verdict == Contradicted && f.Contradicted || verdict == Unproven && f.Unproven
+}
+
+// ControlFails reports whether a control verdict fails under f: only hard
+// (reference value marked *) controls below the reference value do.
+func (f FailOn) ControlFails(c Control) bool {
+	return f.Below && c.Verdict == Below && c.Severity == "hard"
+}
+
+// BadWaivers lists the expired and invalid waivers: each fails the check.
+func (r *Run) BadWaivers() []Waiver {
+	var out []Waiver
+	for _, w := range r.Waivers {
+		if w.Status == WaiverExpired || w.Status == WaiverInvalid {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// Fails reports whether the scan fails under f: a failing verdict that no
+// waiver covers, an expired or invalid waiver, or — with a baseline — a
+// change that makes things worse.
 func (r *Run) Fails(f FailOn) bool {
+	if len(r.BadWaivers()) > 0 {
+		return true
+	}
+	if r.Baseline != nil {
+		for _, c := range r.Baseline.Changes {
+			if (c.Kind == ChangeWorse || c.Kind == ChangeNew) && !c.Waived && c.failsUnder(f) {
+				return true
+			}
+		}
+		return false
+	}
 	cl, co := r.Failing(f)
 	return len(cl)+len(co) > 0
 }

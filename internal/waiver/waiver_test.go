@@ -1,0 +1,102 @@
+package waiver
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kaiji-dev/kaiji/collectors"
+	"github.com/kaiji-dev/kaiji/internal/results"
+)
+
+const hcl = `resource "aws_backup_plan" "main" {
+  # kaiji:ignore 54 reason="second copy is made by the storage account" expires=2027-01-31
+  rule {
+    rule_name = "daily"
+  }
+}
+
+# kaiji:ignore firewall.enabled reason="bastion, tracked in SEC-12"
+resource "aws_security_group" "bastion" {
+}
+
+// kaiji:ignore III.2.3.1/b
+resource "aws_db_instance" "x" {}
+`
+
+func facts() []collectors.Fact {
+	return []collectors.Fact{
+		{ID: `aws_backup_plan.main.rule["daily"]`, Source: collectors.Source{File: "b.tf", Line: 3, EndLine: 5}},
+		{ID: "aws_security_group.bastion.ingress[0]", Source: collectors.Source{File: "b.tf", Line: 9, EndLine: 10}},
+		{ID: "aws_db_instance.x", Source: collectors.Source{File: "b.tf", Line: 13, EndLine: 13}},
+	}
+}
+
+func TestInline(t *testing.T) {
+	ws, diags := Inline(map[string][]byte{"b.tf": []byte(hcl)}, facts())
+	want := []results.Waiver{
+		{Target: "54", Reason: "second copy is made by the storage account", Expires: "2027-01-31", File: "b.tf", Line: 2, Facts: []string{`aws_backup_plan.main.rule["daily"]`}, Status: results.WaiverUnused},
+		{Target: "firewall.enabled", Reason: "bastion, tracked in SEC-12", File: "b.tf", Line: 8, Facts: []string{"aws_security_group.bastion.ingress[0]"}, Status: results.WaiverUnused},
+		{Target: "III.2.3.1/b", File: "b.tf", Line: 12, Facts: []string{"aws_db_instance.x"}, Status: results.WaiverInvalid, Problem: `a reason is required: reason="…"`},
+	}
+	if diff := cmp.Diff(want, ws); diff != "" {
+		t.Errorf("Inline (-want +got):\n%s", diff)
+	}
+	if len(diags) != 1 || diags[0].Line != 12 {
+		t.Errorf("want one diagnostic at line 12 for the waiver without a reason, have %v", diags)
+	}
+}
+
+func TestApply(t *testing.T) {
+	today := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	contradicted := func() results.Claim {
+		return results.Claim{Item: 54, Key: "backup.generations", Verdict: results.Contradicted,
+			Details: []results.Detail{{Fact: "a", Outcome: "contradicts"}, {Fact: "b", Outcome: "supports"}}}
+	}
+	tests := []struct {
+		name       string
+		waiver     results.Waiver
+		wantWaived bool
+		wantStatus string
+	}{
+		{"item covers all", results.Waiver{Target: "54", Reason: "r", Status: results.WaiverUnused}, true, results.WaiverActive},
+		{"key with the failing fact", results.Waiver{Target: "backup.generations", Reason: "r", Facts: []string{"a"}, Status: results.WaiverUnused}, true, results.WaiverActive},
+		{"other fact only", results.Waiver{Target: "54", Reason: "r", Facts: []string{"b"}, Status: results.WaiverUnused}, false, results.WaiverUnused},
+		{"other item", results.Waiver{Target: "55", Reason: "r", Status: results.WaiverUnused}, false, results.WaiverUnused},
+		{"expired", results.Waiver{Target: "54", Reason: "r", Expires: "2026-11-21", Status: results.WaiverUnused}, false, results.WaiverExpired},
+		{"expires today still holds", results.Waiver{Target: "54", Reason: "r", Expires: "2026-11-22", Status: results.WaiverUnused}, true, results.WaiverActive},
+		{"invalid", results.Waiver{Target: "54", Status: results.WaiverInvalid}, false, results.WaiverInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			run := &results.Run{Claims: []results.Claim{contradicted()}}
+			Apply(run, []results.Waiver{tt.waiver}, today)
+			if got := run.Claims[0].Waived != nil; got != tt.wantWaived {
+				t.Errorf("waived = %v, want %v", got, tt.wantWaived)
+			}
+			if run.Waivers[0].Status != tt.wantStatus {
+				t.Errorf("status = %s, want %s", run.Waivers[0].Status, tt.wantStatus)
+			}
+			fails := run.Fails(results.FailOn{Contradicted: true})
+			wantFails := !tt.wantWaived
+			if fails != wantFails {
+				t.Errorf("Fails = %v, want %v", fails, wantFails)
+			}
+		})
+	}
+}
+
+func FuzzInline(f *testing.F) {
+	f.Add(hcl)
+	f.Add("# kaiji:ignore\n")
+	f.Add(`# kaiji:ignore x reason="unterminated`)
+	f.Fuzz(func(t *testing.T, src string) {
+		ws, _ := Inline(map[string][]byte{"f.tf": []byte(src)}, facts())
+		for _, w := range ws {
+			if w.Status != results.WaiverInvalid && w.Reason == "" {
+				t.Fatalf("waiver without reason accepted: %+v", w)
+			}
+		}
+	})
+}
