@@ -18,7 +18,7 @@ const (
 )
 
 // Formats lists the formats, for flag help.
-func Formats() []string { return []string{FormatText, FormatJSON} }
+func Formats() []string { return []string{FormatText, FormatJSON, FormatGitHub} }
 
 // Options configure a reporter.
 type Options struct {
@@ -38,6 +38,8 @@ func New(format string, opts Options) (Reporter, error) {
 		return &Text{opts: opts}, nil
 	case FormatJSON:
 		return JSON{}, nil
+	case FormatGitHub:
+		return GitHub{opts: opts}, nil
 	}
 	return nil, fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats(), ", "))
 }
