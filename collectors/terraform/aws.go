@@ -12,7 +12,7 @@ import (
 
 // awsMappers turns AWS resources into facts. Each mapper reads only its
 // resource; links between resources are made afterwards by linkAWS.
-var awsMappers = map[string]func(*module, *resource) []*collectors.Fact{
+var awsMappers = map[string]mapper{
 	"aws_db_instance":                     mapDBInstance,
 	"aws_rds_cluster":                     mapRDSCluster,
 	"aws_s3_bucket":                       mapS3Bucket,
@@ -362,7 +362,7 @@ func mapSecurityGroupRule(m *module, r *resource) []*collectors.Fact {
 	}
 	if a := r.body.attr("security_group_id"); a != nil {
 		if refs := a.refs(); len(refs) > 0 {
-			set(f, "group", refs[0])
+			set(f, "group", m.prefix+refs[0])
 		}
 	}
 	sgRule(f, r.body, dir)
@@ -377,7 +377,7 @@ func mapSGIngressRule(m *module, r *resource) []*collectors.Fact {
 	set(f, "action", "allow")
 	if a := b.attr("security_group_id"); a != nil {
 		if refs := a.refs(); len(refs) > 0 {
-			set(f, "group", refs[0])
+			set(f, "group", m.prefix+refs[0])
 		}
 	}
 	read(f, "protocol", b, "ip_protocol", toString, absentUnknown, nil)
@@ -644,17 +644,17 @@ func backupTargets(r *resource, facts map[string]*collectors.Fact) ([]string, bo
 	if a := r.body.attr("resources"); a != nil {
 		refs := a.refs()
 		for _, ref := range refs {
-			if _, ok := facts[ref]; ok {
-				out = append(out, ref)
+			if f, ok := facts[ref]; ok {
+				out = append(out, f.ID)
 			} else {
 				known = false
 			}
 		}
 		if len(refs) == 0 {
 			if list, ok := asStrings(goValue(a.val)); ok && slices.Contains(list, "*") {
-				for id, f := range facts {
+				for _, f := range facts {
 					if f.Kind == collectors.KindDatastore {
-						out = append(out, id)
+						out = append(out, f.ID)
 					}
 				}
 			} else {
@@ -668,9 +668,9 @@ func backupTargets(r *resource, facts map[string]*collectors.Fact) ([]string, bo
 			known = false
 			continue
 		}
-		for id, f := range facts {
+		for _, f := range facts {
 			if t, ok := f.Attrs["tags"].(map[string]any); ok && fmt.Sprint(t[fmt.Sprint(k.v)]) == fmt.Sprint(v.v) {
-				out = append(out, id)
+				out = append(out, f.ID)
 			}
 		}
 	}

@@ -1,7 +1,9 @@
 package terraform
 
 import (
+	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -30,6 +32,9 @@ type attr struct {
 	expr hcl.Expression
 	val  cty.Value
 	rng  hcl.Range
+	// refList replaces expr.Variables() when there is no expression: the
+	// references a plan's configuration records for the attribute.
+	refList []string
 }
 
 // line returns the attribute's first line.
@@ -40,6 +45,9 @@ func (a *attr) known() bool { return a.val.IsWhollyKnown() && !a.val.IsNull() ||
 
 // refs lists the resource addresses (type.name) the attribute's expression refers to.
 func (a *attr) refs() []string {
+	if a.expr == nil {
+		return a.refList
+	}
 	var out []string
 	for _, tr := range a.expr.Variables() {
 		root := tr.RootName()
@@ -50,42 +58,163 @@ func (a *attr) refs() []string {
 		if len(tr) < 2 {
 			continue
 		}
-		if name, ok := tr[1].(hcl.TraverseAttr); ok {
-			out = append(out, root+"."+name.Name)
+		name, ok := tr[1].(hcl.TraverseAttr)
+		if !ok {
+			continue
 		}
+		// An indexed reference (aws_s3_bucket.logs["audit"].id) names the
+		// instance first, then the resource.
+		if len(tr) > 2 {
+			if ix, ok := tr[2].(hcl.TraverseIndex); ok {
+				if k := instanceKey(ix.Key); k != "" {
+					out = append(out, root+"."+name.Name+k)
+				}
+			}
+		}
+		out = append(out, root+"."+name.Name)
 	}
 	return out
 }
 
-// evalBody converts an HCL native-syntax body into a block tree, evaluating
-// each attribute in ctx. Evaluation errors make the value unknown: they are
-// the normal case for computed attributes, not problems with the input.
-func evalBody(typ string, labels []string, body *hclsyntax.Body, rng, def hcl.Range, ctx *hcl.EvalContext) *block {
+// maxDynamic bounds the blocks one dynamic block expands to.
+const maxDynamic = 1000
+
+// evalBody converts a configuration body into a block tree, evaluating each
+// attribute in ctx. Evaluation errors make the value unknown: they are the
+// normal case for computed attributes, not problems with the input. Native
+// syntax bodies keep their nested blocks (dynamic blocks are expanded);
+// JSON bodies (.tf.json) have their nested blocks rebuilt from object values.
+func evalBody(typ string, labels []string, body hcl.Body, rng, def hcl.Range, ctx *hcl.EvalContext) *block {
 	b := &block{typ: typ, labels: labels, attrs: map[string]*attr{}, rng: rng, def: def, file: rng.Filename}
-	for name, a := range body.Attributes {
-		v, diags := a.Expr.Value(ctx)
-		if diags.HasErrors() {
-			v = cty.DynamicVal
-		}
-		b.attrs[name] = &attr{name: name, expr: a.Expr, val: v, rng: a.SrcRange}
+	sb, ok := body.(*hclsyntax.Body)
+	if !ok {
+		evalJSONBody(b, body, ctx)
+		return b
 	}
-	for _, nb := range body.Blocks {
+	for name, a := range sb.Attributes {
+		b.attrs[name] = &attr{name: name, expr: a.Expr, val: evalExpr(a.Expr, ctx), rng: a.SrcRange}
+	}
+	for _, nb := range sb.Blocks {
 		if nb.Type == "dynamic" && len(nb.Labels) == 1 {
-			// The content of a dynamic block repeats per element of for_each,
-			// which the Terraform evaluation expands; here it is one block of
-			// unknown multiplicity, marked so mappers treat its values as unknown.
-			content := findBlock(nb.Body, "content")
-			if content == nil {
-				continue
-			}
-			child := evalBody(nb.Labels[0], nil, content.Body, nb.Range(), nb.DefRange(), ctx)
-			child.dynamic = true
-			b.blocks = append(b.blocks, child)
+			b.blocks = append(b.blocks, expandDynamic(nb, ctx)...)
 			continue
 		}
 		b.blocks = append(b.blocks, evalBody(nb.Type, nb.Labels, nb.Body, nb.Range(), nb.DefRange(), ctx))
 	}
 	return b
+}
+
+// evalExpr evaluates an expression; a failure is an unknown value.
+func evalExpr(e hcl.Expression, ctx *hcl.EvalContext) (v cty.Value) {
+	defer func() {
+		// A few cty functions panic on unusual unknown inputs; an input file
+		// must never crash the scan.
+		if recover() != nil {
+			v = cty.DynamicVal
+		}
+	}()
+	v, diags := e.Value(ctx)
+	if diags.HasErrors() {
+		return cty.DynamicVal
+	}
+	return v
+}
+
+// expandDynamic expands a dynamic block into one block per element of its
+// for_each, like Terraform (and hcl's ext/dynblock) do. When for_each is not
+// known statically, the content is one block of unknown multiplicity, marked
+// dynamic so that mappers treat its values as unknown.
+func expandDynamic(nb *hclsyntax.Block, ctx *hcl.EvalContext) []*block {
+	label := nb.Labels[0]
+	content := findBlock(nb.Body, "content")
+	if content == nil {
+		return nil
+	}
+	iter := label
+	if a, ok := nb.Body.Attributes["iterator"]; ok {
+		if tr, diags := hcl.AbsTraversalForExpr(a.Expr); !diags.HasErrors() && len(tr) == 1 {
+			iter = tr.RootName()
+		}
+	}
+	unknownOne := func() []*block {
+		c := ctx.NewChild()
+		c.Variables = map[string]cty.Value{iter: cty.DynamicVal}
+		child := evalBody(label, nil, content.Body, nb.Range(), nb.DefRange(), c)
+		child.dynamic = true
+		return []*block{child}
+	}
+	fe, ok := nb.Body.Attributes["for_each"]
+	if !ok {
+		return unknownOne()
+	}
+	v := evalExpr(fe.Expr, ctx)
+	v, _ = v.UnmarkDeep()
+	if v.IsNull() || !v.IsWhollyKnown() || !v.CanIterateElements() || v.LengthInt() > maxDynamic {
+		return unknownOne()
+	}
+	var out []*block
+	for it := v.ElementIterator(); it.Next(); {
+		k, ev := it.Element()
+		if v.Type().IsSetType() {
+			k = ev
+		}
+		c := ctx.NewChild()
+		c.Variables = map[string]cty.Value{iter: cty.ObjectVal(map[string]cty.Value{"key": k, "value": ev})}
+		out = append(out, evalBody(label, nil, content.Body, nb.Range(), nb.DefRange(), c))
+	}
+	return out
+}
+
+// mapAttrs are JSON attributes whose object values are maps, not nested blocks.
+var mapAttrs = map[string]bool{"tags": true, "tags_all": true, "labels": true, "variables": true, "parameters": true,
+	"environment": true, "metadata": true, "app_settings": true, "user_labels": true, "default_tags": true}
+
+// evalJSONBody reads a JSON-syntax body: every property is an attribute, and
+// an object (or list of objects) value also becomes nested blocks, as the
+// Terraform JSON syntax writes blocks.
+func evalJSONBody(b *block, body hcl.Body, ctx *hcl.EvalContext) {
+	attrs, _ := body.JustAttributes()
+	for name, a := range attrs {
+		v := evalExpr(a.Expr, ctx)
+		b.attrs[name] = &attr{name: name, expr: a.Expr, val: v, rng: a.Range}
+		if mapAttrs[name] || name == "dynamic" {
+			continue
+		}
+		b.blocks = append(b.blocks, blocksFromValue(name, v, a.Range)...)
+	}
+	slices.SortFunc(b.blocks, func(x, y *block) int { return strings.Compare(x.typ, y.typ) })
+}
+
+// blocksFromValue rebuilds nested blocks from an object or a list of objects.
+func blocksFromValue(typ string, v cty.Value, rng hcl.Range) []*block {
+	v, _ = v.UnmarkDeep()
+	if v.IsNull() || !v.IsKnown() {
+		return nil
+	}
+	t := v.Type()
+	switch {
+	case t.IsObjectType():
+		nb := &block{typ: typ, attrs: map[string]*attr{}, rng: rng, def: rng, file: rng.Filename}
+		for name, ev := range v.AsValueMap() {
+			nb.attrs[name] = &attr{name: name, val: ev, rng: rng}
+			if !mapAttrs[name] {
+				nb.blocks = append(nb.blocks, blocksFromValue(name, ev, rng)...)
+			}
+		}
+		slices.SortFunc(nb.blocks, func(x, y *block) int { return strings.Compare(x.typ, y.typ) })
+		return []*block{nb}
+	case t.IsTupleType() || t.IsListType():
+		var out []*block
+		for it := v.ElementIterator(); it.Next(); {
+			_, ev := it.Element()
+			if !ev.Type().IsObjectType() {
+				return nil
+			}
+			out = append(out, blocksFromValue(typ, ev, rng)...)
+		}
+		return out
+	}
+	return nil
 }
 
 func findBlock(body *hclsyntax.Body, typ string) *hclsyntax.Block {
@@ -249,4 +378,20 @@ func asStrings(v any) ([]string, bool) {
 		out = append(out, s)
 	}
 	return out, true
+}
+
+// instanceKey formats a count or for_each key as in addresses: [0] or ["a"].
+func instanceKey(k cty.Value) string {
+	if k.IsNull() || !k.IsKnown() {
+		return ""
+	}
+	switch k.Type() {
+	case cty.String:
+		return fmt.Sprintf("[%q]", k.AsString())
+	case cty.Number:
+		if n, ok := asInt(goValue(k)); ok {
+			return fmt.Sprintf("[%d]", n)
+		}
+	}
+	return ""
 }

@@ -18,9 +18,11 @@ type Options struct {
 	VarFiles []collectors.File
 	// Vars are -var assignments, applied last.
 	Vars map[string]string
+	// Env is the environment read for TF_VAR_* variables; nil means the process environment.
+	Env []string
 }
 
-// Collector reads Terraform configurations.
+// Collector reads Terraform configurations and plans.
 type Collector struct {
 	opts Options
 }
@@ -33,29 +35,33 @@ func New(opts Options) *Collector { return &Collector{opts: opts} }
 // Name implements collectors.Collector.
 func (*Collector) Name() string { return Name }
 
-// Accepts implements collectors.Collector: .tf files and variable files.
-func (*Collector) Accepts(p string, _ []byte) bool {
-	return strings.HasSuffix(p, ".tf") || strings.HasSuffix(p, ".tfvars") || strings.HasSuffix(p, ".tfvars.json") || strings.HasSuffix(p, ".tf.json")
+// Accepts implements collectors.Collector: .tf and .tf.json files, variable
+// files, and plan JSON (terraform show -json), recognised by its content.
+func (*Collector) Accepts(p string, head []byte) bool {
+	return strings.HasSuffix(p, ".tf") || strings.HasSuffix(p, ".tfvars") || strings.HasSuffix(p, ".tfvars.json") ||
+		strings.HasSuffix(p, ".tf.json") || (strings.HasSuffix(p, ".json") && isPlan(head))
 }
 
-// Collect implements collectors.Collector. Each directory is one module.
+// Collect implements collectors.Collector. Each directory is a module; the
+// directories no other scanned directory calls are root modules.
 func (c *Collector) Collect(ctx context.Context, files []collectors.File) ([]collectors.Fact, collectors.Diagnostics) {
-	mods := map[string]*moduleInput{}
-	var diags collectors.Diagnostics
+	dirs := map[string]*dirInput{}
+	var plans []collectors.File
 	for _, f := range files {
 		dir := path.Dir(f.Path)
-		in := mods[dir]
-		if in == nil {
-			in = &moduleInput{dir: dir}
-			mods[dir] = in
-		}
 		base := path.Base(f.Path)
+		if strings.HasSuffix(base, ".json") && !strings.HasSuffix(base, ".tf.json") && !strings.HasSuffix(base, ".tfvars.json") {
+			plans = append(plans, f)
+			continue
+		}
+		in := dirs[dir]
+		if in == nil {
+			in = &dirInput{dir: dir}
+			dirs[dir] = in
+		}
 		switch {
-		case strings.HasSuffix(base, ".tf"):
+		case strings.HasSuffix(base, ".tf") || strings.HasSuffix(base, ".tf.json"):
 			in.tf = append(in.tf, f)
-		case strings.HasSuffix(base, ".tf.json"):
-			diags = append(diags, collectors.Diagnostic{File: f.Path, Line: 1, Severity: collectors.SeverityWarning,
-				Message: "Terraform JSON configuration syntax is not read yet; its resources are not in the facts"})
 		case base == "terraform.tfvars" || base == "terraform.tfvars.json" || strings.HasSuffix(base, ".auto.tfvars") || strings.HasSuffix(base, ".auto.tfvars.json"):
 			in.tfvars = append(in.tfvars, f)
 		default:
@@ -64,25 +70,58 @@ func (c *Collector) Collect(ctx context.Context, files []collectors.File) ([]col
 			}
 		}
 	}
-	var facts []collectors.Fact
-	for _, dir := range sortedKeys(mods) {
-		if ctx.Err() != nil {
-			break
-		}
-		in := mods[dir]
-		if len(in.tf) == 0 {
-			continue
-		}
+	for _, in := range dirs {
 		// Terraform loads terraform.tfvars before *.auto.tfvars (alphabetically).
 		slices.SortFunc(in.tfvars, func(a, b collectors.File) int {
 			return strings.Compare(tfvarsOrder(a.Path), tfvarsOrder(b.Path))
 		})
-		m := loadModule(*in, c.opts)
-		facts = append(facts, m.facts()...)
-		diags = append(diags, convertDiags(m.diags)...)
-		diags = append(diags, m.notes...)
+		slices.SortFunc(in.tf, func(a, b collectors.File) int { return strings.Compare(a.Path, b.Path) })
 	}
-	return facts, diags
+	l := newLoader(c.opts, dirs)
+	roots := map[string]*module{}
+	var facts []collectors.Fact
+	for _, dir := range l.roots() {
+		if ctx.Err() != nil {
+			break
+		}
+		roots[dir] = l.evalRoot(dir)
+	}
+	planned := map[string]bool{}
+	for _, p := range plans {
+		if ctx.Err() != nil {
+			break
+		}
+		pf, root, diags := l.readPlan(p, roots)
+		facts = append(facts, pf...)
+		l.notes = append(l.notes, diags...)
+		if root != "" {
+			planned[root] = true
+		}
+	}
+	for _, dir := range sortedKeys(roots) {
+		if planned[dir] {
+			continue // the plan's values take precedence over the configuration's
+		}
+		for _, m := range roots[dir].all() {
+			facts = append(facts, m.facts()...)
+		}
+	}
+	diags := convertDiags(l.diags)
+	diags = append(diags, l.notes...)
+	return facts, dedupe(diags)
+}
+
+// dedupe drops repeated diagnostics (a module read from several callers).
+func dedupe(ds collectors.Diagnostics) collectors.Diagnostics {
+	seen := map[collectors.Diagnostic]bool{}
+	out := ds[:0]
+	for _, d := range ds {
+		if !seen[d] {
+			seen[d] = true
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 func tfvarsOrder(p string) string {
@@ -98,7 +137,7 @@ func (m *module) facts() []collectors.Fact {
 	byAddr := map[string]*collectors.Fact{}
 	byType := map[string][]*collectors.Fact{}
 	for _, r := range m.resources {
-		mapper := awsMappers[r.typ]
+		mapper := mapperFor(r.typ)
 		if mapper == nil {
 			continue
 		}
@@ -106,29 +145,26 @@ func (m *module) facts() []collectors.Fact {
 			out = append(out, f)
 			byType[r.typ] = append(byType[r.typ], f)
 			if f.ID == r.addr {
-				byAddr[r.addr] = f
+				byAddr[r.local] = f
 				byAddr[r.typ+"."+r.name] = f
 			}
 		}
 	}
-	linkAWS(m, byAddr, byType)
-	for _, key := range sortedKeys(m.providers) {
+	link(m, byAddr, byType)
+	for _, key := range m.own {
 		pc := m.providers[key]
+		switch pc.name {
+		case "aws", "google", "google-beta":
+		default:
+			continue // Azure resources carry their own location
+		}
 		f := &collectors.Fact{
-			ID: "provider." + key, Kind: collectors.KindLocation, Provider: providerOf(pc.name + "_"), Type: "provider",
+			ID: m.prefix + "provider." + key, Kind: collectors.KindLocation, Provider: providerOf(pc.name + "_"), Type: "provider",
 			Attrs:  map[string]any{},
 			Source: collectors.Source{File: pc.body.file, Line: pc.body.rng.Start.Line, EndLine: pc.body.rng.End.Line, Collector: Name},
 		}
-		regionAttr := "region"
-		switch pc.name {
-		case "azurerm":
-			continue // Azure resources carry their own location
-		case "aws", "google", "google-beta":
-		default:
-			continue
-		}
 		set(f, "provider", f.Provider)
-		read(f, "region", pc.body, regionAttr, toString, absentUnknown, nil)
+		read(f, "region", pc.body, "region", toString, absentUnknown, nil)
 		if pc.alias != "" {
 			set(f, "alias", pc.alias)
 		}

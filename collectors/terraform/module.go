@@ -2,14 +2,11 @@ package terraform
 
 import (
 	"fmt"
-	"path"
-	"slices"
+	"os"
 	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclparse"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/kaiji-dev/kaiji/collectors"
@@ -18,9 +15,10 @@ import (
 // resource is one resource instance after evaluation.
 type resource struct {
 	typ, name string
-	addr      string // e.g. aws_s3_bucket.logs or aws_s3_bucket.logs["audit"]
+	addr      string // full address: module.db.aws_db_instance.this, aws_s3_bucket.logs["audit"]
+	local     string // address inside its module: aws_s3_bucket.logs["audit"]
 	body      *block
-	provider  string // provider config reference: "aws" or "aws.osaka"
+	provider  string // provider config key in the module: "aws" or "aws.osaka"
 }
 
 // providerConfig is one provider block.
@@ -29,248 +27,282 @@ type providerConfig struct {
 	body        *block
 }
 
-// module is one directory of .tf files, evaluated.
+// module is one module instance, evaluated.
 type module struct {
 	dir       string
+	prefix    string // "" for a root module, "module.db." or `module.db["a"].` for a child
+	call      string // the module block's name in the parent
+	instance  string // the instance key of a repeated module: [0], ["a"]
+	key       string // module key in .terraform/modules/modules.json: "", "db", "db.child"
+	root      string // directory of the root module
 	resources []*resource
-	providers map[string]*providerConfig // keyed "aws" or "aws.alias"
-	diags     hcl.Diagnostics
-	notes     collectors.Diagnostics
+	providers map[string]*providerConfig // keyed "aws" or "aws.alias", inherited ones included
+	own       []string                   // keys of the provider blocks written in this module
+	outputs   cty.Value
+	children  []*module
 }
 
-// moduleInput groups the files of one module directory.
-type moduleInput struct {
-	dir     string
-	tf      []collectors.File // .tf files
-	tfvars  []collectors.File // variable files loaded automatically, in Terraform's order
-	ignored []collectors.File // other .tfvars files, loaded only on request
+// all returns the module and its descendants, depth first.
+func (m *module) all() []*module {
+	out := []*module{m}
+	for _, c := range m.children {
+		out = append(out, c.all()...)
+	}
+	return out
 }
 
-var reservedRoots = []string{"var", "local", "path", "terraform", "count", "each", "self", "module", "data"}
+// maxInstances bounds the instances one count or for_each expands to.
+const maxInstances = 1000
 
-// loadModule parses and evaluates one module directory.
-func loadModule(in moduleInput, opts Options) *module {
-	m := &module{dir: in.dir, providers: map[string]*providerConfig{}}
-	p := hclparse.NewParser()
-	var bodies []*hclsyntax.Body
-	for _, f := range in.tf {
-		file, diags := p.ParseHCL(f.Data, f.Path)
-		m.diags = append(m.diags, diags...)
-		if file == nil {
-			continue
-		}
-		if body, ok := file.Body.(*hclsyntax.Body); ok {
-			bodies = append(bodies, body)
-		}
-	}
-
-	// Input variables: defaults, then variable files in Terraform's precedence order.
-	vars := map[string]cty.Value{}
-	declared := map[string]bool{}
-	for _, body := range bodies {
-		for _, b := range body.Blocks {
-			if b.Type != "variable" || len(b.Labels) != 1 {
-				continue
-			}
-			name := b.Labels[0]
-			declared[name] = true
-			vars[name] = cty.DynamicVal
-			if a, ok := b.Body.Attributes["default"]; ok {
-				if v, diags := a.Expr.Value(nil); !diags.HasErrors() {
-					vars[name] = v
-				}
-			}
-		}
-	}
-	varFiles := slices.Clone(in.tfvars)
-	varFiles = append(varFiles, opts.VarFiles...)
-	for _, f := range varFiles {
-		m.applyVarFile(f, vars, declared)
-	}
-	for _, name := range sortedKeys(opts.Vars) {
-		if declared[name] {
-			vars[name] = cty.StringVal(opts.Vars[name])
-		}
-	}
-	for _, f := range in.ignored {
-		m.notes = append(m.notes, collectors.Diagnostic{File: f.Path, Line: 1, Severity: collectors.SeverityInfo,
-			Message: "variable file not loaded: Terraform reads only terraform.tfvars and *.auto.tfvars automatically; pass it with --var-file"})
-	}
-
+// evalModule evaluates one module instance. vars are its input variables,
+// already resolved; providers are the configurations it inherits.
+func (l *loader) evalModule(m *module, cfg *dirConfig, vars map[string]cty.Value, depth int) {
 	ctx := &hcl.EvalContext{
 		Variables: map[string]cty.Value{
-			"var":       cty.ObjectVal(vars),
-			"path":      cty.ObjectVal(map[string]cty.Value{"module": cty.StringVal(in.dir), "root": cty.StringVal(in.dir), "cwd": cty.StringVal(".")}),
+			"var":       objectOrEmpty(vars),
+			"path":      cty.ObjectVal(map[string]cty.Value{"module": cty.StringVal(m.dir), "root": cty.StringVal(m.root), "cwd": cty.StringVal(m.root)}),
 			"terraform": cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")}),
 		},
-		Functions: functions(),
+		Functions: l.functions(),
 	}
-	for _, r := range reservedRoots {
-		if _, ok := ctx.Variables[r]; !ok {
-			ctx.Variables[r] = cty.DynamicVal
+	for _, r := range []string{"count", "each", "self", "module", "data"} {
+		ctx.Variables[r] = cty.DynamicVal
+	}
+	for _, d := range cfg.blocks("resource") {
+		if len(d.labels) == 2 {
+			ctx.Variables[d.labels[0]] = cty.DynamicVal
 		}
 	}
-	for _, body := range bodies {
-		for _, b := range body.Blocks {
-			if b.Type == "resource" && len(b.Labels) == 2 {
-				ctx.Variables[b.Labels[0]] = cty.DynamicVal // references to resources are known only after apply
-			}
-		}
-	}
-	ctx.Variables["local"] = evalLocals(bodies, ctx)
+	ctx.Variables["local"] = evalLocals(cfg, ctx)
 
-	for _, body := range bodies {
-		for _, b := range body.Blocks {
-			switch {
-			case b.Type == "provider" && len(b.Labels) == 1:
-				pb := evalBody(b.Type, b.Labels, b.Body, b.Range(), b.DefRange(), ctx)
-				pc := &providerConfig{name: b.Labels[0], body: pb}
-				key := pc.name
-				if v := pb.get("alias"); v.known {
-					pc.alias, _ = asString(v.v)
-					key += "." + pc.alias
-				}
-				m.providers[key] = pc
-			case b.Type == "resource" && len(b.Labels) == 2:
-				m.resources = append(m.resources, m.expand(b, ctx)...)
-			}
-		}
-	}
-	return m
-}
-
-// applyVarFile sets variables from a .tfvars file.
-func (m *module) applyVarFile(f collectors.File, vars map[string]cty.Value, declared map[string]bool) {
-	p := hclparse.NewParser()
-	var file *hcl.File
-	var diags hcl.Diagnostics
-	if strings.HasSuffix(f.Path, ".json") {
-		file, diags = p.ParseJSON(f.Data, f.Path)
-	} else {
-		file, diags = p.ParseHCL(f.Data, f.Path)
-	}
-	m.diags = append(m.diags, diags...)
-	if file == nil {
-		return
-	}
-	attrs, diags := file.Body.JustAttributes()
-	m.diags = append(m.diags, diags...)
-	for name, a := range attrs {
-		if !declared[name] {
-			m.notes = append(m.notes, collectors.Diagnostic{File: f.Path, Line: a.Range.Start.Line, Severity: collectors.SeverityWarning,
-				Message: fmt.Sprintf("value for undeclared variable %q", name)})
+	// First pass: resources, so that known attributes of one resource can be
+	// read by another (bucket = aws_s3_bucket.logs.bucket) and by module inputs.
+	m.resources = l.resources(m, cfg, ctx)
+	resourceValues(ctx, m.resources)
+	ctx.Variables["local"] = evalLocals(cfg, ctx)
+	for _, d := range cfg.blocks("provider") {
+		if len(d.labels) != 1 {
 			continue
 		}
-		v, d := a.Expr.Value(nil)
-		if d.HasErrors() {
-			m.diags = append(m.diags, d...)
+		pb := evalBody(d.typ, d.labels, d.body, d.rng, d.def, ctx)
+		pc := &providerConfig{name: d.labels[0], body: pb}
+		key := pc.name
+		if v := pb.get("alias"); v.known {
+			pc.alias, _ = asString(v.v)
+			key += "." + pc.alias
+		}
+		m.providers[key] = pc
+		m.own = append(m.own, key)
+	}
+
+	if depth < maxModuleDepth {
+		l.moduleCalls(m, cfg, ctx, depth)
+	} else if calls := cfg.blocks("module"); len(calls) > 0 {
+		l.notes = append(l.notes, collectors.Diagnostic{File: calls[0].def.Filename, Line: calls[0].def.Start.Line, Severity: collectors.SeverityWarning,
+			Message: fmt.Sprintf("modules nested deeper than %d levels are not read", maxModuleDepth)})
+	}
+	outs := map[string]cty.Value{}
+	for _, c := range m.children {
+		if c.instance != "" {
+			outs[c.call] = cty.DynamicVal // outputs of repeated modules are not indexed here
 			continue
 		}
-		vars[name] = v
+		outs[c.call] = c.outputs
 	}
+	if len(outs) > 0 {
+		ctx.Variables["module"] = cty.ObjectVal(outs)
+	}
+	ctx.Variables["local"] = evalLocals(cfg, ctx)
+
+	m.resources = l.resources(m, cfg, ctx)
+	m.outputs = evalOutputs(cfg, ctx)
 }
 
-// evalLocals evaluates locals in dependency order by repeated passes; locals
-// that never resolve (cycles, unknown inputs) stay unknown.
-func evalLocals(bodies []*hclsyntax.Body, ctx *hcl.EvalContext) cty.Value {
-	exprs := map[string]hcl.Expression{}
-	for _, body := range bodies {
-		for _, b := range body.Blocks {
-			if b.Type == "locals" {
-				for name, a := range b.Body.Attributes {
-					exprs[name] = a.Expr
-				}
-			}
-		}
-	}
-	vals := map[string]cty.Value{}
-	for name := range exprs {
-		vals[name] = cty.DynamicVal
-	}
-	for pass := 0; pass <= len(exprs); pass++ {
-		changed := false
-		local := cty.ObjectVal(vals)
-		child := ctx.NewChild()
-		child.Variables = map[string]cty.Value{"local": local}
-		for _, name := range sortedKeys(exprs) {
-			if vals[name].IsWhollyKnown() {
-				continue
-			}
-			v, diags := exprs[name].Value(child)
-			if diags.HasErrors() || !v.IsWhollyKnown() {
-				continue
-			}
-			vals[name] = v
-			changed = true
-		}
-		if !changed {
-			break
-		}
-	}
+func objectOrEmpty(vals map[string]cty.Value) cty.Value {
 	if len(vals) == 0 {
 		return cty.EmptyObjectVal
 	}
 	return cty.ObjectVal(vals)
 }
 
-// expand evaluates a resource block once per instance of its count or for_each.
-func (m *module) expand(b *hclsyntax.Block, ctx *hcl.EvalContext) []*resource {
-	typ, name := b.Labels[0], b.Labels[1]
-	base := typ + "." + name
-	prov := strings.SplitN(typ, "_", 2)[0]
-	if a, ok := b.Body.Attributes["provider"]; ok {
-		if tr, diags := hcl.AbsTraversalForExpr(a.Expr); !diags.HasErrors() {
-			parts := make([]string, 0, len(tr))
-			for i, step := range tr {
-				switch s := step.(type) {
-				case hcl.TraverseRoot:
-					parts = append(parts, s.Name)
-				case hcl.TraverseAttr:
-					if i > 0 {
-						parts = append(parts, s.Name)
-					}
-				}
+// evalOutputs evaluates a module's outputs; sensitive outputs are unknown.
+func evalOutputs(cfg *dirConfig, ctx *hcl.EvalContext) cty.Value {
+	outs := map[string]cty.Value{}
+	for _, d := range cfg.blocks("output") {
+		if len(d.labels) != 1 {
+			continue
+		}
+		attrs := attributes(d.body)
+		v := cty.DynamicVal
+		if a := attrs["value"]; a != nil {
+			v = evalExpr(a.Expr, ctx)
+		}
+		if s := attrs["sensitive"]; s != nil {
+			if sv := evalExpr(s.Expr, ctx); sv.Type() == cty.Bool && sv.IsKnown() && !sv.IsNull() && sv.True() {
+				v = cty.DynamicVal
 			}
-			prov = strings.Join(parts, ".")
+		}
+		outs[d.labels[0]] = v
+	}
+	return objectOrEmpty(outs)
+}
+
+// resourceValues exposes the evaluated attributes of resources to other
+// expressions: aws_s3_bucket.logs.bucket is known when it is written in the
+// configuration; computed attributes (id, arn) stay unknown.
+func resourceValues(ctx *hcl.EvalContext, rs []*resource) {
+	type group struct {
+		single cty.Value
+		list   []cty.Value
+		keyed  map[string]cty.Value
+		multi  bool
+	}
+	byType := map[string]map[string]*group{}
+	for _, r := range rs {
+		if byType[r.typ] == nil {
+			byType[r.typ] = map[string]*group{}
+		}
+		g := byType[r.typ][r.name]
+		if g == nil {
+			g = &group{}
+			byType[r.typ][r.name] = g
+		}
+		attrs := map[string]cty.Value{}
+		for n, a := range r.body.attrs {
+			attrs[n] = a.val
+		}
+		val := cty.ObjectVal(attrs)
+		rest := strings.TrimPrefix(r.local, r.typ+"."+r.name)
+		switch {
+		case rest == "":
+			g.single = val
+		case strings.HasPrefix(rest, `["`):
+			if g.keyed == nil {
+				g.keyed = map[string]cty.Value{}
+			}
+			var k string
+			if _, err := fmt.Sscanf(rest, "[%q]", &k); err == nil {
+				g.keyed[k] = val
+			}
+		default:
+			g.list = append(g.list, val)
 		}
 	}
-	one := func(addr string, c *hcl.EvalContext) *resource {
-		return &resource{typ: typ, name: name, addr: addr, provider: prov,
-			body: evalBody("resource", b.Labels, b.Body, b.Range(), b.DefRange(), c)}
+	for typ, names := range byType {
+		obj := map[string]cty.Value{}
+		for name, g := range names {
+			switch {
+			case g.keyed != nil:
+				obj[name] = cty.ObjectVal(g.keyed)
+			case g.list != nil:
+				obj[name] = cty.TupleVal(g.list)
+			case g.single != cty.NilVal:
+				obj[name] = g.single
+			default:
+				obj[name] = cty.DynamicVal
+			}
+		}
+		ctx.Variables[typ] = cty.ObjectVal(obj)
 	}
-	if a, ok := b.Body.Attributes["count"]; ok {
-		v, diags := a.Expr.Value(ctx)
+}
+
+// evalLocals evaluates locals in dependency order by repeated passes; a local
+// that never resolves (a cycle, an unknown input) stays unknown.
+func evalLocals(cfg *dirConfig, ctx *hcl.EvalContext) cty.Value {
+	exprs := map[string]hcl.Expression{}
+	for _, d := range cfg.blocks("locals") {
+		for name, a := range attributes(d.body) {
+			exprs[name] = a.Expr
+		}
+	}
+	if len(exprs) == 0 {
+		return cty.EmptyObjectVal
+	}
+	vals := map[string]cty.Value{}
+	for name := range exprs {
+		vals[name] = cty.DynamicVal
+	}
+	names := sortedKeys(exprs)
+	for pass := 0; pass <= len(exprs); pass++ {
+		changed := false
+		child := ctx.NewChild()
+		child.Variables = map[string]cty.Value{"local": cty.ObjectVal(vals)}
+		for _, name := range names {
+			v := evalExpr(exprs[name], child)
+			if !v.RawEquals(vals[name]) {
+				vals[name] = v
+				changed = true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	return cty.ObjectVal(vals)
+}
+
+// resources evaluates every resource block of the module, expanded.
+func (l *loader) resources(m *module, cfg *dirConfig, ctx *hcl.EvalContext) []*resource {
+	var out []*resource
+	for _, d := range cfg.blocks("resource") {
+		if len(d.labels) == 2 {
+			out = append(out, l.expand(m, d, ctx)...)
+		}
+	}
+	return out
+}
+
+// providerRef reads a provider meta-argument: aws.osaka → "aws.osaka".
+func providerRef(e hcl.Expression) (string, bool) {
+	tr, diags := hcl.AbsTraversalForExpr(e)
+	if diags.HasErrors() {
+		return "", false
+	}
+	parts := []string{tr.RootName()}
+	for _, step := range tr[1:] {
+		if s, ok := step.(hcl.TraverseAttr); ok {
+			parts = append(parts, s.Name)
+		}
+	}
+	return strings.Join(parts, "."), true
+}
+
+// instance is one instance of a count or for_each: its address suffix and
+// the count/each variables it is evaluated with.
+type instance struct {
+	key  string
+	vars map[string]cty.Value
+}
+
+// instances expands count or for_each. ok is false when the repetition is
+// not known statically; then the caller reads one instance of unknown count.
+func (l *loader) instances(what string, attrs map[string]*hcl.Attribute, ctx *hcl.EvalContext) ([]instance, bool) {
+	if a := attrs["count"]; a != nil {
+		v, _ := evalExpr(a.Expr, ctx).UnmarkDeep()
 		n, known := int64(0), false
-		if !diags.HasErrors() && v.IsWhollyKnown() && !v.IsNull() {
+		if v.IsWhollyKnown() && !v.IsNull() {
 			n, known = asInt(goValue(v))
 		}
-		if !known {
-			m.notes = append(m.notes, collectors.Diagnostic{File: a.SrcRange.Filename, Line: a.SrcRange.Start.Line, Severity: collectors.SeverityInfo,
-				Message: fmt.Sprintf("%s: count is not known statically; read as one instance with unknown count", base)})
-			c := ctx.NewChild()
-			c.Variables = map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number)})}
-			r := one(base, c)
-			return []*resource{r}
+		if !known || n < 0 || n > maxInstances {
+			l.notes = append(l.notes, collectors.Diagnostic{File: a.Range.Filename, Line: a.Range.Start.Line, Severity: collectors.SeverityInfo,
+				Message: fmt.Sprintf("%s: count is not known statically; read as one instance with unknown count", what)})
+			return []instance{{vars: map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number)})}}}, false
 		}
-		out := make([]*resource, 0, n)
+		out := make([]instance, 0, n)
 		for i := range n {
-			c := ctx.NewChild()
-			c.Variables = map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": cty.NumberIntVal(i)})}
-			out = append(out, one(fmt.Sprintf("%s[%d]", base, i), c))
+			out = append(out, instance{key: fmt.Sprintf("[%d]", i),
+				vars: map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": cty.NumberIntVal(i)})}})
 		}
-		return out
+		return out, true
 	}
-	if a, ok := b.Body.Attributes["for_each"]; ok {
-		v, diags := a.Expr.Value(ctx)
-		if diags.HasErrors() || !v.IsWhollyKnown() || v.IsNull() || !v.CanIterateElements() {
-			m.notes = append(m.notes, collectors.Diagnostic{File: a.SrcRange.Filename, Line: a.SrcRange.Start.Line, Severity: collectors.SeverityInfo,
-				Message: fmt.Sprintf("%s: for_each is not known statically; read as one instance with unknown keys", base)})
-			c := ctx.NewChild()
-			c.Variables = map[string]cty.Value{"each": cty.DynamicVal}
-			return []*resource{one(base, c)}
+	if a := attrs["for_each"]; a != nil {
+		v, _ := evalExpr(a.Expr, ctx).UnmarkDeep()
+		if v.IsNull() || !v.IsWhollyKnown() || !v.CanIterateElements() || v.LengthInt() > maxInstances {
+			l.notes = append(l.notes, collectors.Diagnostic{File: a.Range.Filename, Line: a.Range.Start.Line, Severity: collectors.SeverityInfo,
+				Message: fmt.Sprintf("%s: for_each is not known statically; read as one instance with unknown keys", what)})
+			return []instance{{vars: map[string]cty.Value{"each": cty.DynamicVal}}}, false
 		}
-		var out []*resource
-		v, _ = v.UnmarkDeep()
+		var out []instance
 		for it := v.ElementIterator(); it.Next(); {
 			k, ev := it.Element()
 			if v.Type().IsSetType() {
@@ -280,13 +312,37 @@ func (m *module) expand(b *hclsyntax.Block, ctx *hcl.EvalContext) []*resource {
 			if !ok {
 				continue
 			}
-			c := ctx.NewChild()
-			c.Variables = map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(key), "value": ev})}
-			out = append(out, one(fmt.Sprintf("%s[%q]", base, key), c))
+			out = append(out, instance{key: fmt.Sprintf("[%q]", key),
+				vars: map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(key), "value": ev})}})
 		}
-		return out
+		return out, true
 	}
-	return []*resource{one(base, ctx)}
+	return []instance{{}}, true
+}
+
+// expand evaluates a resource block once per instance of its count or for_each.
+func (l *loader) expand(m *module, d decl, ctx *hcl.EvalContext) []*resource {
+	typ, name := d.labels[0], d.labels[1]
+	base := typ + "." + name
+	attrs := attributes(d.body)
+	prov := strings.SplitN(typ, "_", 2)[0]
+	if a := attrs["provider"]; a != nil {
+		if p, ok := providerRef(a.Expr); ok {
+			prov = p
+		}
+	}
+	insts, _ := l.instances(m.prefix+base, attrs, ctx)
+	out := make([]*resource, 0, len(insts))
+	for _, in := range insts {
+		c := ctx
+		if in.vars != nil {
+			c = ctx.NewChild()
+			c.Variables = in.vars
+		}
+		out = append(out, &resource{typ: typ, name: name, addr: m.prefix + base + in.key, local: base + in.key, provider: prov,
+			body: evalBody("resource", d.labels, d.body, d.rng, d.def, c)})
+	}
+	return out
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -298,5 +354,10 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// dirOf returns the slash-separated directory of a file path.
-func dirOf(p string) string { return path.Dir(p) }
+// env returns the environment variables the collector reads (TF_VAR_*).
+func (o Options) env() []string {
+	if o.Env != nil {
+		return o.Env
+	}
+	return os.Environ()
+}

@@ -1,0 +1,118 @@
+package terraform
+
+import (
+	"path"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/kaiji-dev/kaiji/collectors"
+)
+
+// decl is one top-level block of a configuration file (resource, variable,
+// module …), in either syntax.
+type decl struct {
+	typ    string
+	labels []string
+	body   hcl.Body
+	rng    hcl.Range // the whole block (the header only in JSON syntax)
+	def    hcl.Range // the header
+}
+
+// dirConfig is one module directory, parsed.
+type dirConfig struct {
+	dir   string
+	decls []decl
+}
+
+// blocks returns the declarations of one type, in file order.
+func (c *dirConfig) blocks(typ string) []decl {
+	var out []decl
+	for _, d := range c.decls {
+		if d.typ == typ {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// topSchema lists the top-level blocks of the Terraform language, for the
+// JSON syntax, which needs a schema to tell blocks from attributes.
+var topSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
+	{Type: "terraform"},
+	{Type: "variable", LabelNames: []string{"name"}},
+	{Type: "locals"},
+	{Type: "provider", LabelNames: []string{"name"}},
+	{Type: "resource", LabelNames: []string{"type", "name"}},
+	{Type: "data", LabelNames: []string{"type", "name"}},
+	{Type: "module", LabelNames: []string{"name"}},
+	{Type: "output", LabelNames: []string{"name"}},
+	{Type: "moved"},
+	{Type: "import"},
+	{Type: "removed"},
+	{Type: "check", LabelNames: []string{"name"}},
+}}
+
+// isOverride reports whether a file is a Terraform override file, which
+// Terraform merges into the other files' blocks.
+func isOverride(p string) bool {
+	base := strings.TrimSuffix(strings.TrimSuffix(path.Base(p), ".json"), ".tf")
+	return base == "override" || strings.HasSuffix(base, "_override")
+}
+
+// parseConfig parses the .tf and .tf.json files of one directory.
+func parseConfig(dir string, files []collectors.File) (*dirConfig, hcl.Diagnostics, collectors.Diagnostics) {
+	c := &dirConfig{dir: dir}
+	var diags hcl.Diagnostics
+	var notes collectors.Diagnostics
+	p := hclparse.NewParser()
+	for _, f := range files {
+		if isOverride(f.Path) {
+			notes = append(notes, collectors.Diagnostic{File: f.Path, Line: 1, Severity: collectors.SeverityWarning,
+				Message: "override files are not merged; their settings are not in the facts"})
+			continue
+		}
+		if strings.HasSuffix(f.Path, ".tf.json") {
+			file, ds := p.ParseJSON(f.Data, f.Path)
+			diags = append(diags, ds...)
+			if file == nil {
+				continue
+			}
+			content, _, ds := file.Body.PartialContent(topSchema)
+			diags = append(diags, ds...)
+			for _, b := range content.Blocks {
+				c.decls = append(c.decls, decl{typ: b.Type, labels: b.Labels, body: b.Body, rng: b.DefRange, def: b.DefRange})
+			}
+			continue
+		}
+		file, ds := p.ParseHCL(f.Data, f.Path)
+		diags = append(diags, ds...)
+		if file == nil {
+			continue
+		}
+		body, ok := file.Body.(*hclsyntax.Body)
+		if !ok {
+			continue
+		}
+		for _, b := range body.Blocks {
+			c.decls = append(c.decls, decl{typ: b.Type, labels: b.Labels, body: b.Body, rng: b.Range(), def: b.DefRange()})
+		}
+	}
+	return c, diags, notes
+}
+
+// attributes returns the attributes of a body in either syntax. In JSON
+// syntax, nested blocks are returned as attributes too.
+func attributes(body hcl.Body) map[string]*hcl.Attribute {
+	if sb, ok := body.(*hclsyntax.Body); ok {
+		out := make(map[string]*hcl.Attribute, len(sb.Attributes))
+		for n, a := range sb.Attributes {
+			out[n] = a.AsHCLAttribute()
+		}
+		return out
+	}
+	attrs, _ := body.JustAttributes()
+	return attrs
+}

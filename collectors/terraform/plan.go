@@ -1,0 +1,501 @@
+package terraform
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/kaiji-dev/kaiji/collectors"
+)
+
+// isPlan reports whether a file's first bytes look like terraform show -json output.
+func isPlan(head []byte) bool {
+	return bytes.Contains(head, []byte(`"format_version"`)) &&
+		(bytes.Contains(head, []byte(`"terraform_version"`)) || bytes.Contains(head, []byte(`"planned_values"`)))
+}
+
+// planDoc is the part of the JSON plan format (terraform show -json) read here.
+type planDoc struct {
+	FormatVersion string                         `json:"format_version"`
+	Variables     map[string]struct{ Value any } `json:"variables"`
+	PlannedValues struct {
+		RootModule planModule `json:"root_module"`
+	} `json:"planned_values"`
+	ResourceChanges []planChange `json:"resource_changes"`
+	Configuration   struct {
+		ProviderConfig map[string]planProvider `json:"provider_config"`
+		RootModule     configModule            `json:"root_module"`
+	} `json:"configuration"`
+}
+
+type planModule struct {
+	Address      string         `json:"address"`
+	Resources    []planResource `json:"resources"`
+	ChildModules []planModule   `json:"child_modules"`
+}
+
+type planResource struct {
+	Address         string         `json:"address"`
+	Mode            string         `json:"mode"`
+	Type            string         `json:"type"`
+	Name            string         `json:"name"`
+	Values          map[string]any `json:"values"`
+	SensitiveValues any            `json:"sensitive_values"`
+}
+
+type planChange struct {
+	Address       string `json:"address"`
+	ModuleAddress string `json:"module_address"`
+	Mode          string `json:"mode"`
+	Type          string `json:"type"`
+	Name          string `json:"name"`
+	Change        struct {
+		Actions        []string `json:"actions"`
+		After          any      `json:"after"`
+		AfterUnknown   any      `json:"after_unknown"`
+		AfterSensitive any      `json:"after_sensitive"`
+	} `json:"change"`
+}
+
+type planProvider struct {
+	Name          string         `json:"name"`
+	Alias         string         `json:"alias"`
+	ModuleAddress string         `json:"module_address"`
+	Expressions   map[string]any `json:"expressions"`
+}
+
+type configModule struct {
+	Resources   []configResource `json:"resources"`
+	ModuleCalls map[string]struct {
+		Module configModule `json:"module"`
+	} `json:"module_calls"`
+}
+
+type configResource struct {
+	Address           string         `json:"address"`
+	ProviderConfigKey string         `json:"provider_config_key"`
+	Expressions       map[string]any `json:"expressions"`
+}
+
+// plan is one plan file being read.
+type plan struct {
+	file    collectors.File
+	doc     planDoc
+	changes map[string]*planChange
+	config  map[string]*configResource // full address without instance key → configuration
+	hcl     map[string]*resource       // full address → resource of the configuration scanned together
+	mods    map[string]*module         // module prefix → synthetic module
+	notes   collectors.Diagnostics
+}
+
+// readPlan maps a plan's planned values to facts. root is the configuration
+// directory the plan belongs to (the plan's own directory), when that
+// configuration was scanned too; its facts are then replaced by the plan's.
+func (l *loader) readPlan(f collectors.File, roots map[string]*module) ([]collectors.Fact, string, collectors.Diagnostics) {
+	p := &plan{file: f, changes: map[string]*planChange{}, config: map[string]*configResource{}, mods: map[string]*module{}}
+	dec := json.NewDecoder(bytes.NewReader(f.Data))
+	dec.UseNumber()
+	if err := dec.Decode(&p.doc); err != nil {
+		line := 1
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			line = 1 + bytes.Count(f.Data[:min(int(se.Offset), len(f.Data))], []byte("\n"))
+		}
+		return nil, "", collectors.Diagnostics{collectors.Errorf(f.Path, line, "cannot read Terraform plan JSON: %v", err)}
+	}
+	rootDir := path.Dir(f.Path)
+	rootMod := roots[rootDir]
+	if rootMod != nil {
+		p.hcl = map[string]*resource{}
+		for _, m := range rootMod.all() {
+			for _, r := range m.resources {
+				p.hcl[r.addr] = r
+			}
+		}
+	} else {
+		rootDir = ""
+	}
+	for i := range p.doc.ResourceChanges {
+		c := &p.doc.ResourceChanges[i]
+		p.changes[c.Address] = c
+	}
+	p.indexConfig("", p.doc.Configuration.RootModule)
+	p.walk(p.doc.PlannedValues.RootModule)
+	p.providerFacts(rootMod)
+	var facts []collectors.Fact
+	for _, prefix := range sortedKeys(p.mods) {
+		facts = append(facts, p.mods[prefix].facts()...)
+	}
+	return facts, rootDir, p.notes
+}
+
+// indexConfig records each configured resource by its module-qualified address.
+func (p *plan) indexConfig(prefix string, m configModule) {
+	for i := range m.Resources {
+		r := &m.Resources[i]
+		p.config[prefix+r.Address] = r
+	}
+	for _, name := range sortedKeys(m.ModuleCalls) {
+		p.indexConfig(prefix+"module."+name+".", m.ModuleCalls[name].Module)
+	}
+}
+
+// walk reads the managed resources of a planned module and its children.
+func (p *plan) walk(pm planModule) {
+	for _, pr := range pm.Resources {
+		if pr.Mode != "" && pr.Mode != "managed" {
+			continue
+		}
+		p.resource(pr)
+	}
+	for _, c := range pm.ChildModules {
+		p.walk(c)
+	}
+}
+
+// splitAddress splits a full address into module prefix, local address and
+// the address without instance key.
+func splitAddress(addr, typ, name string) (prefix, local, base string) {
+	i := strings.LastIndex(addr, typ+"."+name)
+	if i < 0 {
+		return "", addr, addr
+	}
+	prefix, local = addr[:i], addr[i:]
+	return prefix, local, prefix + typ + "." + name
+}
+
+// stripKeys removes instance keys from module prefixes: module.a["x"].module.b[0]. → module.a.module.b.
+func stripKeys(prefix string) string {
+	var b strings.Builder
+	depth := 0
+	inStr := false
+	for i := 0; i < len(prefix); i++ {
+		c := prefix[i]
+		switch {
+		case inStr:
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inStr = false
+			}
+		case c == '"' && depth > 0:
+			inStr = true
+		case c == '[':
+			depth++
+		case c == ']':
+			depth--
+		case depth == 0:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// resource turns one planned resource into a resource instance for the mappers.
+func (p *plan) resource(pr planResource) {
+	if pr.Type == "" || pr.Name == "" {
+		return
+	}
+	ch := p.changes[pr.Address]
+	values := pr.Values
+	var unknown, sensitive any = nil, pr.SensitiveValues
+	if ch != nil {
+		if values == nil {
+			values, _ = ch.Change.After.(map[string]any)
+		}
+		unknown = ch.Change.AfterUnknown
+		if sensitive == nil {
+			sensitive = ch.Change.AfterSensitive
+		}
+	}
+	prefix, local, base := splitAddress(pr.Address, pr.Type, pr.Name)
+	cfg := p.config[stripKeys(prefix)+pr.Type+"."+pr.Name]
+	h := p.hcl[pr.Address]
+	if h == nil {
+		h = p.hcl[base]
+	}
+	m := p.mods[prefix]
+	if m == nil {
+		m = &module{prefix: prefix, providers: map[string]*providerConfig{}}
+		p.mods[prefix] = m
+	}
+	r := &resource{typ: pr.Type, name: pr.Name, addr: pr.Address, local: local, provider: pr.Address}
+	var hb *block
+	rng := hcl.Range{Filename: p.file.Path, Start: hcl.Pos{Line: p.line(pr.Address)}, End: hcl.Pos{Line: p.line(pr.Address)}}
+	if h != nil {
+		hb = h.body
+		rng = h.body.rng
+	}
+	r.body = planBlock("resource", values, unknown, sensitive, hb, rng)
+	r.body.labels = []string{pr.Type, pr.Name}
+	if cfg != nil && hb == nil {
+		for name, e := range cfg.Expressions {
+			if a := r.body.attrs[name]; a != nil {
+				a.refList = planRefs(e)
+			}
+		}
+	}
+	if pc := p.provider(prefix, pr.Type, cfg); pc != nil {
+		m.providers[r.provider] = pc
+	}
+	m.resources = append(m.resources, r)
+}
+
+// line finds the line of a resource's address in the plan file, for
+// provenance when the configuration was not scanned together.
+func (p *plan) line(addr string) int {
+	q, _ := json.Marshal(addr)
+	i := bytes.Index(p.file.Data, q)
+	if i < 0 {
+		return 1
+	}
+	return 1 + bytes.Count(p.file.Data[:i], []byte("\n"))
+}
+
+// planRefs reads the resource references of a configuration expression.
+func planRefs(e any) []string {
+	obj, ok := e.(map[string]any)
+	if !ok {
+		return nil
+	}
+	list, _ := obj["references"].([]any)
+	var out []string
+	for _, x := range list {
+		s, ok := x.(string)
+		if !ok {
+			continue
+		}
+		parts := strings.SplitN(s, ".", 3)
+		if len(parts) < 2 || slices.Contains(reservedRoots, parts[0]) {
+			continue
+		}
+		out = append(out, parts[0]+"."+parts[1])
+	}
+	return out
+}
+
+// reservedRoots are reference roots that are not resources.
+var reservedRoots = []string{"var", "local", "path", "terraform", "count", "each", "self", "module", "data"}
+
+// provider finds the provider configuration of a planned resource.
+func (p *plan) provider(prefix, typ string, cfg *configResource) *providerConfig {
+	pcs := p.doc.Configuration.ProviderConfig
+	var pp *planProvider
+	if cfg != nil {
+		if v, ok := pcs[cfg.ProviderConfigKey]; ok {
+			pp = &v
+		} else if _, k, ok := strings.Cut(cfg.ProviderConfigKey, ":"); ok {
+			if v, ok := pcs[k]; ok {
+				pp = &v
+			}
+		}
+	}
+	if pp == nil {
+		name := strings.SplitN(typ, "_", 2)[0]
+		if v, ok := pcs[name]; ok {
+			pp = &v
+		}
+	}
+	if pp == nil {
+		return nil
+	}
+	return p.providerConfig(*pp, "")
+}
+
+// providerConfig builds a provider configuration block from the plan.
+func (p *plan) providerConfig(pp planProvider, key string) *providerConfig {
+	line := 1
+	if key != "" {
+		line = p.line(key)
+	}
+	rng := hcl.Range{Filename: p.file.Path, Start: hcl.Pos{Line: line}, End: hcl.Pos{Line: line}}
+	b := &block{typ: "provider", labels: []string{pp.Name}, attrs: map[string]*attr{}, rng: rng, def: rng, file: p.file.Path}
+	for name, raw := range pp.Expressions {
+		e, ok := raw.(map[string]any)
+		if !ok {
+			continue // a nested block (default_tags, assume_role)
+		}
+		v := cty.DynamicVal
+		refs, _ := e["references"].([]any)
+		switch {
+		case e["constant_value"] != nil:
+			v = toCty(e["constant_value"])
+		case len(refs) > 0 && pp.ModuleAddress == "":
+			if ref, ok := refs[0].(string); ok && strings.HasPrefix(ref, "var.") {
+				if pv, ok := p.doc.Variables[strings.TrimPrefix(ref, "var.")]; ok {
+					v = toCty(pv.Value)
+				}
+			}
+		}
+		b.attrs[name] = &attr{name: name, val: v, rng: rng}
+	}
+	return &providerConfig{name: pp.Name, alias: pp.Alias, body: b}
+}
+
+// providerFacts adds the location facts of the root module's provider configurations.
+func (p *plan) providerFacts(root *module) {
+	m := p.mods[""]
+	if m == nil {
+		m = &module{providers: map[string]*providerConfig{}}
+		p.mods[""] = m
+	}
+	for _, key := range sortedKeys(p.doc.Configuration.ProviderConfig) {
+		pp := p.doc.Configuration.ProviderConfig[key]
+		if pp.ModuleAddress != "" || strings.Contains(key, ":") {
+			continue
+		}
+		pc := p.providerConfig(pp, "")
+		if root != nil && root.providers[key] != nil {
+			hb := root.providers[key].body
+			pc.body.rng, pc.body.def, pc.body.file = hb.rng, hb.def, hb.file
+			for name, a := range pc.body.attrs {
+				if ha := hb.attr(name); ha != nil {
+					a.rng = ha.rng
+				}
+			}
+		}
+		m.providers[key] = pc
+		m.own = append(m.own, key)
+	}
+}
+
+// planBlock builds a block from planned values. Values marked unknown
+// (after_unknown) become unknown; values marked sensitive are dropped and
+// read as unknown, so they never reach a fact. Positions come from the
+// configuration's block when it was scanned together.
+func planBlock(typ string, values map[string]any, unknown, sensitive any, hb *block, rng hcl.Range) *block {
+	b := &block{typ: typ, attrs: map[string]*attr{}, rng: rng, def: rng, file: rng.Filename}
+	if hb != nil {
+		b.def = hb.def
+	}
+	unk, _ := unknown.(map[string]any)
+	sen, _ := sensitive.(map[string]any)
+	names := map[string]bool{}
+	for k := range values {
+		names[k] = true
+	}
+	for k, v := range unk {
+		if v == true {
+			names[k] = true
+		}
+	}
+	for _, name := range sortedKeys(names) {
+		v := values[name]
+		a := &attr{name: name, rng: rng}
+		if ha := hb.attr(name); ha != nil {
+			a.rng = ha.rng
+			a.expr = ha.expr
+		}
+		b.attrs[name] = a
+		switch {
+		case anyTrue(sen[name]):
+			a.val = cty.DynamicVal
+			continue
+		case unk[name] == true:
+			a.val = cty.DynamicVal
+			continue
+		}
+		// Nested blocks appear as lists of objects.
+		if list, ok := v.([]any); ok && len(list) > 0 && isObjectList(list) {
+			hcs := hb.children(name)
+			us, _ := unk[name].([]any)
+			ss, _ := sen[name].([]any)
+			for i, e := range list {
+				var hc *block
+				nrng := a.rng
+				if i < len(hcs) {
+					hc = hcs[i]
+					nrng = hc.rng
+				}
+				b.blocks = append(b.blocks, planBlock(name, e.(map[string]any), at(us, i), at(ss, i), hc, nrng))
+			}
+		}
+		if anyTrue(unk[name]) {
+			a.val = cty.DynamicVal
+			continue
+		}
+		a.val = toCty(v)
+	}
+	return b
+}
+
+func at(list []any, i int) any {
+	if i < len(list) {
+		return list[i]
+	}
+	return nil
+}
+
+func isObjectList(list []any) bool {
+	for _, e := range list {
+		if _, ok := e.(map[string]any); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// anyTrue reports whether a sensitive/unknown marker marks anything.
+func anyTrue(v any) bool {
+	switch x := v.(type) {
+	case bool:
+		return x
+	case []any:
+		for _, e := range x {
+			if anyTrue(e) {
+				return true
+			}
+		}
+	case map[string]any:
+		for _, e := range x {
+			if anyTrue(e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// toCty converts a decoded JSON value to a cty value.
+func toCty(v any) cty.Value {
+	switch x := v.(type) {
+	case nil:
+		return cty.NullVal(cty.DynamicPseudoType)
+	case bool:
+		return cty.BoolVal(x)
+	case string:
+		return cty.StringVal(x)
+	case json.Number:
+		if n, err := cty.ParseNumberVal(x.String()); err == nil {
+			return n
+		}
+		return cty.DynamicVal
+	case float64:
+		return cty.NumberFloatVal(x)
+	case []any:
+		if len(x) == 0 {
+			return cty.EmptyTupleVal
+		}
+		vals := make([]cty.Value, len(x))
+		for i, e := range x {
+			vals[i] = toCty(e)
+		}
+		return cty.TupleVal(vals)
+	case map[string]any:
+		if len(x) == 0 {
+			return cty.EmptyObjectVal
+		}
+		vals := make(map[string]cty.Value, len(x))
+		for k, e := range x {
+			vals[k] = toCty(e)
+		}
+		return cty.ObjectVal(vals)
+	}
+	return cty.DynamicVal
+}
