@@ -27,23 +27,39 @@ handled := {k | some k in data.kaiji.claims[_].keys}
 
 claims := [claim_result(c) | some c in input.claims]
 
+# item_reason explains a not-checkable item: its title and the reason of its group.
+item_reason(entry) := {
+	"ja": sprintf("%s: %s", [entry.title, r.ja]),
+	"en": sprintf("%s: %s", [entry.title, r.en]),
+} if {
+	r := data.kaiji.data.not_checkable.reasons[entry.reason]
+}
+
 claim_findings(i) := [f | some f in all_findings; f.claim == i]
 
 base(c) := {
 	"index": c.index,
 	"item": c.item,
-	"key": c.key,
+	"key": object.get(c, "key", ""),
 	"claimed": c.raw,
 	"text": object.get(c, "text", ""),
 }
 
 claim_result(c) := object.union(base(c), {
 	"verdict": "not_checkable",
-	"reason": reason,
+	"reason": {"ja": reason.ja, "en": reason.en},
 	"evidence": [],
 	"details": [],
 }) if {
 	reason := data.kaiji.data.not_checkable.keys[c.key]
+} else := object.union(base(c), {
+	"verdict": "not_checkable",
+	"reason": item_reason(entry),
+	"evidence": [],
+	"details": [],
+}) if {
+	not object.get(c, "key", "") in handled
+	entry := data.kaiji.data.not_checkable.items[input.edition][sprintf("%d", [c.item])]
 } else := object.union(base(c), {
 	"verdict": "unproven",
 	"reason": {
@@ -150,11 +166,15 @@ control_base(id, item) := {
 	"id": id,
 	"eval_item": item,
 	"pattern": input.pattern,
-	"title": {"ja": object.get(data.kaiji.data.reference, [id, "gloss_ja"], ""), "en": object.get(data.kaiji.data.reference, [id, "gloss"], "")},
-	"level": object.get(data.kaiji.data.reference, [id, "level"], ""),
+	"title": {"ja": described(id, "gloss_ja"), "en": described(id, "gloss")},
+	"level": described(id, "level"),
 	"reference": ref_value(id, item),
 	"severity": severity(id, item),
 }
+
+# described reads a control's title or level from the reference values, or
+# for Part IV countermeasures from data/countermeasures.yaml.
+described(id, field) := object.get(data.kaiji.data.reference, [id, field], object.get(data.kaiji.data, ["countermeasures", id, field], ""))
 
 ref_value(id, item) := null if item == "-"
 

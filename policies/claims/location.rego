@@ -70,7 +70,7 @@ outcome(s, _) := {
 }
 
 outcome(s, want) := {
-	"outcome": lib.pass_fail(inside(entry, want)), "actual": region,
+	"outcome": lib.pass_fail(is_inside(entry, want)), "actual": region,
 	"evidence": [lib.evidence(s, region_path(s))],
 	"detail_ja": sprintf("%s は %s（%s）にあります", [s.id, region, place_ja(entry)]),
 	"detail_en": sprintf("%s is in %s (%s)", [s.id, region, entry.city]),
@@ -79,6 +79,11 @@ outcome(s, want) := {
 	is_string(region)
 	entry := data.kaiji.data.regions[provider(s)][lower(region)]
 }
+
+# is_inside is inside as a boolean, false when it does not hold.
+is_inside(entry, want) if inside(entry, want)
+
+else := false
 
 # inside: the region's country matches, and its block or half is claimed.
 inside(entry, want) if {

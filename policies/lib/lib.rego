@@ -110,7 +110,7 @@ plural(1) := ""
 plural(n) := "s" if n != 1
 
 # tls_at_least compares TLS versions written "1.2".
-tls_at_least(have, want) if to_number(have) >= to_number(want)
+tls_at_least(have, want) := to_number(have) >= to_number(want)
 
 # pass_fail turns a comparison into an outcome.
 pass_fail(true) := "pass"
@@ -149,3 +149,86 @@ evaluation(control, item, subject, r) := {
 # reference returns the reference value of a control's evaluation item for the
 # pattern being checked, or null when the pattern has none.
 reference(control, item) := object.get(data.kaiji.data.reference, [control, "items", item, "values", sprintf("%d", [input.pattern])], null)
+
+# ---- outcomes shared by the mechanism claims and controls ----
+
+# known_bool is true when attrs.<path> is a boolean known statically.
+known_bool(fact, path) if {
+	not unknown(fact, path)
+	is_boolean(attr(fact, path))
+}
+
+# flag_outcome judges a boolean attribute: pass when true, fail when false,
+# unknown when it is absent or not known statically. yes and no are the
+# {ja, en} explanations of the two values.
+flag_outcome(fact, path, yes, _) := {
+	"outcome": "pass", "actual": true,
+	"evidence": [evidence(fact, path)],
+	"detail_ja": yes.ja, "detail_en": yes.en,
+} if {
+	known_bool(fact, path)
+	attr(fact, path) == true
+}
+
+flag_outcome(fact, path, _, no) := {
+	"outcome": "fail", "actual": false,
+	"evidence": [evidence(fact, path)],
+	"detail_ja": no.ja, "detail_en": no.en,
+} if {
+	known_bool(fact, path)
+	attr(fact, path) == false
+}
+
+flag_outcome(fact, path, _, _) := not_known(fact, path) if not known_bool(fact, path)
+
+# not_known is the outcome of an attribute that cannot be known statically.
+not_known(fact, path) := {
+	"outcome": "unknown", "actual": null,
+	"evidence": [evidence(fact, path)],
+	"detail_ja": sprintf("%s の %s を静的に確定できません", [fact.id, path]),
+	"detail_en": sprintf("%s of %s cannot be known statically", [path, fact.id]),
+}
+
+# known_number is true when attrs.<path> is a number known statically.
+known_number(fact, path) if {
+	not unknown(fact, path)
+	is_number(attr(fact, path))
+}
+
+# duration_at_most judges a duration attribute (an interval or a delay)
+# against an upper bound in seconds. what is the {ja, en} name of the value.
+duration_at_most(fact, path, limit, what) := {
+	"outcome": pass_fail(have <= limit), "actual": have,
+	"evidence": [evidence(fact, path)],
+	"detail_ja": sprintf("%s の%sは %s です", [fact.id, what.ja, dur_ja(have)]),
+	"detail_en": sprintf("%s has a %s of %s", [fact.id, what.en, dur_en(have)]),
+} if {
+	known_number(fact, path)
+	have := attr(fact, path)
+}
+
+duration_at_most(fact, path, _, _) := not_known(fact, path) if not known_number(fact, path)
+
+# negate turns the outcome for "the mechanism exists" into the outcome for a
+# claim that it does not.
+negate(r) := object.union(r, {"outcome": flipped[r.outcome]})
+
+flipped := {"pass": "fail", "fail": "pass", "unknown": "unknown"}
+
+# yes_ja and yes_en render a claimed boolean.
+yes_ja(true) := "有り"
+
+yes_ja(false) := "無し"
+
+yes_en(true) := "yes"
+
+yes_en(false) := "no"
+
+# claim_bool is the outcome r of "the mechanism exists" read for a boolean
+# claim: as is for 有り, negated for 無し.
+claim_bool(claim, r) := r if claim.value == true
+
+claim_bool(claim, r) := negate(r) if claim.value == false
+
+# bool_finding is one resource's bearing on a boolean (有り/無し) claim.
+bool_finding(claim, subject, r) := finding(claim, subject, claim_bool(claim, r), yes_ja(claim.value), yes_en(claim.value))

@@ -35,3 +35,73 @@ retention_outcome(l, _) := {
 	lib.attr(l, "retention_forever") != true
 	not is_number(lib.attr(l, "retention_seconds"))
 }
+
+# kinds groups log categories as the guideline does: user activity
+# (III.2.1.3 a) and exceptions and security events (III.2.1.3 b).
+kinds := {
+	"user_activity": {"access", "audit"},
+	"system": {"system", "security", "flow"},
+}
+
+kind_names := {
+	"user_activity": {"ja": "利用者の操作記録", "en": "user-activity records"},
+	"system": {"ja": "例外処理・セキュリティ事象の記録", "en": "exception and security-event records"},
+}
+
+# of_kind lists the log stores of a guideline kind. A store of no stated
+# category counts as a system log.
+of_kind(kind) := [l |
+	some l in lib.facts("log")
+	object.get(l.attrs, "category", "system") in kinds[kind]
+]
+
+# collected: a store of that kind exists, so the records are kept.
+collected(l, kind) := {
+	"outcome": "pass", "actual": object.get(l.attrs, "category", "system"),
+	"evidence": [lib.evidence(l, "category")],
+	"detail_ja": sprintf("%s に%sを保存しています", [l.id, kind_names[kind].ja]),
+	"detail_en": sprintf("%s stores %s", [l.id, kind_names[kind].en]),
+}
+
+# tamper_outcome: records cannot be altered or deleted unnoticed.
+tamper_outcome(l) := lib.flag_outcome(
+	l, "tamper_protection", {
+		"ja": sprintf("%s は改ざん防止（%s）されています", [l.id, object.get(l.attrs, "tamper_mechanism", "?")]),
+		"en": sprintf("%s is protected against tampering (%s)", [l.id, object.get(l.attrs, "tamper_mechanism", "?")]),
+	},
+	{
+		"ja": sprintf("%s には改ざん防止の仕組みがありません", [l.id]),
+		"en": sprintf("%s has no protection against tampering", [l.id]),
+	},
+)
+
+# standby_outcome judges III.2.1.3 c: a hot standby needs the log store
+# replicated across regions; a cold one is met by a managed log store that
+# the provider restarts (and the code redeploys).
+standby_outcome(l, "hot") := {
+	"outcome": "pass", "actual": "hot",
+	"evidence": [lib.evidence(l, "multi_region")],
+	"detail_ja": sprintf("%s は複数リージョンに記録されるため、待機系で運用を継続できます", [l.id]),
+	"detail_en": sprintf("%s records in several regions, so a standby carries on", [l.id]),
+} if {
+	lib.attr(l, "multi_region") == true
+}
+
+standby_outcome(l, "hot") := {
+	"outcome": "fail", "actual": "single region",
+	"evidence": [lib.evidence(l, "multi_region")],
+	"detail_ja": sprintf("%s は単一リージョンにのみ記録され、ホットスタンバイがありません", [l.id]),
+	"detail_en": sprintf("%s records in one region only, with no hot standby", [l.id]),
+} if {
+	lib.known_bool(l, "multi_region")
+	l.attrs.multi_region == false
+}
+
+standby_outcome(l, "hot") := lib.not_known(l, "multi_region") if not lib.known_bool(l, "multi_region")
+
+standby_outcome(l, "cold") := {
+	"outcome": "pass", "actual": "cold",
+	"evidence": [lib.evidence(l, "store")],
+	"detail_ja": sprintf("%s はマネージドのログ基盤（%s）で、コードから再構築できます", [l.id, object.get(l.attrs, "store", l.type)]),
+	"detail_en": sprintf("%s is a managed log store (%s) that the code can redeploy", [l.id, object.get(l.attrs, "store", l.type)]),
+}

@@ -133,3 +133,79 @@ tls_outcome(e, _) := {
 } if {
 	not is_boolean(lib.attr(e, "tls"))
 }
+
+# ---- server certificates (anti-spoofing) ----
+
+# tls_endpoints are public endpoints that are not mere redirects to HTTPS.
+tls_endpoints := [e |
+	some e in public_endpoints
+	lib.attr(e, "redirects_to_tls") != true
+]
+
+# certificate_outcome: a public endpoint proves its identity with a server certificate.
+certificate_outcome(e) := {
+	"outcome": "fail", "actual": "plaintext",
+	"evidence": [lib.evidence(e, "tls")],
+	"detail_ja": sprintf("%s は平文（%s）で公開されており、サーバ証明書で身元を示しません", [e.id, upper(object.get(e.attrs, "protocol", "?"))]),
+	"detail_en": sprintf("%s is served in plaintext (%s) and proves its identity with no server certificate", [e.id, upper(object.get(e.attrs, "protocol", "?"))]),
+} if {
+	lib.known_bool(e, "tls")
+	e.attrs.tls == false
+}
+
+certificate_outcome(e) := lib.flag_outcome(
+	e, "certificate", {
+		"ja": sprintf("%s はサーバ証明書を提示します", [e.id]),
+		"en": sprintf("%s presents a server certificate", [e.id]),
+	},
+	{
+		"ja": sprintf("%s にはサーバ証明書が設定されていません", [e.id]),
+		"en": sprintf("%s has no server certificate configured", [e.id]),
+	},
+) if {
+	lib.known_bool(e, "tls")
+	e.attrs.tls == true
+}
+
+certificate_outcome(e) := lib.not_known(e, "tls") if not lib.known_bool(e, "tls")
+
+# ---- line types (回線) ----
+
+# line_type is the kind of line a subject is: a connection's type, or
+# internet for a public endpoint.
+line_type(f) := lib.attr(f, "type") if f.kind == "connection"
+
+line_type(f) := "internet" if f.kind == "endpoint"
+
+line_subjects := array.concat(lib.facts("connection"), public_endpoints)
+
+# claimed_lines reads the line types a sheet names ("インターネット", "専用線",
+# "VPN" …) with the word table of data/lines.yaml.
+claimed_lines(value) := {t |
+	some v in as_list(value)
+	some word, t in data.kaiji.data.lines.words
+	contains(lower(v), lower(word))
+}
+
+as_list(v) := [v] if is_string(v)
+
+as_list(v) := [x | some x in v; is_string(x)] if is_array(v)
+
+line_names := {
+	"internet": {"ja": "インターネット", "en": "the internet"},
+	"vpn": {"ja": "VPN", "en": "VPN"},
+	"dedicated": {"ja": "専用線・閉域網", "en": "a dedicated line"},
+}
+
+line_outcome(f, claimed) := {
+	"outcome": lib.pass_fail(t in claimed), "actual": t,
+	"evidence": [lib.evidence(f, path)],
+	"detail_ja": sprintf("%s は%s経由で接続されます", [f.id, object.get(line_names, [t, "ja"], t)]),
+	"detail_en": sprintf("%s is reached over %s", [f.id, object.get(line_names, [t, "en"], t)]),
+} if {
+	t := line_type(f)
+	is_string(t)
+	path := {"connection": "type", "endpoint": "public"}[f.kind]
+}
+
+line_outcome(f, _) := lib.not_known(f, "type") if not is_string(line_type(f))
