@@ -6,6 +6,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -21,12 +22,18 @@ import (
 // Query is the entrypoint every policy set answers.
 const Query = "data.kaiji.main.result"
 
+// AdmissionQuery is the entrypoint of the admission policies: the claims one
+// Kubernetes object would make false.
+const AdmissionQuery = "data.kaiji.admission.decision.violations"
+
 // Options configure an engine.
 type Options struct {
 	// Bundle replaces the embedded policies when set.
 	Bundle *bundle.Bundle
 	// Extra bundles add user policies and data (--policy, --data).
 	Extra []*bundle.Bundle
+	// Query is the entrypoint to prepare; Query by default.
+	Query string
 }
 
 // Engine is a prepared policy set.
@@ -44,8 +51,12 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 			return nil, fmt.Errorf("load built-in policies: %w", err)
 		}
 	}
+	query := opts.Query
+	if query == "" {
+		query = Query
+	}
 	args := []func(*rego.Rego){
-		rego.Query(Query),
+		rego.Query(query),
 		rego.ParsedBundle("kaiji", b),
 		rego.SetRegoVersion(ast.RegoV1),
 	}
@@ -75,6 +86,15 @@ type Request struct {
 // Input builds the policy input document: facts indexed by kind, so that
 // policies never loop over facts they do not read.
 func Input(req Request) (ast.Value, error) {
+	doc, err := InputDoc(req)
+	if err != nil {
+		return nil, err
+	}
+	return ast.InterfaceToValue(doc)
+}
+
+// InputDoc is Input as plain Go values, for callers that add to it.
+func InputDoc(req Request) (map[string]any, error) {
 	byKind := map[string]any{}
 	for i := range req.Facts {
 		f := &req.Facts[i]
@@ -93,13 +113,12 @@ func Input(req Request) (ast.Value, error) {
 		}
 		cl[i] = doc
 	}
-	doc := map[string]any{
+	return map[string]any{
 		"facts":   byKind,
 		"claims":  cl,
 		"pattern": int64(req.Pattern),
 		"edition": req.Edition,
-	}
-	return ast.InterfaceToValue(doc)
+	}, nil
 }
 
 func factDoc(f *collectors.Fact) map[string]any {
@@ -153,4 +172,21 @@ func (e *Engine) Evaluate(ctx context.Context, req Request) ([]results.Claim, []
 		return nil, nil, fmt.Errorf("decode decision: %w", err)
 	}
 	return d.Claims, d.Controls, nil
+}
+
+// EvalRaw evaluates the prepared query on an input document and decodes the
+// value into out (through JSON).
+func (e *Engine) EvalRaw(ctx context.Context, in ast.Value, out any) error {
+	rs, err := e.pq.Eval(ctx, rego.EvalParsedInput(in))
+	if err != nil {
+		return fmt.Errorf("evaluate policies: %w", err)
+	}
+	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
+		return errors.New("evaluate policies: the query is undefined")
+	}
+	js, err := json.Marshal(rs[0].Expressions[0].Value)
+	if err != nil {
+		return fmt.Errorf("decode decision: %w", err)
+	}
+	return json.Unmarshal(js, out)
 }
