@@ -24,13 +24,15 @@ const Query = "data.kaiji.main.result"
 
 // AdmissionQuery is the entrypoint of the admission policies: the claims one
 // Kubernetes object would make false.
-const AdmissionQuery = "data.kaiji.admission.decision.violations"
+const AdmissionQuery = "data.kaiji.admission.decision.result"
 
 // Options configure an engine.
 type Options struct {
 	// Bundle replaces the embedded policies when set.
 	Bundle *bundle.Bundle
-	// Extra bundles add user policies and data (--policy, --data).
+	// Extra bundles add user policies and data (--policy, --data): their
+	// modules join the library's and their data is merged over it, so a
+	// data file overrides single reference values. See policies.Merge.
 	Extra []*bundle.Bundle
 	// Query is the entrypoint to prepare; Query by default.
 	Query string
@@ -55,15 +57,24 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if query == "" {
 		query = Query
 	}
+	digest := b.Manifest.Revision
+	if len(opts.Extra) > 0 {
+		// User policies and data share the kaiji root with the library (main
+		// aggregates data.kaiji.claims and data.kaiji.controls), so they are
+		// merged into one bundle rather than activated as overlapping bundles.
+		merged, err := policies.Merge(b, opts.Extra...)
+		if err != nil {
+			return nil, err
+		}
+		b = merged
+		for _, x := range opts.Extra {
+			digest += "+" + x.Manifest.Revision
+		}
+	}
 	args := []func(*rego.Rego){
 		rego.Query(query),
 		rego.ParsedBundle("kaiji", b),
 		rego.SetRegoVersion(ast.RegoV1),
-	}
-	digest := b.Manifest.Revision
-	for i, x := range opts.Extra {
-		args = append(args, rego.ParsedBundle(fmt.Sprintf("user-%d", i), x))
-		digest += "+" + x.Manifest.Revision
 	}
 	pq, err := rego.New(args...).PrepareForEval(ctx)
 	if err != nil {
