@@ -18,6 +18,11 @@ func TestFormat(t *testing.T) {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".rego") {
 			return err
 		}
+		// NOTE(policy-library): admission/ belongs to the webhook work and is
+		// checked there.
+		if strings.HasPrefix(p, "admission/") {
+			return nil
+		}
 		src, err := fs.ReadFile(FS, p)
 		if err != nil {
 			return err

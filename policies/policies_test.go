@@ -2,52 +2,48 @@ package policies
 
 import (
 	"context"
+	"sort"
 	"strings"
 	"testing"
-
-	"github.com/open-policy-agent/opa/v1/bundle"
-	"github.com/open-policy-agent/opa/v1/storage"
-	"github.com/open-policy-agent/opa/v1/storage/inmem"
-	"github.com/open-policy-agent/opa/v1/tester"
 )
 
-// TestRego runs every *_test.rego of the embedded library through OPA's tester,
-// so go test runs the Rego tests too.
+// minCoverage is the policy line coverage the Rego tests must reach.
+const minCoverage = 90.0
+
+// TestRego runs every *_test.rego of the embedded library through OPA's
+// tester, as kaiji policy test does, so go test runs the Rego tests too, and
+// fails below minCoverage.
 func TestRego(t *testing.T) {
 	b, err := Load(FS, "policies", LoadOptions{Tests: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	store := inmem.New()
-	txn, err := store.NewTransaction(ctx, storage.WriteParams)
+	rep, err := RunTests(context.Background(), b, TestOptions{Coverage: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Abort(ctx, txn)
-	ch, err := tester.NewRunner().
-		SetStore(store).
-		SetBundles(map[string]*bundle.Bundle{"kaiji": b}).
-		RunTests(ctx, txn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for r := range ch {
-		n++
+	for _, r := range rep.Results {
 		name := r.Package + "." + r.Name
 		if r.Skip {
 			t.Logf("SKIP %s", name)
 			continue
 		}
-		if !r.Pass() {
-			t.Errorf("FAIL %s (%s): %v\n%s", name, r.Location, r.Error, strings.TrimSpace(string(r.Output)))
+		if !r.Pass {
+			t.Errorf("FAIL %s (%s:%d): %v\n%s", name, r.File, r.Row, r.Err, strings.TrimSpace(r.Output))
 		}
 	}
-	if n == 0 {
+	if len(rep.Results) == 0 {
 		t.Fatal("no Rego tests ran")
 	}
-	if testing.Verbose() {
-		t.Logf("%d Rego tests", n)
+	t.Logf("%d Rego tests, policy coverage %.1f%%", len(rep.Results), rep.Coverage.Coverage)
+	if rep.Coverage.Coverage < minCoverage {
+		var low []string
+		for f, fr := range rep.Coverage.Files {
+			if fr.Coverage < minCoverage {
+				low = append(low, f)
+			}
+		}
+		sort.Strings(low)
+		t.Errorf("policy coverage %.1f%% is below %.0f%%; least covered: %s", rep.Coverage.Coverage, minCoverage, strings.Join(low, ", "))
 	}
 }
