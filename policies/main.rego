@@ -141,10 +141,11 @@ summary(fs) := {
 
 all_evaluations := [e | some e in data.kaiji.controls[_].evaluations]
 
+# checked refers to the control and eval_items rules only, never to whole
+# packages, so that test packages under kaiji.controls do not look recursive.
 checked := {[id, item] |
-	some pkg in data.kaiji.controls
-	id := pkg.control
-	some item in pkg.eval_items
+	id := data.kaiji.controls[name].control
+	some item in data.kaiji.controls[name].eval_items
 }
 
 controls := [control_result(id, item) | some [id, item] in sort(checked)]
