@@ -30,6 +30,7 @@ service's pattern (1–6).`,
 		NewCmdScan(ios, nil),
 		NewCmdFacts(ios, nil),
 		NewCmdVersion(ios),
+		NewCmdBundle(ios), NewCmdExport(ios),
 	)
 	return root
 }

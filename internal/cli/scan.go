@@ -37,6 +37,7 @@ type ScanOptions struct {
 	Waivers    string
 	Also       []string
 	Now        string
+	Policy     PolicySource
 }
 
 // NewCmdScan checks a disclosure sheet against the infrastructure.
@@ -80,6 +81,7 @@ input errors, 3 internal errors.`,
 	f.StringVar(&opts.Now, "now", "", "the date waivers expire against, YYYY-MM-DD (default today)")
 	_ = f.MarkHidden("now")
 	opts.Collect.addFlags(f)
+	opts.Policy.addFlags(f)
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("lang", cobra.FixedCompletions([]string{"ja", "en"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("pattern", cobra.FixedCompletions([]string{"1", "2", "3", "4", "5", "6"}, cobra.ShellCompDirectiveNoFileComp))
@@ -141,7 +143,11 @@ func scanRun(ctx context.Context, opts *ScanOptions) error {
 	if err != nil {
 		return err
 	}
-	eng, err := engine.New(ctx, engine.Options{})
+	eo, err := opts.Policy.engineOptions(ctx)
+	if err != nil {
+		return err
+	}
+	eng, err := engine.New(ctx, eo)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,147 @@
+package bundles
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/bundle"
+
+	"github.com/kaiji-dev/kaiji/internal/claims"
+	"github.com/kaiji-dev/kaiji/policies"
+)
+
+// DisclosurePath is where a bundle carries the claims it was built with:
+// data.kaiji.disclosure = {service, edition, pattern, claims}, the claims in
+// the same form as input.claims. OPA users evaluating a bundle can copy it
+// into the input; kaiji export gatekeeper derives constraint parameters
+// from the same values.
+const DisclosurePath = "kaiji/disclosure"
+
+// BuildOptions say what goes into a bundle.
+type BuildOptions struct {
+	// FS and Prefix name the policy tree; the embedded library when FS is nil.
+	FS     fs.FS
+	Prefix string
+	// Tests includes the *_test.rego modules, so that `opa test -b` can run
+	// them on the bundle itself. The revision does not change.
+	Tests bool
+	// Disclosure, when set, is stored as data at DisclosurePath.
+	Disclosure *claims.Disclosure
+	// Pattern overrides the disclosure's pattern (1–6) in the stored data.
+	Pattern int
+	// Version is the kaiji version recorded in the manifest metadata.
+	Version string
+}
+
+// Build packages the policies and their data (and optionally the claims)
+// as a standard OPA bundle: a .manifest whose revision is the policy digest
+// (the same one kaiji scan reports) and whose only root is "kaiji", every
+// module at its source path, and every data document at
+// /kaiji/data/<name>/data.json so OPA mounts it at data.kaiji.data.<name>
+// exactly as kaiji does.
+func Build(opts BuildOptions) (*Archive, error) {
+	fsys, prefix := opts.FS, opts.Prefix
+	if fsys == nil {
+		fsys, prefix = policies.FS, "policies"
+	}
+	// The revision identifies the policy set that decides, without tests,
+	// so a bundle built with --tests reports the same digest.
+	plain, err := policies.Load(fsys, prefix, policies.LoadOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("load policies: %w", err)
+	}
+	b := plain
+	if opts.Tests {
+		if b, err = policies.Load(fsys, prefix, policies.LoadOptions{Tests: true}); err != nil {
+			return nil, fmt.Errorf("load policies: %w", err)
+		}
+	}
+
+	a := &Archive{}
+	for _, m := range b.Modules {
+		a.Put(m.Path, m.Raw)
+	}
+	docs, _ := nested(b.Data, policies.Root, "data")
+	for _, name := range sortedKeys(docs) {
+		js, err := json.MarshalIndent(docs[name], "", "  ")
+		if err != nil {
+			return nil, fmt.Errorf("encode data %s: %w", name, err)
+		}
+		a.Put(path.Join(policies.Root, "data", name, "data.json"), append(js, '\n'))
+	}
+
+	meta := map[string]any{"policy_digest": plain.Manifest.Revision}
+	if opts.Version != "" {
+		meta["version"] = opts.Version
+	}
+	if opts.Disclosure != nil {
+		doc := DisclosureData(opts.Disclosure, opts.Pattern)
+		js, err := json.MarshalIndent(doc, "", "  ")
+		if err != nil {
+			return nil, fmt.Errorf("encode claims: %w", err)
+		}
+		a.Put(path.Join(DisclosurePath, "data.json"), append(js, '\n'))
+		if opts.Disclosure.File != "" {
+			meta["claims_file"] = opts.Disclosure.File
+		}
+	}
+
+	m := bundle.Manifest{
+		Revision: plain.Manifest.Revision,
+		Roots:    &[]string{policies.Root},
+		Metadata: map[string]any{"kaiji": meta},
+	}
+	m.SetRegoVersion(ast.RegoV1)
+	js, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode manifest: %w", err)
+	}
+	a.Put(bundle.ManifestExt, append(js, '\n'))
+	a.sort()
+	return a, nil
+}
+
+// DisclosureData is the data document a bundle stores at DisclosurePath.
+func DisclosureData(d *claims.Disclosure, pattern int) map[string]any {
+	if pattern == 0 {
+		pattern = d.Pattern
+	}
+	if pattern == 0 {
+		pattern = 1
+	}
+	edition := d.Edition
+	if edition == "" {
+		edition = claims.EditionASPSaaS
+	}
+	return map[string]any{
+		"service": d.Service,
+		"edition": edition,
+		"pattern": pattern,
+		"claims":  d.Inputs(),
+	}
+}
+
+func nested(doc map[string]any, keys ...string) (map[string]any, bool) {
+	cur := doc
+	for _, k := range keys {
+		next, ok := cur[k].(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		cur = next
+	}
+	return cur, true
+}
+
+func sortedKeys(m map[string]any) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
