@@ -129,51 +129,10 @@ func (o *ScanOptions) validate(cmd *cobra.Command) error {
 
 func scanRun(ctx context.Context, opts *ScanOptions) error {
 	failOn, _ := results.ParseFailOn(opts.FailOn)
-	disclosure := &claims.Disclosure{Edition: claims.EditionASPSaaS}
-	if opts.ClaimsFile != "" {
-		d, err := claims.LoadFile(opts.ClaimsFile)
-		if err != nil {
-			return &InputError{Err: err}
-		}
-		disclosure = d
-	}
-	pattern := cmp.Or(opts.Pattern, disclosure.Pattern, 1)
-
-	collected, err := opts.Collect.collect(ctx)
+	run, err := scan(ctx, opts)
 	if err != nil {
 		return err
 	}
-	eo, err := opts.Policy.engineOptions(ctx)
-	if err != nil {
-		return err
-	}
-	eng, err := engine.New(ctx, eo)
-	if err != nil {
-		return err
-	}
-	claimsOut, controlsOut, err := eng.Evaluate(ctx, engine.Request{
-		Facts: collected.Facts, Claims: disclosure.Inputs(), Pattern: pattern, Edition: disclosure.Edition,
-	})
-	if err != nil {
-		return err
-	}
-	run := &results.Run{
-		Tool:    results.Tool{Name: "kaiji", Version: version.String(), PolicyDigest: eng.PolicyDigest()},
-		Service: disclosure.Service, Edition: disclosure.Edition, Pattern: pattern, ClaimsFile: opts.ClaimsFile,
-		Claims: claimsOut, Controls: controlsOut, Diagnostics: collected.Diagnostics, Inputs: collected.Inputs,
-	}
-	if err := applyWaivers(opts, run, collected); err != nil {
-		return err
-	}
-	if opts.Baseline != "" {
-		base, err := baseline.Load(opts.Baseline)
-		if err != nil {
-			return &InputError{Err: err}
-		}
-		run.Baseline = baseline.Compare(opts.Baseline, base, run)
-	}
-	run.Finalize()
-
 	if err := writeReport(ctx, opts, opts.Format, opts.Output, run); err != nil {
 		return err
 	}
@@ -190,6 +149,72 @@ func scanRun(ctx context.Context, opts *ScanOptions) error {
 		return ErrFailing
 	}
 	return nil
+}
+
+// scan collects the facts, evaluates the claims and controls, applies
+// waivers and the baseline, and returns the finalized run (also used by
+// kaiji report).
+func scan(ctx context.Context, opts *ScanOptions) (*results.Run, error) {
+	disclosure := &claims.Disclosure{Edition: claims.EditionASPSaaS}
+	if opts.ClaimsFile != "" {
+		d, err := claims.LoadFile(opts.ClaimsFile)
+		if err != nil {
+			return nil, &InputError{Err: err}
+		}
+		disclosure = d
+	}
+	pattern := cmp.Or(opts.Pattern, disclosure.Pattern, 1)
+
+	collected, err := opts.Collect.collect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	eo, err := opts.Policy.engineOptions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	eng, err := engine.New(ctx, eo)
+	if err != nil {
+		return nil, err
+	}
+	claimsOut, controlsOut, err := eng.Evaluate(ctx, engine.Request{
+		Facts: collected.Facts, Claims: disclosure.Inputs(), Pattern: pattern, Edition: disclosure.Edition,
+	})
+	if err != nil {
+		return nil, err
+	}
+	run := &results.Run{
+		Tool:    results.Tool{Name: "kaiji", Version: version.String(), PolicyDigest: eng.PolicyDigest()},
+		Service: disclosure.Service, Edition: disclosure.Edition, Pattern: pattern, ClaimsFile: opts.ClaimsFile,
+		Claims: claimsOut, Controls: controlsOut, Diagnostics: collected.Diagnostics, Inputs: collected.Inputs,
+	}
+	if err := applyWaivers(opts, run, collected); err != nil {
+		return nil, err
+	}
+	if opts.Baseline != "" {
+		base, err := baseline.Load(opts.Baseline)
+		if err != nil {
+			return nil, &InputError{Err: err}
+		}
+		run.Baseline = baseline.Compare(opts.Baseline, base, run)
+	}
+	attachSheet(run, disclosure)
+	run.Finalize()
+	return run, nil
+}
+
+// attachSheet copies the published sheet and each claim's row and line into
+// the run, for the filled-sheet and SARIF reports.
+func attachSheet(run *results.Run, d *claims.Disclosure) {
+	if d.Sheet != nil {
+		run.Sheet = &results.Sheet{File: d.Sheet.File, Columns: d.Sheet.Columns, Rows: d.Sheet.Rows}
+	}
+	for i := range run.Claims {
+		c := &run.Claims[i]
+		if c.Index >= 0 && c.Index < len(d.Claims) {
+			c.Row, c.Line = d.Claims[c.Index].Row, d.Claims[c.Index].Line
+		}
+	}
 }
 
 // applyWaivers reads inline kaiji:ignore comments from the scanned files and
@@ -230,7 +255,8 @@ func writeReport(ctx context.Context, opts *ScanOptions, format, output string, 
 		}
 		file, w = f, f
 	}
-	rep, err := report.New(format, report.Options{Lang: opts.Lang, Color: color})
+	failOn, _ := results.ParseFailOn(opts.FailOn)
+	rep, err := report.New(format, report.Options{Lang: opts.Lang, Color: color, FailOn: &failOn})
 	if err != nil {
 		return &FlagError{Err: err}
 	}

@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 
 	"github.com/kaiji-dev/kaiji/internal/results"
@@ -23,4 +24,20 @@ func WriteJSON(w io.Writer, v any) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// DecodeRun reads a run written by the JSON reporter (results.json), keeping
+// numbers exact, and finalizes it (order and summary).
+func DecodeRun(r io.Reader) (*results.Run, error) {
+	dec := json.NewDecoder(r)
+	dec.UseNumber()
+	var run results.Run
+	if err := dec.Decode(&run); err != nil {
+		return nil, fmt.Errorf("decode results: %w", err)
+	}
+	if run.Schema != "" && run.Schema != results.SchemaVersion {
+		return nil, fmt.Errorf("decode results: schema %q, want %q", run.Schema, results.SchemaVersion)
+	}
+	run.Finalize()
+	return &run, nil
 }

@@ -70,6 +70,20 @@ type Claim struct {
 	Details  []Detail   `json:"details"`
 	// Waived is set when an active waiver covers every failing resource.
 	Waived *WaiverRef `json:"waived,omitempty"`
+	// Row is the index in Run.Sheet.Rows of the published sheet's row the
+	// claim came from; nil when the claims were not imported from a sheet.
+	Row *int `json:"row,omitempty"`
+	// Line is the claim's line in the claims file, where SARIF points a
+	// verdict that has no resource to point at.
+	Line int `json:"line,omitempty"`
+}
+
+// Sheet is the published disclosure sheet's own table, kept when the claims
+// were imported from it, so reports can fill it in with 判定 and 疎明資料.
+type Sheet struct {
+	File    string     `json:"file,omitempty"`
+	Columns []string   `json:"columns"`
+	Rows    [][]string `json:"rows"`
 }
 
 // Actual is one resource's value for a control evaluation item.
@@ -128,6 +142,8 @@ type Run struct {
 	Waivers     []Waiver               `json:"waivers"`
 	// Baseline is set when the scan was compared with the base branch's results.
 	Baseline *Baseline `json:"baseline,omitempty"`
+	// Sheet is the published sheet the claims were imported from, if any.
+	Sheet *Sheet `json:"sheet,omitempty"`
 }
 
 // Finalize sorts everything, applies the rule that an unreadable input never

@@ -1,0 +1,159 @@
+package report
+
+import (
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/kaiji-dev/kaiji/internal/results"
+)
+
+//go:embed templates/*
+var templates embed.FS
+
+var htmlTemplate = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
+	"claimed": claimed,
+	"loc":     loc,
+	"ctrl":    controlName,
+	"ref":     reference,
+	"lbl":     func(v string) results.Text { return labels[v] },
+	"tx":      func(ja, en string) results.Text { return results.Text{Ja: ja, En: en} },
+	"hard":    func(c results.Control) bool { return c.Verdict == results.Below && c.Severity == "hard" },
+	"add":     func(a, b int) int { return a + b },
+}).ParseFS(templates, "templates/report.html.tmpl"))
+
+// HTML writes the evidence report for auditors: one self-contained file
+// (inline CSS and SVG, no script, no font, no request of any kind — its
+// Content-Security-Policy forbids them), in Japanese and English with a
+// switch that needs no script, and print-friendly for PDF. It shows the
+// summary with a chart of verdicts, the claims in sheet order with the
+// sheet's text, the claimed value, the verdict, the reason and the evidence
+// with the source lines it points at (secrets redacted), the controls at
+// the pattern's reference values, diagnostics, waivers, the baseline
+// comparison, and the inputs with their SHA-256.
+type HTML struct {
+	opts Options
+	src  *Sources
+}
+
+func (h *HTML) setSources(s *Sources) { h.src = s }
+
+// htmlView is what the template renders.
+type htmlView struct {
+	Lang     string
+	Run      *results.Run
+	Claims   []htmlClaim
+	Controls []htmlControl
+	Charts   []htmlChart
+	Inputs   []htmlInput
+	Waivers  []results.Waiver
+	Labels   map[string]results.Text
+	HardLow  int
+}
+
+type htmlClaim struct {
+	results.Claim
+	Evidence []htmlEvidence
+}
+
+type htmlControl struct {
+	results.Control
+	Actuals  []string
+	Evidence []htmlEvidence
+}
+
+type htmlEvidence struct {
+	results.Evidence
+	Lines []Line
+}
+
+type htmlInput struct {
+	Path, Collector, SHA256 string
+	Size                    int64
+}
+
+type htmlChart struct {
+	Title  results.Text
+	Bars   []htmlBar
+	Height int
+}
+
+type htmlBar struct {
+	Label   results.Text
+	Verdict string
+	Count   int
+	Y       int
+	Width   int
+	TextX   int
+}
+
+// Report implements Reporter.
+func (h *HTML) Report(ctx context.Context, w io.Writer, r *results.Run) error {
+	if h.src == nil {
+		h.src = NewSources(h.opts.Root, r)
+	}
+	lang := h.opts.Lang
+	if lang != "ja" {
+		lang = "en"
+	}
+	v := htmlView{Lang: lang, Run: r, Labels: labels, Waivers: r.Waivers}
+	for _, c := range r.Claims {
+		v.Claims = append(v.Claims, htmlClaim{Claim: c, Evidence: h.evidence(c.Evidence)})
+	}
+	for _, c := range r.Controls {
+		v.Controls = append(v.Controls, htmlControl{Control: c, Actuals: actuals(c), Evidence: h.evidence(c.Evidence)})
+		if c.Verdict == results.Below && c.Severity == "hard" {
+			v.HardLow++
+		}
+	}
+	v.Charts = []htmlChart{
+		chart(results.Text{Ja: fmt.Sprintf("対策項目の判定（パターン%d）", r.Pattern), En: fmt.Sprintf("Controls by verdict (pattern %d)", r.Pattern)},
+			r.Summary.Controls, []string{results.Meets, results.Below, results.Unknown, results.NotApplicable}),
+		chart(results.Text{Ja: "開示項目の判定", En: "Claims by verdict"},
+			r.Summary.Claims, []string{results.Supported, results.Contradicted, results.Unproven, results.NotCheckable}),
+	}
+	if r.ClaimsFile != "" {
+		if data, err := os.ReadFile(filepath.Join(h.opts.Root, filepath.FromSlash(r.ClaimsFile))); err == nil {
+			sum := sha256.Sum256(data)
+			v.Inputs = append(v.Inputs, htmlInput{Path: r.ClaimsFile, Collector: "claims", SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data))})
+		}
+	}
+	for _, in := range r.Inputs {
+		v.Inputs = append(v.Inputs, htmlInput{Path: in.Path, Collector: in.Collector, SHA256: in.SHA256, Size: in.Size})
+	}
+	return htmlTemplate.Execute(w, v)
+}
+
+func (h *HTML) evidence(es []results.Evidence) []htmlEvidence {
+	var out []htmlEvidence
+	for _, e := range es {
+		out = append(out, htmlEvidence{Evidence: e, Lines: h.src.Snippet(e.File, e.Line)})
+	}
+	return out
+}
+
+// chart lays out a horizontal bar chart of counts by verdict as inline SVG.
+func chart(title results.Text, counts results.Counts, order []string) htmlChart {
+	const barH, gap, labelW, maxW = 22, 8, 150, 260
+	most := 1
+	for _, v := range order {
+		most = max(most, counts[v])
+	}
+	c := htmlChart{Title: title}
+	for i, v := range order {
+		n := counts[v]
+		w := n * maxW / most
+		if n > 0 {
+			w = max(w, 3)
+		}
+		c.Bars = append(c.Bars, htmlBar{Label: labels[v], Verdict: v, Count: n, Y: i * (barH + gap), Width: w, TextX: labelW + w + 6})
+	}
+	c.Height = len(order)*(barH+gap) - gap
+	return c
+}

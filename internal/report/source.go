@@ -1,0 +1,294 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/kaiji-dev/kaiji/internal/results"
+)
+
+// Redacted replaces every sensitive value in every format.
+const Redacted = "[REDACTED]"
+
+// Bounds on what the reports quote from the input files.
+const (
+	maxSourceFile   = 1 << 20 // larger files are not quoted
+	maxSnippetLines = 3       // per evidence: the line, one before, one after
+	maxLineRunes    = 160
+)
+
+// sensitiveKey matches attribute and variable names whose values are
+// secrets: passwords, secrets, tokens, private keys, credentials.
+var sensitiveKey = regexp.MustCompile(`(?i)(passw(or)?d|passphrase|secret|token|private[_-]?key|api[_-]?key|access[_-]?key|credential|connection[_-]?string|auth[_-]?key|client[_-]?key|sas[_-]?key|signing[_-]?key|encryption[_-]?key|ssh[_-]?key|bearer|cookie|session[_-]?key)`)
+
+// assignment splits `key = value`, `key: value` and `"key": value` lines
+// (HCL, tfvars, YAML, JSON).
+var assignment = regexp.MustCompile(`^(\s*-?\s*"?([A-Za-z0-9_.\-\[\]"]+?)"?\s*[:=]\s*)(.*?)\s*,?\s*$`)
+
+// blockStart finds Terraform variable and output blocks, which may be marked sensitive.
+var blockStart = regexp.MustCompile(`^\s*(variable|output)\s+"([^"]+)"\s*\{`)
+
+var sensitiveTrue = regexp.MustCompile(`^\s*sensitive\s*=\s*true\b`)
+
+// source is one input file, read once, with its sensitive lines marked.
+type source struct {
+	lines     []string
+	sensitive map[int]bool // 0-based line numbers whose value is a secret
+}
+
+// Sources reads the files named in a run's inputs and evidence, marks the
+// lines that hold secrets, and redacts them from everything a report shows.
+// Paths are relative to Root (the directory kaiji ran in).
+type Sources struct {
+	Root  string
+	files map[string]*source
+	// secrets are literal secret values seen in the inputs; any string a
+	// report prints has them replaced, in case a policy or message quoted one.
+	secrets []string
+	// sensitiveVars are Terraform variables declared sensitive in any input.
+	sensitiveVars map[string]bool
+}
+
+// NewSources reads the run's input files under root.
+func NewSources(root string, r *results.Run) *Sources {
+	s := &Sources{Root: root, files: map[string]*source{}, sensitiveVars: map[string]bool{}}
+	var paths []string
+	for _, in := range r.Inputs {
+		paths = append(paths, in.Path)
+	}
+	for _, c := range r.Claims {
+		for _, e := range c.Evidence {
+			paths = append(paths, e.File)
+		}
+	}
+	for _, c := range r.Controls {
+		for _, e := range c.Evidence {
+			paths = append(paths, e.File)
+		}
+	}
+	slices.Sort(paths)
+	paths = slices.Compact(paths)
+	raw := map[string][]string{}
+	for _, p := range paths {
+		if p == "" {
+			continue
+		}
+		data, err := readBounded(filepath.Join(root, filepath.FromSlash(p)))
+		if err != nil || !utf8.Valid(data) {
+			continue
+		}
+		raw[p] = strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
+	}
+	// First pass: variables declared sensitive anywhere (their values may sit in tfvars).
+	for _, p := range paths {
+		markBlocks(raw[p], nil, s.sensitiveVars)
+	}
+	for _, p := range paths {
+		lines, ok := raw[p]
+		if !ok {
+			continue
+		}
+		src := &source{lines: lines, sensitive: map[int]bool{}}
+		markBlocks(lines, src.sensitive, nil)
+		tfvars := strings.HasSuffix(p, ".tfvars") || strings.HasSuffix(p, ".tfvars.json")
+		inPEM := false
+		for i, l := range lines {
+			if strings.Contains(l, "-----BEGIN") && strings.Contains(l, "PRIVATE KEY") {
+				inPEM = true
+			}
+			if inPEM {
+				src.sensitive[i] = true
+				if strings.Contains(l, "-----END") {
+					inPEM = false
+				}
+				continue
+			}
+			m := assignment.FindStringSubmatch(l)
+			if m == nil {
+				continue
+			}
+			key := strings.Trim(m[2], `"`)
+			if harmless(m[3]) {
+				continue
+			}
+			if sensitiveKey.MatchString(key) || tfvars && s.sensitiveVars[key] {
+				src.sensitive[i] = true
+			}
+		}
+		for i := range src.sensitive {
+			if m := assignment.FindStringSubmatch(lines[i]); m != nil {
+				s.addSecret(m[3])
+			} else {
+				s.addSecret(lines[i])
+			}
+		}
+		s.files[p] = src
+	}
+	slices.SortFunc(s.secrets, func(a, b string) int { return len(b) - len(a) }) // longest first
+	return s
+}
+
+// harmless values are no secret whatever their attribute's name: booleans,
+// numbers, references to variables or resources, and empty values.
+var harmlessValue = regexp.MustCompile(`^(true|false|null|-?[0-9.]+|""|\{|\[|(var|local|data|module|aws_|azurerm_|google_)[A-Za-z0-9_.\[\]"]*)$`)
+
+func harmless(v string) bool {
+	return harmlessValue.MatchString(strings.TrimSuffix(strings.TrimSpace(v), ","))
+}
+
+func readBounded(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || st.Size() > maxSourceFile {
+		return nil, os.ErrInvalid
+	}
+	var b bytes.Buffer
+	_, err = b.ReadFrom(f)
+	return b.Bytes(), err
+}
+
+// markBlocks marks the default/value lines of variable and output blocks
+// declared `sensitive = true`, and records the names of sensitive variables.
+func markBlocks(lines []string, mark map[int]bool, vars map[string]bool) {
+	for i := 0; i < len(lines); i++ {
+		m := blockStart.FindStringSubmatch(lines[i])
+		if m == nil {
+			continue
+		}
+		depth, end, sens := 0, i, false
+		for j := i; j < len(lines); j++ {
+			depth += strings.Count(lines[j], "{") - strings.Count(lines[j], "}")
+			if sensitiveTrue.MatchString(lines[j]) {
+				sens = true
+			}
+			end = j
+			if depth <= 0 && j > i || depth <= 0 && strings.Contains(lines[j], "}") {
+				break
+			}
+		}
+		if !sens {
+			continue
+		}
+		if vars != nil && m[1] == "variable" {
+			vars[m[2]] = true
+		}
+		if mark != nil {
+			inValue := false
+			for j := i + 1; j <= end; j++ {
+				a := assignment.FindStringSubmatch(lines[j])
+				if a != nil && (a[2] == "default" || a[2] == "value") {
+					inValue = true
+				} else if a != nil {
+					inValue = false
+				}
+				if inValue && j < end && strings.TrimSpace(lines[j]) != "}" {
+					mark[j] = true
+				}
+			}
+		}
+	}
+}
+
+func (s *Sources) addSecret(v string) {
+	v = strings.TrimSpace(v)
+	v = strings.TrimSuffix(v, ",")
+	v = strings.Trim(v, `"'`)
+	// Short values (true, 1, var refs) are not worth scrubbing and would
+	// mangle ordinary text.
+	if len(v) < 6 || strings.HasPrefix(v, "var.") || strings.HasPrefix(v, "${") || v == "true" || v == "false" {
+		return
+	}
+	if !slices.Contains(s.secrets, v) {
+		s.secrets = append(s.secrets, v)
+	}
+}
+
+// Line is one quoted source line.
+type Line struct {
+	N        int
+	Text     string
+	Focus    bool // the evidence line itself
+	Redacted bool
+}
+
+// Snippet returns the evidence line of a file with one line of context on
+// each side, secrets redacted, bounded in size; nil when the file is
+// unreadable.
+func (s *Sources) Snippet(file string, line int) []Line {
+	src := s.files[file]
+	if src == nil || line < 1 || line > len(src.lines) {
+		return nil
+	}
+	var out []Line
+	from := max(1, line-(maxSnippetLines-1)/2)
+	to := min(len(src.lines), from+maxSnippetLines-1)
+	for n := from; n <= to; n++ {
+		text, red := src.lines[n-1], src.sensitive[n-1]
+		if red {
+			text = redactLine(text)
+		}
+		text = s.Scrub(text)
+		if utf8.RuneCountInString(text) > maxLineRunes {
+			text = string([]rune(text)[:maxLineRunes]) + "…"
+		}
+		if strings.TrimSpace(text) == "" && n != line {
+			continue
+		}
+		out = append(out, Line{N: n, Text: text, Focus: n == line, Redacted: red})
+	}
+	return out
+}
+
+// redactLine keeps the attribute name and replaces its value.
+func redactLine(l string) string {
+	if m := assignment.FindStringSubmatch(l); m != nil && !strings.Contains(l, "-----") {
+		return m[1] + `"` + Redacted + `"`
+	}
+	indent := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
+	return indent + Redacted
+}
+
+// Scrub replaces every secret value seen in the inputs.
+func (s *Sources) Scrub(text string) string {
+	for _, v := range s.secrets {
+		text = strings.ReplaceAll(text, v, Redacted)
+	}
+	return text
+}
+
+// Redact returns a copy of the run with every secret value seen in the
+// inputs replaced, wherever a policy or message may have quoted it.
+func (s *Sources) Redact(r *results.Run) (*results.Run, error) {
+	if len(s.secrets) == 0 {
+		return r, nil
+	}
+	data, err := json.Marshal(r)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range s.secrets {
+		enc, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		esc := bytes.Trim(enc, `"`)
+		data = bytes.ReplaceAll(data, esc, []byte(Redacted))
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	out := &results.Run{}
+	if err := dec.Decode(out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
