@@ -25,14 +25,6 @@ var awsMappers = map[string]mapper{
 	"aws_alb_listener":                    mapLBListener,
 }
 
-// awsLinked are resources read only to enrich others (see linkAWS).
-var awsLinked = map[string]bool{
-	"aws_s3_bucket_server_side_encryption_configuration": true,
-	"aws_backup_selection":                               true,
-	"aws_lb":                                             true,
-	"aws_alb":                                            true,
-}
-
 // location records where a resource runs, from its provider configuration.
 func location(m *module, r *resource, f *collectors.Fact) {
 	set(f, "location.provider", f.Provider)
@@ -596,6 +588,7 @@ func linkAWS(m *module, facts map[string]*collectors.Fact, byType map[string][]*
 			}
 		}
 	}
+	linkAWSMore(m, facts, byType)
 	for _, f := range byType["aws_lb_listener"] {
 		linkListener(m, f, facts)
 	}

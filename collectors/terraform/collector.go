@@ -144,7 +144,7 @@ func (m *module) facts() []collectors.Fact {
 		for _, f := range mapper(m, r) {
 			out = append(out, f)
 			byType[r.typ] = append(byType[r.typ], f)
-			if f.ID == r.addr {
+			if _, seen := byAddr[r.local]; f.ID == r.addr && !seen {
 				byAddr[r.local] = f
 				byAddr[r.typ+"."+r.name] = f
 			}
@@ -172,6 +172,9 @@ func (m *module) facts() []collectors.Fact {
 	}
 	res := make([]collectors.Fact, len(out))
 	for i, f := range out {
+		if m.prefix != "" && m.root != "" {
+			set(f, "root_module", m.root)
+		}
 		res[i] = *f
 	}
 	return res

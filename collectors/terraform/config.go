@@ -83,7 +83,11 @@ func parseConfig(dir string, files []collectors.File) (*dirConfig, hcl.Diagnosti
 			content, _, ds := file.Body.PartialContent(topSchema)
 			diags = append(diags, ds...)
 			for _, b := range content.Blocks {
-				c.decls = append(c.decls, decl{typ: b.Type, labels: b.Labels, body: b.Body, rng: b.DefRange, def: b.DefRange})
+				def := b.DefRange
+				if n := len(b.LabelRanges); n > 0 {
+					def = b.LabelRanges[n-1] // the line naming the resource
+				}
+				c.decls = append(c.decls, decl{typ: b.Type, labels: b.Labels, body: b.Body, rng: def, def: def})
 			}
 			continue
 		}

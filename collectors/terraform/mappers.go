@@ -40,3 +40,18 @@ func refFact(a *attr, facts map[string]*collectors.Fact) *collectors.Fact {
 	}
 	return nil
 }
+
+// refResource returns the resource of the module an attribute refers to.
+func refResource(m *module, a *attr) *resource {
+	if a == nil {
+		return nil
+	}
+	for _, ref := range a.refs() {
+		for _, r := range m.resources {
+			if r.local == ref || r.typ+"."+r.name == ref {
+				return r
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,287 @@
+package terraform
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/kaiji-dev/kaiji/collectors"
+)
+
+func TestVariablePrecedence(t *testing.T) {
+	t.Parallel()
+	main := `variable "days" {
+  type    = number
+  default = 1
+}
+variable "zones" {
+  type    = list(string)
+  default = []
+}
+resource "aws_db_instance" "d" {
+  backup_retention_period = var.days
+  multi_az                = length(var.zones) > 1
+}`
+	tests := []struct {
+		name      string
+		files     map[string]string
+		opts      Options
+		wantDays  int
+		wantMulti bool
+	}{
+		{"default", nil, Options{}, 1, false},
+		{"env", nil, Options{Env: []string{"TF_VAR_days=2", `TF_VAR_zones=["a","c"]`}}, 2, true},
+		{"terraform.tfvars over env", map[string]string{"terraform.tfvars": "days = 3"}, Options{Env: []string{"TF_VAR_days=2"}}, 3, false},
+		{"auto.tfvars over terraform.tfvars", map[string]string{"terraform.tfvars": "days = 3", "b.auto.tfvars": "days = 4"}, Options{}, 4, false},
+		{"json auto tfvars", map[string]string{"a.auto.tfvars.json": `{"days": 5}`}, Options{}, 5, false},
+		{"var-file over auto", map[string]string{"b.auto.tfvars": "days = 4"},
+			Options{VarFiles: []collectors.File{{Path: "prod.tfvars", Data: []byte("days = 6")}}}, 6, false},
+		{"var over var-file", nil,
+			Options{VarFiles: []collectors.File{{Path: "prod.tfvars", Data: []byte("days = 6")}}, Vars: map[string]string{"days": "7"}}, 7, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			files := []collectors.File{{Path: "x/main.tf", Data: []byte(main)}}
+			for name, data := range tt.files {
+				files = append(files, collectors.File{Path: "x/" + name, Data: []byte(data)})
+			}
+			facts, diags := collect(t, tt.opts, files)
+			if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			f := find(t, facts, "aws_db_instance.d", collectors.KindDatastore)
+			checkAttrs(t, f, map[string]any{"backup.generations": tt.wantDays, "multi_az": tt.wantMulti})
+		})
+	}
+}
+
+func TestEvaluation(t *testing.T) {
+	t.Parallel()
+	runMapperCases(t, []mapperCase{
+		{
+			name: "locals and functions",
+			src: `locals {
+  env    = "prod"
+  days   = local.env == "prod" ? 35 : 1
+  subnet = cidrsubnet("10.0.0.0/16", 8, 2)
+  name   = format("%s-%s", local.env, substr(sha256("x"), 0, 4))
+}
+resource "aws_security_group_rule" "r" {
+  type        = "ingress"
+  protocol    = "tcp"
+  from_port   = 443
+  to_port     = 443
+  cidr_blocks = [local.subnet]
+}
+resource "aws_db_instance" "d" {
+  backup_retention_period = local.days
+  identifier              = local.name
+}`,
+			id: "aws_security_group_rule.r", kind: collectors.KindFirewallRule,
+			want: map[string]any{"sources": []any{"10.0.2.0/24"}, "internet_exposed": false},
+		},
+		{
+			name: "conditional on locals",
+			src: `locals {
+  env  = "prod"
+  days = local.env == "prod" ? 35 : 1
+}
+resource "aws_db_instance" "d" { backup_retention_period = local.days }`,
+			id: "aws_db_instance.d", kind: collectors.KindDatastore,
+			want: map[string]any{"backup.generations": 35},
+		},
+		{
+			name: "unsupported function is unknown",
+			src:  `resource "aws_db_instance" "d" { backup_retention_period = length(timestamp()) }`,
+			id:   "aws_db_instance.d", kind: collectors.KindDatastore,
+			want: map[string]any{"backup.generations": isUnknown},
+		},
+		{
+			name: "file outside the working directory is unknown",
+			src:  `resource "aws_cloudwatch_log_group" "l" { name = file("/etc/hostname") }`,
+			id:   "aws_cloudwatch_log_group.l", kind: collectors.KindLog,
+			want: map[string]any{"category": isUnknown, "name": isAbsent},
+		},
+		{
+			name: "sensitive variable is unknown",
+			src: `variable "days" {
+  default   = 7
+  sensitive = true
+}
+resource "aws_db_instance" "d" { backup_retention_period = var.days }`,
+			id: "aws_db_instance.d", kind: collectors.KindDatastore,
+			want: map[string]any{"backup.generations": isUnknown},
+		},
+		{
+			name: "variable without value is unknown",
+			src: `variable "days" { type = number }
+resource "aws_db_instance" "d" { backup_retention_period = var.days }`,
+			id: "aws_db_instance.d", kind: collectors.KindDatastore,
+			want: map[string]any{"backup.generations": isUnknown},
+		},
+		{
+			name: "optional object attribute defaults",
+			src: `variable "db" {
+  type = object({
+    days = optional(number, 9)
+  })
+  default = {}
+}
+resource "aws_db_instance" "d" { backup_retention_period = var.db.days }`,
+			id: "aws_db_instance.d", kind: collectors.KindDatastore,
+			want: map[string]any{"backup.generations": 9},
+		},
+		{
+			name: "for_each address",
+			src: `resource "aws_s3_bucket" "logs" {
+  for_each = toset(["audit", "access"])
+  bucket   = "logs-${each.key}"
+}`,
+			id: `aws_s3_bucket.logs["audit"]`, kind: collectors.KindDatastore,
+			want: map[string]any{"name": "logs-audit"},
+		},
+		{
+			name: "count address",
+			src: `resource "aws_cloudwatch_log_group" "l" {
+  count             = 2
+  name              = "/app/${count.index}"
+  retention_in_days = 30
+}`,
+			id: "aws_cloudwatch_log_group.l[1]", kind: collectors.KindLog,
+			want: map[string]any{"name": "/app/1", "retention_seconds": 30 * 86400},
+		},
+		{
+			name: "reference to a configured attribute",
+			src: `resource "aws_cloudwatch_log_group" "a" {
+  name              = "/audit/trail"
+  retention_in_days = 400
+}
+resource "aws_cloudwatch_log_group" "b" {
+  name              = "${aws_cloudwatch_log_group.a.name}-copy"
+  retention_in_days = aws_cloudwatch_log_group.a.retention_in_days
+}`,
+			id: "aws_cloudwatch_log_group.b", kind: collectors.KindLog,
+			want: map[string]any{"name": "/audit/trail-copy", "retention_seconds": 400 * 86400},
+		},
+		{
+			name: "for_each bucket linked to its encryption",
+			src: `resource "aws_s3_bucket" "b" {
+  for_each = { audit = "a", app = "b" }
+  bucket   = each.value
+}
+resource "aws_s3_bucket_server_side_encryption_configuration" "audit" {
+  bucket = aws_s3_bucket.b["audit"].id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "aws:kms"
+    }
+  }
+}`,
+			id: `aws_s3_bucket.b["audit"]`, kind: collectors.KindDatastore,
+			want: map[string]any{"encryption": "aws:kms"},
+		},
+	})
+}
+
+func TestDynamicBlocks(t *testing.T) {
+	t.Parallel()
+	src := `variable "ports" {
+  default = [22, 443]
+}
+variable "unknown_ports" {}
+resource "aws_security_group" "web" {
+  dynamic "ingress" {
+    for_each = var.ports
+    content {
+      protocol    = "tcp"
+      from_port   = ingress.value
+      to_port     = ingress.value
+      cidr_blocks = ["0.0.0.0/0"]
+    }
+  }
+  dynamic "egress" {
+    for_each = var.unknown_ports
+    iterator = p
+    content {
+      protocol  = "tcp"
+      from_port = p.value
+      to_port   = p.value
+    }
+  }
+}`
+	facts, diags := collectHCL(t, src)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	checkAttrs(t, find(t, facts, "aws_security_group.web.ingress[0]", ""), map[string]any{"from_port": 22})
+	checkAttrs(t, find(t, facts, "aws_security_group.web.ingress[1]", ""), map[string]any{"from_port": 443, "internet_exposed": true})
+	eg := find(t, facts, "aws_security_group.web.egress[0]", "")
+	checkAttrs(t, eg, map[string]any{"dynamic": true, "from_port": isUnknown})
+}
+
+func TestTFJSON(t *testing.T) {
+	t.Parallel()
+	src := `{
+  "variable": {"days": {"default": 14, "type": "number"}},
+  "provider": {"aws": {"region": "ap-northeast-1"}},
+  "resource": {
+    "aws_db_instance": {
+      "app": {
+        "storage_encrypted": true,
+        "backup_retention_period": "${var.days}"
+      }
+    },
+    "aws_security_group": {
+      "web": {
+        "ingress": [{"protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_blocks": ["0.0.0.0/0"]}]
+      }
+    }
+  }
+}`
+	facts, diags := collect(t, Options{}, []collectors.File{{Path: "j/main.tf.json", Data: []byte(src)}})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	db := find(t, facts, "aws_db_instance.app", collectors.KindDatastore)
+	checkAttrs(t, db, map[string]any{"encrypted_at_rest": true, "backup.generations": 14, "location.region": "ap-northeast-1"})
+	if db.Source.File != "j/main.tf.json" || db.Source.Line != 6 {
+		t.Errorf("source = %+v, want j/main.tf.json:6 (the resource type key)", db.Source)
+	}
+	checkAttrs(t, find(t, facts, "aws_security_group.web.ingress[0]", ""), map[string]any{"from_port": 443, "internet_exposed": true})
+}
+
+func TestDiagnostics(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"syntax error", map[string]string{"main.tf": "resource \"aws_s3_bucket\" {"}, "error"},
+		{"module outside scan", map[string]string{"main.tf": `module "x" { source = "../../elsewhere" }`}, "outside the scanned paths"},
+		{"remote module not downloaded", map[string]string{"main.tf": `module "vpc" { source = "terraform-aws-modules/vpc/aws" }`}, `module "vpc" (terraform-aws-modules/vpc/aws) not downloaded; run terraform init`},
+		{"unknown count", map[string]string{"main.tf": `resource "aws_s3_bucket" "b" { count = var.n }`}, "count is not known statically"},
+		{"undeclared tfvars", map[string]string{"main.tf": "", "terraform.tfvars": "x = 1"}, `undeclared variable "x"`},
+		{"other tfvars not loaded", map[string]string{"main.tf": "", "prod.tfvars": "x = 1"}, "pass it with --var-file"},
+		{"bad plan", map[string]string{"plan.json": `{"format_version":"1.2","terraform_version":"1.9.0",`}, "cannot read Terraform plan JSON"},
+		{"override file", map[string]string{"main.tf": "", "x_override.tf": ""}, "override files are not merged"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var files []collectors.File
+			for name, data := range tt.files {
+				files = append(files, collectors.File{Path: "d/" + name, Data: []byte(data)})
+			}
+			_, diags := collect(t, Options{}, files)
+			var all []string
+			for _, d := range diags {
+				all = append(all, d.String())
+				if strings.Contains(d.String(), tt.want) && d.File != "" {
+					return
+				}
+			}
+			t.Fatalf("no diagnostic with %q among %q", tt.want, all)
+		})
+	}
+}
