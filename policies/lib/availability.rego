@@ -154,8 +154,8 @@ dr_outcome(d) := {
 dr_outcome(d) := {
 	"outcome": "pass", "actual": true,
 	"evidence": [lib.evidence(s.fact, "copy_destinations")],
-	"detail_ja": sprintf("%s のバックアップは %s に複製されます（%s）", [d.id, concat(", ", s.fact.attrs.copy_destinations), s.fact.id]),
-	"detail_en": sprintf("the backups of %s are copied to %s (%s)", [d.id, concat(", ", s.fact.attrs.copy_destinations), s.fact.id]),
+	"detail_ja": sprintf("%s のバックアップは %s に複製されます（%s）", [d.id, destinations(s.fact), s.fact.id]),
+	"detail_en": sprintf("the backups of %s are copied to %s (%s)", [d.id, destinations(s.fact), s.fact.id]),
 } if {
 	d.kind == "datastore"
 	lib.attr(d, "cross_region_replica") != true
@@ -200,3 +200,5 @@ dest_ja(f) := "" if not is_string(lib.attr(f, "destination_region"))
 dest_en(f) := sprintf(" (%s)", [f.attrs.destination_region]) if is_string(lib.attr(f, "destination_region"))
 
 dest_en(f) := "" if not is_string(lib.attr(f, "destination_region"))
+
+destinations(b) := concat(", ", [sprintf("%v", [x]) | some x in b.attrs.copy_destinations])
