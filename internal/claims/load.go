@@ -106,6 +106,11 @@ func Parse(file string, data []byte) (*Disclosure, error) {
 			add(c.Line, "claims[%d].key: missing", i)
 			continue
 		}
+		if c.Value == nil {
+			// value: null is a statement kept unnormalized (claims import
+			// writes it); policies report it unproven.
+			continue
+		}
 		k, ok := LookupKey(c.Key)
 		if !ok {
 			// Keys of user policies are passed through as written.
