@@ -31,6 +31,7 @@ service's pattern (1–6).`,
 		NewCmdFacts(ios, nil),
 		NewCmdVersion(ios),
 		NewCmdBundle(ios), NewCmdExport(ios),
+		NewCmdPolicy(ios),
 	)
 	return root
 }

@@ -38,6 +38,7 @@ type ScanOptions struct {
 	Also       []string
 	Now        string
 	Policy     PolicySource
+	Extend     PolicyExtension
 }
 
 // NewCmdScan checks a disclosure sheet against the infrastructure.
@@ -82,6 +83,7 @@ input errors, 3 internal errors.`,
 	_ = f.MarkHidden("now")
 	opts.Collect.addFlags(f)
 	opts.Policy.addFlags(f)
+	opts.Extend.addFlags(f)
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("lang", cobra.FixedCompletions([]string{"ja", "en"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("pattern", cobra.FixedCompletions([]string{"1", "2", "3", "4", "5", "6"}, cobra.ShellCompDirectiveNoFileComp))
@@ -171,6 +173,9 @@ func scan(ctx context.Context, opts *ScanOptions) (*results.Run, error) {
 	}
 	eo, err := opts.Policy.engineOptions(ctx)
 	if err != nil {
+		return nil, err
+	}
+	if eo, err = opts.Extend.apply(eo); err != nil {
 		return nil, err
 	}
 	eng, err := engine.New(ctx, eo)
