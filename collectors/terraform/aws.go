@@ -413,7 +413,7 @@ func sgRule(f *collectors.Fact, b *block, dir string) {
 			f.SetLine("sources", v.line)
 		}
 	}
-	other := b.get("security_groups").present || b.get("source_security_group_id").present || b.get("self").known && b.get("self").v == true || b.get("prefix_list_ids").present
+	other := nonEmpty(b, "security_groups") || nonEmpty(b, "source_security_group_id") || b.get("self").known && b.get("self").v == true || nonEmpty(b, "prefix_list_ids")
 	sources(f, cidrs, unknown, other)
 }
 

@@ -128,3 +128,22 @@ func portRange(s string) (int64, int64, bool) {
 	b, ok2 := asInt(hi)
 	return a, b, ok1 && ok2
 }
+
+// nonEmpty reports whether an attribute is set to something other than an
+// empty list or string (plans write every attribute, empty ones included).
+func nonEmpty(b *block, name string) bool {
+	v := b.get(name)
+	if !v.present {
+		return false
+	}
+	if !v.known {
+		return true
+	}
+	switch x := v.v.(type) {
+	case []any:
+		return len(x) > 0
+	case string:
+		return x != ""
+	}
+	return true
+}

@@ -91,6 +91,7 @@ type plan struct {
 	config  map[string]*configResource // full address without instance key → configuration
 	hcl     map[string]*resource       // full address → resource of the configuration scanned together
 	mods    map[string]*module         // module prefix → synthetic module
+	root    *module                    // the configuration scanned together, or nil
 	notes   collectors.Diagnostics
 }
 
@@ -111,6 +112,7 @@ func (l *loader) readPlan(f collectors.File, roots map[string]*module) ([]collec
 	}
 	rootDir := path.Dir(f.Path)
 	rootMod := roots[rootDir]
+	p.root = rootMod
 	if rootMod != nil {
 		p.hcl = map[string]*resource{}
 		for _, m := range rootMod.all() {
@@ -127,7 +129,7 @@ func (l *loader) readPlan(f collectors.File, roots map[string]*module) ([]collec
 	}
 	p.indexConfig("", p.doc.Configuration.RootModule)
 	p.walk(p.doc.PlannedValues.RootModule)
-	p.providerFacts(rootMod)
+	p.providerFacts()
 	var facts []collectors.Fact
 	for _, prefix := range sortedKeys(p.mods) {
 		facts = append(facts, p.mods[prefix].facts()...)
@@ -305,7 +307,32 @@ func (p *plan) provider(prefix, typ string, cfg *configResource) *providerConfig
 	if pp == nil {
 		return nil
 	}
-	return p.providerConfig(*pp, "")
+	pc := p.providerConfig(*pp, "")
+	p.overlayProvider(pc, pp)
+	return pc
+}
+
+// overlayProvider gives a provider configuration built from the plan the
+// positions of the configuration's provider block, when it was scanned.
+func (p *plan) overlayProvider(pc *providerConfig, pp *planProvider) {
+	if p.root == nil || pp.ModuleAddress != "" {
+		return
+	}
+	key := pp.Name
+	if pp.Alias != "" {
+		key += "." + pp.Alias
+	}
+	h := p.root.providers[key]
+	if h == nil {
+		return
+	}
+	hb := h.body
+	pc.body.rng, pc.body.def, pc.body.file = hb.rng, hb.def, hb.file
+	for name, a := range pc.body.attrs {
+		if ha := hb.attr(name); ha != nil {
+			a.rng = ha.rng
+		}
+	}
 }
 
 // providerConfig builds a provider configuration block from the plan.
@@ -339,7 +366,7 @@ func (p *plan) providerConfig(pp planProvider, key string) *providerConfig {
 }
 
 // providerFacts adds the location facts of the root module's provider configurations.
-func (p *plan) providerFacts(root *module) {
+func (p *plan) providerFacts() {
 	m := p.mods[""]
 	if m == nil {
 		m = &module{providers: map[string]*providerConfig{}}
@@ -351,15 +378,7 @@ func (p *plan) providerFacts(root *module) {
 			continue
 		}
 		pc := p.providerConfig(pp, "")
-		if root != nil && root.providers[key] != nil {
-			hb := root.providers[key].body
-			pc.body.rng, pc.body.def, pc.body.file = hb.rng, hb.def, hb.file
-			for name, a := range pc.body.attrs {
-				if ha := hb.attr(name); ha != nil {
-					a.rng = ha.rng
-				}
-			}
-		}
+		p.overlayProvider(pc, &pp)
 		m.providers[key] = pc
 		m.own = append(m.own, key)
 	}
@@ -388,14 +407,25 @@ func planBlock(typ string, values map[string]any, unknown, sensitive any, hb *bl
 	for _, name := range sortedKeys(names) {
 		v := values[name]
 		a := &attr{name: name, rng: rng}
-		if ha := hb.attr(name); ha != nil {
+		ha := hb.attr(name)
+		switch {
+		case ha != nil:
 			a.rng = ha.rng
 			a.expr = ha.expr
+		case hb != nil:
+			// Not written in the configuration: a provider default or a
+			// computed value, with no line of its own.
+			a.rng = hcl.Range{Filename: rng.Filename}
 		}
 		b.attrs[name] = a
 		switch {
 		case anyTrue(sen[name]):
 			a.val = cty.DynamicVal
+			continue
+		case unk[name] == true && hb != nil && ha == nil && !hasBlocks(hb, name):
+			// Computed by the provider and not configured: as in the
+			// configuration, the mapper's documented default applies.
+			delete(b.attrs, name)
 			continue
 		case unk[name] == true:
 			a.val = cty.DynamicVal
@@ -424,6 +454,9 @@ func planBlock(typ string, values map[string]any, unknown, sensitive any, hb *bl
 	}
 	return b
 }
+
+// hasBlocks reports whether the configuration block has nested blocks of the type.
+func hasBlocks(b *block, typ string) bool { return len(b.children(typ)) > 0 }
 
 func at(list []any, i int) any {
 	if i < len(list) {

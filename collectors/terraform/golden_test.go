@@ -1,0 +1,121 @@
+package terraform
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kaiji-dev/kaiji/collectors"
+)
+
+// goldenDoc is what a golden file holds: the facts and diagnostics of one case.
+type goldenDoc struct {
+	Facts       []collectors.Fact      `json:"facts"`
+	Diagnostics collectors.Diagnostics `json:"diagnostics"`
+}
+
+// checkGolden compares facts and diagnostics with dir/facts.golden.json,
+// rewriting it under -update.
+func checkGolden(t *testing.T, dir string, facts []collectors.Fact, diags collectors.Diagnostics) {
+	t.Helper()
+	if facts == nil {
+		facts = []collectors.Fact{}
+	}
+	if diags == nil {
+		diags = collectors.Diagnostics{}
+	}
+	got, err := json.MarshalIndent(goldenDoc{facts, diags}, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	path := filepath.Join(dir, "facts.golden.json")
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden (run go test ./collectors/terraform -update): %v", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
+	}
+}
+
+// TestGolden runs the collector over every directory under testdata/golden
+// and compares facts (with their file:line) and diagnostics with the golden file.
+func TestGolden(t *testing.T) {
+	t.Parallel()
+	dirs, err := os.ReadDir("testdata/golden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dirs {
+		if !d.IsDir() {
+			continue
+		}
+		dir := filepath.Join("testdata/golden", d.Name())
+		t.Run(d.Name(), func(t *testing.T) {
+			t.Parallel()
+			facts, diags := collect(t, Options{}, loadDir(t, dir))
+			checkGolden(t, dir, facts, diags)
+		})
+	}
+}
+
+// TestNoSecrets checks that no sensitive value of the fixtures reaches a fact.
+func TestNoSecrets(t *testing.T) {
+	t.Parallel()
+	for _, dir := range []string{"testdata/golden/plan", "testdata/golden/plan_only", "testdata/golden/modules"} {
+		facts, _ := collect(t, Options{}, loadDir(t, dir))
+		data, _ := json.Marshal(facts)
+		for _, secret := range []string{"hunter2", "not-a-real-secret"} {
+			if bytes.Contains(data, []byte(secret)) {
+				t.Errorf("%s: a sensitive value (%s) reached the facts", dir, secret)
+			}
+		}
+	}
+}
+
+// TestPlanMatchesConfiguration checks that a plan and the configuration it
+// was made from give the same facts, with the same file and line.
+func TestPlanMatchesConfiguration(t *testing.T) {
+	t.Parallel()
+	all := loadDir(t, "testdata/golden/plan")
+	var hclOnly []collectors.File
+	for _, f := range all {
+		if strings.HasSuffix(f.Path, ".tf") {
+			hclOnly = append(hclOnly, f)
+		}
+	}
+	fromHCL, _ := collect(t, Options{Vars: map[string]string{"db_password": "x"}}, hclOnly)
+	fromPlan, diags := collect(t, Options{}, all)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	if len(fromPlan) != len(fromHCL) {
+		t.Errorf("plan gives %d facts, configuration %d", len(fromPlan), len(fromHCL))
+	}
+	byID := map[string]collectors.Fact{}
+	for _, f := range fromHCL {
+		byID[string(f.Kind)+" "+f.ID] = f
+	}
+	for _, p := range fromPlan {
+		h, ok := byID[string(p.Kind)+" "+p.ID]
+		if !ok {
+			t.Errorf("plan fact %s %s has no configuration counterpart", p.Kind, p.ID)
+			continue
+		}
+		if diff := cmp.Diff(h, p); diff != "" {
+			t.Errorf("%s %s differs (-configuration +plan):\n%s", p.Kind, p.ID, diff)
+		}
+	}
+}
