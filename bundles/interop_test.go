@@ -1,0 +1,435 @@
+package bundles_test
+
+// Interop tests: the real opa (the version in go.mod) and gator, installed
+// by scripts/setup/opa.sh, must load, test, evaluate and verify what kaiji
+// builds, and agree with kaiji scan. With CI=true a missing tool fails the
+// test; locally it skips with the command that installs it.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kaiji-dev/kaiji/bundles"
+	"github.com/kaiji-dev/kaiji/internal/cli"
+)
+
+// tool finds an installed CLI: $KAIJI_TOOLS_BIN, ~/.cache/kaiji/bin, PATH.
+func tool(t *testing.T, name string) string {
+	t.Helper()
+	var dirs []string
+	if d := os.Getenv("KAIJI_TOOLS_BIN"); d != "" {
+		dirs = append(dirs, d)
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		dirs = append(dirs, filepath.Join(home, ".cache", "kaiji", "bin"))
+	}
+	for _, d := range dirs {
+		p := filepath.Join(d, name)
+		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+			return p
+		}
+	}
+	if p, err := exec.LookPath(name); err == nil {
+		return p
+	}
+	msg := fmt.Sprintf("%s not installed: run scripts/setup/opa.sh (looked in %v and PATH)", name, dirs)
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return ""
+}
+
+// opa returns the opa binary, checked to be the version of the OPA Go
+// library kaiji is built with, so both sides run the same evaluator.
+func opa(t *testing.T) string {
+	t.Helper()
+	bin := tool(t, "opa")
+	want := ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path == "github.com/open-policy-agent/opa" {
+				want = strings.TrimPrefix(d.Version, "v")
+			}
+		}
+	}
+	out, err := exec.Command(bin, "version").CombinedOutput()
+	if err != nil {
+		t.Fatalf("opa version: %v\n%s", err, out)
+	}
+	if want != "" && !strings.Contains(string(out), "Version: "+want+"\n") {
+		t.Fatalf("%s is not opa %s (the version in go.mod):\n%s\nrerun scripts/setup/opa.sh", bin, want, out)
+	}
+	return bin
+}
+
+func runTool(t *testing.T, timeout time.Duration, bin string, args ...string) (string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	out, err := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		return string(out), fmt.Errorf("%s %s: timed out after %s", filepath.Base(bin), args[0], timeout)
+	}
+	return string(out), err
+}
+
+// kaiji runs the kaiji CLI in-process from the repository root.
+func kaiji(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	cmd := cli.NewRootCmd(&cli.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+	cmd.SetArgs(args)
+	err := cmd.Execute()
+	if err != nil && !errors.Is(err, cli.ErrFailing) {
+		errOut.WriteString(err.Error())
+	}
+	return out.String(), errOut.String(), cli.ExitCode(err)
+}
+
+const (
+	demoClaims = "testdata/demo/disclosure.yaml"
+	demoInfra  = "testdata/demo/infra"
+)
+
+// demo builds the bundle, the signed bundle and the demo input in a temp
+// dir, with the working directory at the repository root.
+type demo struct {
+	dir, bundle, signed, input, pub, priv string
+}
+
+func setupDemo(t *testing.T) demo {
+	t.Helper()
+	t.Chdir("..")
+	dir := t.TempDir()
+	d := demo{
+		dir: dir, bundle: filepath.Join(dir, "kaiji.tar.gz"), signed: filepath.Join(dir, "kaiji.signed.tar.gz"),
+		input: filepath.Join(dir, "input.json"), pub: filepath.Join(dir, "public.pem"), priv: filepath.Join(dir, "private.pem"),
+	}
+	priv, pub := rsaKey(t)
+	if err := os.WriteFile(d.priv, priv, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(d.pub, pub, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"bundle", "build", "-o", d.bundle},
+		{"bundle", "sign", d.bundle, "--key", d.priv, "-o", d.signed},
+		{"export", "input", "--claims", demoClaims, "-o", d.input, demoInfra},
+	} {
+		if _, stderr, code := kaiji(t, args...); code != 0 {
+			t.Fatalf("kaiji %s: exit %d\n%s", strings.Join(args, " "), code, stderr)
+		}
+	}
+	return d
+}
+
+// decisions is data.kaiji.main.result: claims and controls as the policies
+// decide them, without what kaiji adds to a run after evaluation (waivers,
+// sheet rows, claim-file lines). Kept generic so that a field the policies
+// add is compared too.
+type decisions struct {
+	Claims   []map[string]any `json:"claims"`
+	Controls []map[string]any `json:"controls"`
+}
+
+// addedAfterEvaluation are the fields kaiji scan sets on a verdict after
+// the policies decided it (internal/results).
+var addedAfterEvaluation = []string{"waived", "row", "line"}
+
+func parseDecisions(t *testing.T, what string, js []byte) decisions {
+	t.Helper()
+	var d decisions
+	if err := json.Unmarshal(js, &d); err != nil {
+		t.Fatalf("%s: %v\n%.500s", what, err, js)
+	}
+	if len(d.Claims) == 0 || len(d.Controls) == 0 {
+		t.Fatalf("%s: %d claims, %d controls; want some of each\n%.500s", what, len(d.Claims), len(d.Controls), js)
+	}
+	for _, list := range [][]map[string]any{d.Claims, d.Controls} {
+		for _, v := range list {
+			for _, k := range addedAfterEvaluation {
+				delete(v, k)
+			}
+			sortEvidence(v)
+		}
+	}
+	return d
+}
+
+// sortEvidence puts a verdict's evidence in one canonical order: OPA
+// returns it in Rego set order, and kaiji scan re-sorts it by file and line
+// for reports. The set is the decision; the order is presentation.
+func sortEvidence(v map[string]any) {
+	ev, ok := v["evidence"].([]any)
+	if !ok {
+		return
+	}
+	key := func(e any) string { js, _ := json.Marshal(e); return string(js) }
+	sort.SliceStable(ev, func(i, j int) bool { return key(ev[i]) < key(ev[j]) })
+}
+
+// kaijiDecisions is what kaiji scan --format json reports for the demo,
+// with the embedded policies or with --bundle.
+func kaijiDecisions(t *testing.T, extra ...string) decisions {
+	t.Helper()
+	args := append([]string{"scan", "--claims", demoClaims, "--format", "json", "--fail-on", "none"}, extra...)
+	stdout, stderr, code := kaiji(t, append(args, demoInfra)...)
+	if code != 0 {
+		t.Fatalf("kaiji scan: exit %d\n%s", code, stderr)
+	}
+	return parseDecisions(t, "kaiji scan", []byte(stdout))
+}
+
+func TestOPAInspect(t *testing.T) {
+	bin := opa(t)
+	d := setupDemo(t)
+	out, err := runTool(t, time.Minute, bin, "inspect", "--format", "json", d.bundle)
+	if err != nil {
+		t.Fatalf("opa inspect: %v\n%s", err, out)
+	}
+	var got struct {
+		Manifest struct {
+			Revision string   `json:"revision"`
+			Roots    []string `json:"roots"`
+		} `json:"manifest"`
+		Namespaces map[string][]string `json:"namespaces"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("opa inspect output: %v\n%s", err, out)
+	}
+	data, _ := os.ReadFile(d.bundle)
+	b, err := bundles.Read(data, bundles.VerifyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Manifest.Revision != b.Manifest.Revision || !strings.HasPrefix(got.Manifest.Revision, "sha256:") {
+		t.Errorf("opa inspect revision = %q, want the policy digest %q", got.Manifest.Revision, b.Manifest.Revision)
+	}
+	if diff := cmp.Diff([]string{"kaiji"}, got.Manifest.Roots); diff != "" {
+		t.Errorf("opa inspect roots (-want +got):\n%s", diff)
+	}
+	if _, ok := got.Namespaces["data.kaiji.main"]; !ok {
+		t.Errorf("opa inspect: no data.kaiji.main namespace in %v", got.Namespaces)
+	}
+}
+
+func TestOPATest(t *testing.T) {
+	bin := opa(t)
+	t.Chdir("..")
+	withTests := filepath.Join(t.TempDir(), "kaiji-tests.tar.gz")
+	if _, stderr, code := kaiji(t, "bundle", "build", "--tests", "-o", withTests); code != 0 {
+		t.Fatalf("kaiji bundle build --tests: exit %d\n%s", code, stderr)
+	}
+	out, err := runTool(t, 5*time.Minute, bin, "test", "-b", withTests)
+	if err != nil {
+		t.Fatalf("opa test -b: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "PASS: ") {
+		t.Errorf("opa test -b: no PASS line:\n%s", out)
+	}
+	t.Logf("opa test -b: %s", strings.TrimSpace(out))
+}
+
+// TestOPAEvalMatchesScan: opa eval on the bundle and the exported input
+// decides exactly what kaiji scan reports, with the embedded policies and
+// with --bundle (signed, with the key).
+func TestOPAEvalMatchesScan(t *testing.T) {
+	bin := opa(t)
+	d := setupDemo(t)
+	out, err := runTool(t, 2*time.Minute, bin, "eval", "-b", d.bundle, "-i", d.input, "--format", "raw", "data.kaiji.main.result")
+	if err != nil {
+		t.Fatalf("opa eval: %v\n%s", err, out)
+	}
+	fromOPA := parseDecisions(t, "opa eval", []byte(out))
+	embedded := kaijiDecisions(t)
+	if diff := cmp.Diff(embedded, fromOPA); diff != "" {
+		t.Errorf("opa eval -b differs from kaiji scan (-kaiji +opa):\n%s", diff)
+	}
+	viaBundle := kaijiDecisions(t, "--bundle", d.signed, "--bundle-key", d.pub)
+	if diff := cmp.Diff(embedded, viaBundle); diff != "" {
+		t.Errorf("kaiji scan --bundle differs from the embedded policies (-embedded +bundle):\n%s", diff)
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	return addr
+}
+
+// TestOPAServerMatchesScan: opa run --server with the signed bundle and the
+// public key accepts kaiji's signature and, queried over HTTP, decides what
+// kaiji scan reports.
+func TestOPAServerMatchesScan(t *testing.T) {
+	bin := opa(t)
+	d := setupDemo(t)
+	addr := freeAddr(t)
+	var logs bytes.Buffer
+	cmd := exec.Command(bin, "run", "--server", "--addr", addr, "--log-level", "error",
+		"-b", d.signed, "--verification-key", d.pub)
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+	})
+
+	base := "http://" + addr
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(base + "/health?bundles")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		select {
+		case err := <-exited:
+			t.Fatalf("opa run exited before serving: %v\n%s", err, logs.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("opa run not healthy after 60s\n%s", logs.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
+	input, err := os.ReadFile(d.input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := append(append([]byte(`{"input":`), input...), '}')
+	resp, err := http.Post(base+"/v1/data/kaiji/main/result", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST /v1/data/kaiji/main/result: %s\n%s", resp.Status, raw)
+	}
+	var envelope struct {
+		Result json.RawMessage `json:"result"`
+	}
+	if err := json.Unmarshal(raw, &envelope); err != nil || envelope.Result == nil {
+		t.Fatalf("opa server response: %v\n%.500s", err, raw)
+	}
+	fromServer := parseDecisions(t, "opa run --server", envelope.Result)
+	if diff := cmp.Diff(kaijiDecisions(t), fromServer); diff != "" {
+		t.Errorf("opa run --server differs from kaiji scan (-kaiji +opa):\n%s", diff)
+	}
+}
+
+// TestTamperedRejected: every way of changing a signed bundle after signing
+// is refused by opa (opa run and opa build with --verification-key) and by
+// kaiji (bundle verify, scan --bundle-key); the untampered one is accepted.
+func TestTamperedRejected(t *testing.T) {
+	bin := opa(t)
+	d := setupDemo(t)
+	signed, err := os.ReadFile(d.signed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := runTool(t, time.Minute, bin, "build", "-b", d.signed, "--verification-key", d.pub, "-o", filepath.Join(d.dir, "rebuilt.tar.gz"))
+	if err != nil {
+		t.Fatalf("opa build refuses kaiji's signature on an untampered bundle: %v\n%s", err, out)
+	}
+	if _, stderr, code := kaiji(t, "bundle", "verify", d.signed, "--key", d.pub); code != 0 {
+		t.Fatalf("kaiji bundle verify on an untampered bundle: exit %d\n%s", code, stderr)
+	}
+
+	for name, edit := range Tampers {
+		t.Run(name, func(t *testing.T) {
+			p := filepath.Join(d.dir, strings.ReplaceAll(name, " ", "-")+".tar.gz")
+			if err := os.WriteFile(p, tamper(t, signed, edit), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if out, err := runTool(t, time.Minute, bin, "build", "-b", p, "--verification-key", d.pub, "-o", p+".out"); err == nil {
+				t.Errorf("opa build --verification-key accepted the tampered bundle\n%s", out)
+			}
+			if _, stderr, code := kaiji(t, "bundle", "verify", p, "--key", d.pub); code != cli.ExitFailing {
+				t.Errorf("kaiji bundle verify: exit %d, want %d\n%s", code, cli.ExitFailing, stderr)
+			}
+			if _, stderr, code := kaiji(t, "scan", "--claims", demoClaims, "--bundle", p, "--bundle-key", d.pub, demoInfra); code != cli.ExitInput {
+				t.Errorf("kaiji scan --bundle-key: exit %d, want %d\n%s", code, cli.ExitInput, stderr)
+			}
+		})
+	}
+
+	// opa run (the server that would serve the decisions) refuses to start.
+	p := filepath.Join(d.dir, "module-changed.tar.gz")
+	out, err = runTool(t, time.Minute, bin, "run", "--server", "--addr", freeAddr(t), "-b", p, "--verification-key", d.pub)
+	if err == nil || strings.Contains(err.Error(), "timed out") {
+		t.Errorf("opa run --verification-key did not refuse the tampered bundle: %v\n%s", err, out)
+	} else if !strings.Contains(out, "digest mismatch") {
+		t.Errorf("opa run refused the tampered bundle for another reason:\n%s", out)
+	}
+}
+
+// TestGatorVerify runs gator verify on the exported templates and
+// constraints with the suite of allowed and denied objects in
+// testdata/bundles/gatekeeper.
+func TestGatorVerify(t *testing.T) {
+	bin := tool(t, "gator")
+	t.Chdir("..")
+	dir := t.TempDir()
+	if _, stderr, code := kaiji(t, "export", "gatekeeper", "--claims", demoClaims, "-o", dir); code != 0 {
+		t.Fatalf("kaiji export gatekeeper: exit %d\n%s", code, stderr)
+	}
+	if err := os.CopyFS(dir, os.DirFS("testdata/bundles/gatekeeper")); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runTool(t, 2*time.Minute, bin, "verify", "-v", dir)
+	if err != nil {
+		t.Fatalf("gator verify: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "PASS") || strings.Contains(out, "FAIL") {
+		t.Errorf("gator verify output:\n%s", out)
+	}
+
+	// gator test denies a denied object with kaiji's message and exits
+	// non-zero, and admits an allowed one.
+	denied := filepath.Join(dir, "objects", "deployment-no-probe.yaml")
+	out, err = runTool(t, time.Minute, bin, "test", "-f", filepath.Join(dir, "templates"), "-f", filepath.Join(dir, "constraints"), "-f", denied)
+	if err == nil || !strings.Contains(out, "has no livenessProbe") {
+		t.Errorf("gator test on a denied object: err = %v\n%s", err, out)
+	}
+	allowed := filepath.Join(dir, "objects", "pod-probe.yaml")
+	if out, err := runTool(t, time.Minute, bin, "test", "-f", filepath.Join(dir, "templates"), "-f", filepath.Join(dir, "constraints"), "-f", allowed); err != nil {
+		t.Errorf("gator test on an allowed object: %v\n%s", err, out)
+	}
+}
