@@ -106,31 +106,53 @@ func Parse(file string, data []byte) (*Disclosure, error) {
 			add(c.Line, "claims[%d].key: missing", i)
 			continue
 		}
-		if c.Value == nil {
-			// value: null is a statement kept unnormalized (claims import
-			// writes it); policies report it unproven.
-			continue
-		}
-		k, ok := LookupKey(c.Key)
-		if !ok {
-			// Keys of user policies are passed through as written.
-			c.Normalized = c.Value
-			continue
-		}
-		n, err := normalize(k, c.Value)
-		if err != nil {
+		if err := c.Normalize(); err != nil {
 			add(c.Line, "claims[%d].value (%s): %v", i, c.Key, err)
-			continue
 		}
-		if loc, ok := n.(Location); ok {
-			n = map[string]any{"country": loc.Country, "areas": toAny(loc.Areas)}
-		}
-		c.Normalized = n
 	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
 	return &d, nil
+}
+
+// Normalize sets Normalized from Value for the claim's key. A nil value
+// stays nil: it is a statement kept unnormalized (claims import writes
+// value: null), which policies report unproven. Keys of user policies are
+// passed through as written.
+func (c *Claim) Normalize() error {
+	c.Normalized = nil
+	if c.Value == nil {
+		return nil
+	}
+	k, ok := LookupKey(c.Key)
+	if !ok {
+		c.Normalized = c.Value
+		return nil
+	}
+	n, err := normalize(k, jsonValue(c.Value))
+	if err != nil {
+		return err
+	}
+	if loc, ok := n.(Location); ok {
+		n = map[string]any{"country": loc.Country, "areas": toAny(loc.Areas)}
+	}
+	c.Normalized = n
+	return nil
+}
+
+// jsonValue turns Go values built in code (int, []string) into the JSON
+// shapes the loader produces (float64, []any).
+func jsonValue(v any) any {
+	switch x := v.(type) {
+	case int:
+		return float64(x)
+	case int64:
+		return float64(x)
+	case []string:
+		return toAny(x)
+	}
+	return v
 }
 
 func toAny(ss []string) []any {

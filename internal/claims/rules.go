@@ -60,6 +60,7 @@ var rules = []rule{
 	{iot: 62, keys: []keyRule{{key: "admin.restricted", parse: parseBool}}},
 	{iot: 63, keys: []keyRule{
 		{key: "password.min_length", parse: parseMinLength, optional: true},
+		{key: "auth.mfa", parse: parseMentioned(mfaRe), optional: true},
 		{key: "password.policy", parse: parseBool},
 	}},
 	{iot: 64, match: re(`利用状況|利用者`), keys: []keyRule{{key: "log.user_activity", parse: parseBool}}},
@@ -70,6 +71,7 @@ var rules = []rule{
 	{iot: 64, match: re(`改ざん|改竄`), keys: []keyRule{{key: "log.tamper_protection", parse: parseBool}}},
 	{iot: 65, keys: []keyRule{
 		{key: "patch.within", parse: parseDeadline, optional: true},
+		{key: "patch.auto_update", parse: parseMentioned(autoRe), optional: true},
 		{key: "patch.policy", parse: parseBool},
 	}},
 	{iot: 66, keys: []keyRule{{key: "encryption.at_rest", parse: parseBool}}},
@@ -81,7 +83,7 @@ var rules = []rule{
 	{iot: 73, keys: []keyRule{{key: "network.monitoring", parse: parseBool}}},
 	{iot: 74, keys: []keyRule{
 		{key: "auth.ip_restriction", parse: parseBool, when: re(`(?i)IP|接続元`)},
-		{key: "auth.mfa", parse: parseBool, when: re(`(?i)多要素|二要素|2要素|MFA|2FA|ワンタイム`)},
+		{key: "auth.mfa", parse: parseBool, when: mfaRe},
 		{key: "auth.method", parse: parseBool, when: re(`^`)},
 	}},
 	{iot: 75, keys: []keyRule{{key: "iot.device_certificate", parse: parseBool}}},
@@ -89,7 +91,10 @@ var rules = []rule{
 	{iot: 77, keys: []keyRule{{key: "network.tls_min_version", parse: parseTLSValue}}},
 	{iot: 97, keys: []keyRule{{key: "location.data", parse: parseLocationValue}}},
 	{iot: 113, match: re(`告知時期`), keys: []keyRule{{key: "notice.maintenance", parse: parseNotice}}},
-	{iot: 114, keys: []keyRule{{key: "notice.failure", parse: parseBool}}},
+	{iot: 114, keys: []keyRule{
+		{key: "notice.failure", parse: parseBool},
+		{key: "notice.incident_time", parse: parseDeadline, optional: true},
+	}},
 	{iot: 115, keys: []keyRule{{key: "incident.response", parse: parseBool}}},
 	{iot: 116, keys: []keyRule{{key: "report.periodic", parse: parseBool}}},
 }
@@ -292,4 +297,23 @@ func parseProviders(text string) (any, string) {
 		return nil, "no cloud provider (AWS, Azure, Google Cloud …) named"
 	}
 	return out, ""
+}
+
+var (
+	mfaRe  = re(`(?i)多要素|二要素|2要素|MFA|2FA|ワンタイム`)
+	autoRe = re(`自動(?:更新|適用|アップデート|パッチ)`)
+)
+
+// parseMentioned claims true when the statement names the measure (多要素
+// 認証, 自動更新) and does not deny it; otherwise nothing is claimed.
+func parseMentioned(word *regexp.Regexp) parser {
+	return func(text string) (any, string) {
+		if !word.MatchString(Clean(text)) {
+			return nil, "not mentioned"
+		}
+		if ParsePresence(text) == PresenceNo {
+			return false, ""
+		}
+		return true, ""
+	}
 }

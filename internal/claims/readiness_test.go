@@ -1,0 +1,111 @@
+package claims
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kaiji-dev/kaiji/collectors"
+)
+
+func TestReadinessSeed002(t *testing.T) {
+	res := importFile(t, "seed002.md", ImportOptions{})
+	r, err := CheckReadiness(res.Disclosure, ReadinessOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type f struct {
+		Item            int
+		Check, Severity string
+	}
+	var got []f
+	for _, x := range r.Findings {
+		got = append(got, f{x.Item, x.Check, x.Severity})
+	}
+	want := []f{
+		{63, CheckMandatory, Blocker}, // 管理者権限の運用管理: empty cell
+		{63, CheckMeasure, Blocker},
+		{71, CheckMeasure, Review}, // firewall: mixed statement
+		{74, CheckMeasure, Review}, // user authentication: optional IP restriction
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+	if r.Ready || r.Blockers != 2 || r.Reviews != 2 || !r.Checked.Sheet || r.Checked.Measures != 12 || r.Checked.Minimum != 1 {
+		t.Errorf("readiness = %+v", r)
+	}
+	// 3ヶ月以上前 is below a 6-month minimum.
+	r, _ = CheckReadiness(res.Disclosure, ReadinessOptions{MinimumNotice: "6mo"})
+	if first := r.Findings[0]; first.Item != 42 || first.Check != CheckMinimum || first.Severity != Blocker {
+		t.Errorf("6mo minimum: first finding %+v, want item 42 below minimum", first)
+	}
+	if _, err := CheckReadiness(res.Disclosure, ReadinessOptions{MinimumNotice: "soon"}); err == nil {
+		t.Error("bad minimum accepted")
+	}
+}
+
+func TestReadinessClaimsOnly(t *testing.T) {
+	d := &Disclosure{Edition: EditionASPSaaS, Claims: []Claim{
+		{Item: 60, Key: "monitoring.liveness", Value: true},
+		{Item: 62, Key: "antivirus.enabled", Value: false},
+		{Item: 42, Key: "notice.service_change", Value: "2w"},
+	}}
+	r, err := CheckReadiness(d, ReadinessOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sev := map[int]string{}
+	for _, f := range r.Findings {
+		sev[f.Item] = f.Severity
+	}
+	if sev[60] != "" || sev[62] != Blocker || sev[42] != Blocker || sev[71] != Blocker {
+		t.Errorf("findings = %+v", r.Findings)
+	}
+	if r.Checked.Sheet || r.Checked.Mandatory != 0 {
+		t.Errorf("mandatory items checked without a sheet: %+v", r.Checked)
+	}
+}
+
+// TestPhraseRoundTrip: every phrase suggest writes, claims import reads
+// back to the same value.
+func TestPhraseRoundTrip(t *testing.T) {
+	facts := []collectors.Fact{{Kind: "backup", Attrs: map[string]any{"generations": float64(35)}}}
+	for _, edition := range []string{EditionASPSaaS, EditionIoT} {
+		for _, c := range Candidates(edition, facts) {
+			iot, _ := ItemOf(c.Key, EditionIoT)
+			krs := rulesFor(iot, "", "")
+			if c.Key == "backup.interval" || c.Key == "backup.generations" || c.Key == "log.retention" || c.Key == "log.system" || c.Key == "log.user_activity" || c.Key == "log.tamper_protection" || c.Key == "service.redundancy" || c.Key == "dr.enabled" {
+				krs = allRules(iot)
+			}
+			var parsed any
+			found := false
+			for _, kr := range krs {
+				if kr.key == c.Key {
+					parsed, _ = kr.parse(c.Text)
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("%s: no import rule for key %s (item %d)", edition, c.Key, iot)
+				continue
+			}
+			want := c.Value
+			if ss, ok := want.([]string); ok && c.Key == "location.data" {
+				want = ss
+			}
+			if diff := cmp.Diff(want, parsed); diff != "" {
+				t.Errorf("%s %s: %q reads back as %v, want %v", edition, c.Key, c.Text, parsed, want)
+			}
+		}
+	}
+}
+
+func allRules(iot int) []keyRule {
+	var out []keyRule
+	for _, r := range rules {
+		if r.iot == iot {
+			out = append(out, r.keys...)
+		}
+	}
+	return out
+}
