@@ -1,6 +1,7 @@
 package bundles
 
 import (
+	"embed"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -20,6 +21,14 @@ import (
 // into the input; kaiji export gatekeeper derives constraint parameters
 // from the same values.
 const DisclosurePath = "kaiji/disclosure"
+
+// BundledPath is the module a bundle with claims carries so that an OPA
+// server can decide the bundled disclosure from facts alone:
+// data.kaiji.bundled.result (see rego/bundled.rego).
+const BundledPath = "kaiji/bundled.rego"
+
+//go:embed rego/bundled.rego
+var bundledFS embed.FS
 
 // BuildOptions say what goes into a bundle.
 type BuildOptions struct {
@@ -85,6 +94,11 @@ func Build(opts BuildOptions) (*Archive, error) {
 			return nil, fmt.Errorf("encode claims: %w", err)
 		}
 		a.Put(path.Join(DisclosurePath, "data.json"), append(js, '\n'))
+		src, err := bundledFS.ReadFile("rego/bundled.rego")
+		if err != nil {
+			return nil, err
+		}
+		a.Put(BundledPath, src)
 		if opts.Disclosure.File != "" {
 			meta["claims_file"] = opts.Disclosure.File
 		}

@@ -270,6 +270,31 @@ func TestOPAEvalMatchesScan(t *testing.T) {
 	}
 }
 
+// TestOPABundledClaims: a bundle built with --claims lets opa decide from
+// the facts alone (data.kaiji.bundled.result), with the bundled claims and
+// pattern winning over whatever the input says.
+func TestOPABundledClaims(t *testing.T) {
+	bin := opa(t)
+	t.Chdir("..")
+	dir := t.TempDir()
+	withClaims, factsOnly := filepath.Join(dir, "kaiji-demo.tar.gz"), filepath.Join(dir, "facts.json")
+	for _, args := range [][]string{
+		{"bundle", "build", "--claims", demoClaims, "-o", withClaims},
+		{"export", "input", "--pattern", "5", "-o", factsOnly, demoInfra}, // no claims, another pattern
+	} {
+		if _, stderr, code := kaiji(t, args...); code != 0 {
+			t.Fatalf("kaiji %s: exit %d\n%s", strings.Join(args, " "), code, stderr)
+		}
+	}
+	out, err := runTool(t, 2*time.Minute, bin, "eval", "-b", withClaims, "-i", factsOnly, "--format", "raw", "data.kaiji.bundled.result")
+	if err != nil {
+		t.Fatalf("opa eval: %v\n%s", err, out)
+	}
+	if diff := cmp.Diff(kaijiDecisions(t), parseDecisions(t, "opa eval data.kaiji.bundled.result", []byte(out))); diff != "" {
+		t.Errorf("bundled claims decide differently from kaiji scan --claims (-kaiji +opa):\n%s", diff)
+	}
+}
+
 func freeAddr(t *testing.T) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
