@@ -91,7 +91,7 @@ func mapAzureStorageAccount(m *module, r *resource) []*collectors.Fact {
 	set(e, "protocol", map[bool]string{true: "https", false: "http"}[https])
 	set(e, "tls", https)
 	minTLS(e, b, "min_tls_version", "1.2")
-	set(e, "public", f.Attrs["public"])
+	copyAttr(f, e, "public")
 	azLocation(m, r, e)
 	return []*collectors.Fact{f, e}
 }
@@ -290,6 +290,9 @@ func mapAzureBackupPolicy(m *module, r *resource) []*collectors.Fact {
 			interval = schedule.Day
 		case freq == "Weekly":
 			interval = schedule.Week
+			if days, ok := strList(bk, "weekdays"); ok {
+				interval = weeklyGap(days)
+			}
 		case freq == "Hourly":
 			if h, ok := asInt(bk.get("hour_interval").v); ok && h > 0 {
 				interval = h * schedule.Hour

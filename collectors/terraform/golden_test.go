@@ -71,6 +71,26 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// corpusGolden are the corpus directories whose facts are kept as golden
+// files: plans of four Terraform versions, Cloud SQL modules, the Azure
+// Verified Module for Recovery Services vaults, the AWS RDS module.
+var corpusGolden = []string{"regula", "trivy", "checkov", "terraform-google-sql-db",
+	"terraform-azurerm-avm-res-recoveryservices-vault", "terraform-aws-rds"}
+
+// TestCorpusGolden compares the facts of representative corpus directories
+// with their golden files.
+func TestCorpusGolden(t *testing.T) {
+	t.Parallel()
+	for _, name := range corpusGolden {
+		dir := filepath.Join("testdata/corpus", name)
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			facts, diags := collect(t, Options{}, loadDir(t, dir))
+			checkGolden(t, dir, facts, diags)
+		})
+	}
+}
+
 // TestNoSecrets checks that no sensitive value of the fixtures reaches a fact.
 func TestNoSecrets(t *testing.T) {
 	t.Parallel()

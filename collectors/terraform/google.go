@@ -114,7 +114,7 @@ func mapGoogleSQL(m *module, r *resource) []*collectors.Fact {
 	default:
 		set(e, "tls", false) // unencrypted connections are accepted by default
 	}
-	set(e, "public", f.Attrs["public"])
+	copyAttr(f, e, "public")
 	gLocation(m, r, e)
 	out = append(out, e)
 
@@ -259,24 +259,13 @@ var weekdays = map[string]int{"MONDAY": 0, "TUESDAY": 1, "WEDNESDAY": 2, "THURSD
 
 // maxWeeklyGap is the longest gap between the days of a weekly schedule.
 func maxWeeklyGap(ds []*block) int64 {
-	var days []int
+	var days []string
 	for _, d := range ds {
 		if s, ok := str(d, "day"); ok {
-			if n, ok := weekdays[strings.ToUpper(s)]; ok {
-				days = append(days, n)
-			}
+			days = append(days, s)
 		}
 	}
-	if len(days) == 0 {
-		return 0
-	}
-	slices.Sort(days)
-	days = slices.Compact(days)
-	gap := 7 - days[len(days)-1] + days[0]
-	for i := 1; i < len(days); i++ {
-		gap = max(gap, days[i]-days[i-1])
-	}
-	return int64(gap) * schedule.Day
+	return weeklyGap(days)
 }
 
 func mapGoogleBackupDRPlan(m *module, r *resource) []*collectors.Fact {

@@ -147,3 +147,16 @@ func nonEmpty(b *block, name string) bool {
 	}
 	return true
 }
+
+// copyAttr copies a top-level attribute between facts of one resource, or
+// its unknown mark.
+func copyAttr(from, to *collectors.Fact, name string) {
+	if v, ok := from.Attrs[name]; ok {
+		set(to, name, v)
+		to.SetLine(name, from.Lines[name])
+		return
+	}
+	if slices.Contains(from.Unknown, "attrs."+name) {
+		to.SetUnknown(name)
+	}
+}
