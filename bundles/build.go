@@ -4,7 +4,6 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"path"
 	"sort"
 
@@ -32,9 +31,10 @@ var bundledFS embed.FS
 
 // BuildOptions say what goes into a bundle.
 type BuildOptions struct {
-	// FS and Prefix name the policy tree; the embedded library when FS is nil.
-	FS     fs.FS
-	Prefix string
+	// Policies returns the policy set to package, with the *_test.rego
+	// modules when tests is true (kaiji's library plus any user policies and
+	// data, as kaiji scan merges them); the embedded library when nil.
+	Policies func(tests bool) (*bundle.Bundle, error)
 	// Tests includes the *_test.rego modules, so that `opa test -b` can run
 	// them on the bundle itself. The revision does not change.
 	Tests bool
@@ -53,19 +53,21 @@ type BuildOptions struct {
 // /kaiji/data/<name>/data.json so OPA mounts it at data.kaiji.data.<name>
 // exactly as kaiji does.
 func Build(opts BuildOptions) (*Archive, error) {
-	fsys, prefix := opts.FS, opts.Prefix
-	if fsys == nil {
-		fsys, prefix = policies.FS, "policies"
+	load := opts.Policies
+	if load == nil {
+		load = func(tests bool) (*bundle.Bundle, error) {
+			return policies.Load(policies.FS, "policies", policies.LoadOptions{Tests: tests})
+		}
 	}
 	// The revision identifies the policy set that decides, without tests,
 	// so a bundle built with --tests reports the same digest.
-	plain, err := policies.Load(fsys, prefix, policies.LoadOptions{})
+	plain, err := load(false)
 	if err != nil {
 		return nil, fmt.Errorf("load policies: %w", err)
 	}
 	b := plain
 	if opts.Tests {
-		if b, err = policies.Load(fsys, prefix, policies.LoadOptions{Tests: true}); err != nil {
+		if b, err = load(true); err != nil {
 			return nil, fmt.Errorf("load policies: %w", err)
 		}
 	}

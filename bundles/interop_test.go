@@ -268,6 +268,25 @@ func TestOPAEvalMatchesScan(t *testing.T) {
 	if diff := cmp.Diff(embedded, viaBundle); diff != "" {
 		t.Errorf("kaiji scan --bundle differs from the embedded policies (-embedded +bundle):\n%s", diff)
 	}
+
+	// User policies and data overrides travel too: a bundle built with
+	// --policy/--data decides as kaiji scan with the same flags.
+	ext := []string{"--policy", "docs/examples/policies", "--data", "docs/examples/data/reference.yaml"}
+	if _, err := os.Stat(ext[1]); err != nil {
+		t.Logf("no example user policies (%v); skipping the --policy case", err)
+		return
+	}
+	extBundle := filepath.Join(d.dir, "kaiji-ext.tar.gz")
+	if _, stderr, code := kaiji(t, append([]string{"bundle", "build", "-o", extBundle}, ext...)...); code != 0 {
+		t.Fatalf("kaiji bundle build %v: exit %d\n%s", ext, code, stderr)
+	}
+	out, err = runTool(t, 2*time.Minute, bin, "eval", "-b", extBundle, "-i", d.input, "--format", "raw", "data.kaiji.main.result")
+	if err != nil {
+		t.Fatalf("opa eval: %v\n%s", err, out)
+	}
+	if diff := cmp.Diff(kaijiDecisions(t, ext...), parseDecisions(t, "opa eval (user policies)", []byte(out))); diff != "" {
+		t.Errorf("opa eval -b (user policies) differs from kaiji scan %v (-kaiji +opa):\n%s", ext, diff)
+	}
 }
 
 // TestOPABundledClaims: a bundle built with --claims lets opa decide from

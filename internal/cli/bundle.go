@@ -40,7 +40,7 @@ type BundleBuildOptions struct {
 	ClaimsFile string
 	Pattern    int
 	Tests      bool
-	PolicyDir  string
+	Ext        PolicyExtension
 }
 
 // NewCmdBundleBuild writes the policy bundle.
@@ -52,11 +52,14 @@ func NewCmdBundleBuild(ios *IOStreams, runF func(*BundleBuildOptions) error) *co
 		Long: `Write a standard OPA bundle (.tar.gz): a .manifest whose revision is the
 policy digest kaiji scan reports and whose root is "kaiji", every Rego module,
 and every data document at kaiji/data/<name>/data.json (data.kaiji.data.<name>).
-With --claims the disclosure is stored as data at kaiji/disclosure. The
+With --claims the disclosure is stored as data at kaiji/disclosure, with
+data.kaiji.bundled.result deciding it from input facts alone. --policy and
+--data add user policies and data exactly as kaiji scan does. The
 decision is data.kaiji.main.result over the input that kaiji export input
 writes. The same inputs always give the same bytes.`,
 		Example: `  kaiji bundle build -o kaiji.tar.gz
   kaiji bundle build -o kaiji.tar.gz --claims disclosure.yaml --pattern 2
+  kaiji bundle build -o kaiji.tar.gz --policy ./company-policies --data reference.yaml
   kaiji bundle build -o kaiji-tests.tar.gz --tests && opa test -b kaiji-tests.tar.gz`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -77,14 +80,14 @@ writes. The same inputs always give the same bytes.`,
 	f.StringVarP(&opts.ClaimsFile, "claims", "c", "", "claims file to include as data.kaiji.disclosure")
 	f.IntVarP(&opts.Pattern, "pattern", "p", 0, "service pattern 1–6 stored with the claims (default: the claims file's, else 1)")
 	f.BoolVar(&opts.Tests, "tests", false, "include the *_test.rego modules (for opa test -b)")
-	f.StringVar(&opts.PolicyDir, "policy", "", "policy directory to package instead of the built-in library")
+	opts.Ext.addFlags(f)
 	return cmd
 }
 
 func bundleBuildRun(opts *BundleBuildOptions) error {
 	bo := bundles.BuildOptions{Tests: opts.Tests, Pattern: opts.Pattern, Version: version.String()}
-	if opts.PolicyDir != "" {
-		bo.FS, bo.Prefix = os.DirFS(opts.PolicyDir), opts.PolicyDir
+	if len(opts.Ext.Dirs) > 0 || len(opts.Ext.DataFiles) > 0 {
+		bo.Policies = opts.Ext.merged
 	}
 	if opts.ClaimsFile != "" {
 		d, err := claims.LoadFile(opts.ClaimsFile)
