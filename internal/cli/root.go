@@ -29,6 +29,7 @@ service's pattern (1–6).`,
 	root.AddCommand(
 		NewCmdScan(ios, nil),
 		NewCmdFacts(ios, nil),
+		NewCmdClaims(ios, nil),
 		NewCmdVersion(ios),
 		NewCmdBundle(ios), NewCmdExport(ios),
 		NewCmdPolicy(ios),
