@@ -26,6 +26,7 @@ var htmlTemplate = template.Must(template.New("report.html.tmpl").Funcs(template
 	"tx":      func(ja, en string) results.Text { return results.Text{Ja: ja, En: en} },
 	"hard":    func(c results.Control) bool { return c.Verdict == results.Below && c.Severity == "hard" },
 	"add":     func(a, b int) int { return a + b },
+	"outcome": func(o string) results.Text { return outcomes[o] },
 }).ParseFS(templates, "templates/report.html.tmpl"))
 
 // HTML writes the evidence report for auditors: one self-contained file
@@ -43,6 +44,12 @@ type HTML struct {
 }
 
 func (h *HTML) setSources(s *Sources) { h.src = s }
+
+// outcomes name a resource's bearing on a verdict.
+var outcomes = map[string]results.Text{
+	"supports": {Ja: "裏付け", En: "supports"}, "contradicts": {Ja: "反証", En: "contradicts"}, "unknown": {Ja: "不明", En: "unknown"},
+	"pass": {Ja: "適合", En: "pass"}, "fail": {Ja: "未達", En: "fail"},
+}
 
 // htmlView is what the template renders.
 type htmlView struct {
