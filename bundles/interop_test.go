@@ -444,6 +444,32 @@ func TestTamperedRejected(t *testing.T) {
 	}
 }
 
+// TestOPASignedAcceptedByKaiji: the signature format is OPA's both ways —
+// a bundle that opa build --signing-key signs verifies with kaiji and
+// decides as the embedded policies under kaiji scan --bundle-key.
+func TestOPASignedAcceptedByKaiji(t *testing.T) {
+	bin := opa(t)
+	d := setupDemo(t)
+	opaSigned := filepath.Join(d.dir, "opa-signed.tar.gz")
+	if out, err := runTool(t, 2*time.Minute, bin, "build", "-b", d.bundle, "--signing-key", d.priv, "-o", opaSigned); err != nil {
+		t.Fatalf("opa build --signing-key: %v\n%s", err, out)
+	}
+	if _, stderr, code := kaiji(t, "bundle", "verify", opaSigned, "--key", d.pub); code != 0 {
+		t.Fatalf("kaiji bundle verify on an opa-signed bundle: exit %d\n%s", code, stderr)
+	}
+	if diff := cmp.Diff(kaijiDecisions(t), kaijiDecisions(t, "--bundle", opaSigned, "--bundle-key", d.pub)); diff != "" {
+		t.Errorf("kaiji scan --bundle (opa-signed) differs from the embedded policies (-embedded +bundle):\n%s", diff)
+	}
+	_, otherPub := ecKey(t)
+	other := filepath.Join(d.dir, "other.pem")
+	if err := os.WriteFile(other, otherPub, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := kaiji(t, "bundle", "verify", opaSigned, "--key", other, "--alg", "ES256"); code != cli.ExitFailing {
+		t.Errorf("kaiji bundle verify with another key: exit %d, want %d\n%s", code, cli.ExitFailing, stderr)
+	}
+}
+
 // TestGatorVerify runs gator verify on the exported templates and
 // constraints with the suite of allowed and denied objects in
 // testdata/bundles/gatekeeper.

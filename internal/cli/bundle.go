@@ -72,7 +72,7 @@ writes. The same inputs always give the same bytes.`,
 			if runF != nil {
 				return runF(opts)
 			}
-			return bundleBuildRun(opts)
+			return bundleBuildRun(cmd.Context(), opts)
 		},
 	}
 	f := cmd.Flags()
@@ -84,7 +84,7 @@ writes. The same inputs always give the same bytes.`,
 	return cmd
 }
 
-func bundleBuildRun(opts *BundleBuildOptions) error {
+func bundleBuildRun(ctx context.Context, opts *BundleBuildOptions) error {
 	bo := bundles.BuildOptions{Tests: opts.Tests, Pattern: opts.Pattern, Version: version.String()}
 	if len(opts.Ext.Dirs) > 0 || len(opts.Ext.DataFiles) > 0 {
 		bo.Policies = opts.Ext.merged
@@ -104,12 +104,17 @@ func bundleBuildRun(opts *BundleBuildOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(opts.Output, data); err != nil {
-		return &InputError{Err: err}
-	}
+	// Read the bytes back as OPA will, and compile them as kaiji scan
+	// will, so that a bundle that cannot decide is never written.
 	b, err := bundles.Read(data, bundles.VerifyOptions{})
 	if err != nil {
-		return fmt.Errorf("read back %s: %w", opts.Output, err)
+		return fmt.Errorf("read back the bundle: %w", err)
+	}
+	if _, err := engine.New(ctx, engine.Options{Bundle: b}); err != nil {
+		return &InputError{Err: err}
+	}
+	if err := writeFileAtomic(opts.Output, data); err != nil {
+		return &InputError{Err: err}
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "wrote %s: %d modules, %d files, %d bytes, revision %s\n", opts.Output, len(b.Modules), len(a.Files), len(data), b.Manifest.Revision)
 	return nil
