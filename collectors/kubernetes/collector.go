@@ -1,0 +1,127 @@
+package kubernetes
+
+import (
+	"bytes"
+	"context"
+	"path"
+	"strings"
+
+	"github.com/kaiji-dev/kaiji/collectors"
+)
+
+// Options configure the Kubernetes collector.
+type Options struct {
+	// NoKustomize reads the files of Kustomize directories one by one instead
+	// of building them.
+	NoKustomize bool
+}
+
+// Collector reads Kubernetes manifests.
+type Collector struct {
+	opts Options
+}
+
+var _ collectors.Collector = (*Collector)(nil)
+
+// New returns a Kubernetes collector.
+func New(opts Options) *Collector { return &Collector{opts: opts} }
+
+// Name implements collectors.Collector.
+func (*Collector) Name() string { return Name }
+
+// Accepts implements collectors.Collector: YAML files, and JSON files whose
+// first bytes name an apiVersion. Terraform plans and cloud exports, which
+// have none, are left to their collectors.
+func (*Collector) Accepts(p string, head []byte) bool {
+	lower := strings.ToLower(p)
+	switch {
+	case strings.HasSuffix(lower, ".yaml"), strings.HasSuffix(lower, ".yml"):
+		return true
+	case strings.HasSuffix(lower, ".json"):
+		return bytes.Contains(head, []byte(`"apiVersion"`)) && !bytes.Contains(head, []byte(`"format_version"`))
+	}
+	return false
+}
+
+// Collect implements collectors.Collector. Kustomize directories are built;
+// the files a build consumes are not read again on their own. Objects are
+// then mapped to facts and linked to each other.
+func (c *Collector) Collect(ctx context.Context, files []collectors.File) ([]collectors.Fact, collectors.Diagnostics) {
+	var objs []*object
+	var diags collectors.Diagnostics
+	consumed := map[string]bool{}
+	if !c.opts.NoKustomize {
+		kobjs, kdiags, used := buildKustomizations(ctx, files)
+		objs = append(objs, kobjs...)
+		diags = append(diags, kdiags...)
+		consumed = used
+	}
+	for _, f := range files {
+		if ctx.Err() != nil {
+			break
+		}
+		if consumed[f.Path] || isKustomization(f.Path) {
+			continue
+		}
+		o, ds := readFile(f)
+		objs = append(objs, o...)
+		diags = append(diags, ds...)
+	}
+	facts, ds := mapObjects(objs)
+	diags = append(diags, ds...)
+	out := make([]collectors.Fact, len(facts))
+	for i, f := range facts {
+		out[i] = *f
+	}
+	collectors.SortFacts(out)
+	diags.Sort()
+	return out, diags
+}
+
+// readFile reads the objects of one manifest file.
+func readFile(f collectors.File) ([]*object, collectors.Diagnostics) {
+	docs, diags := readDocuments(f.Path, f.Data)
+	var out []*object
+	for _, d := range docs {
+		objs, ds := expand(val{v: d.value, n: d.root}, f.Path, d.line, d.end, 0)
+		diags = append(diags, ds...)
+		for _, o := range objs {
+			if o.line == d.line {
+				o.endLine = d.end
+			}
+		}
+		out = append(out, objs...)
+	}
+	if len(out) == 0 && len(diags) == 0 && veleroValues(f.Path, docs) {
+		vo, ds := veleroValuesObjects(f.Path, docs)
+		out = append(out, vo...)
+		diags = append(diags, ds...)
+	}
+	return out, diags
+}
+
+// isKustomization reports whether a path names a kustomization file.
+func isKustomization(p string) bool {
+	switch path.Base(p) {
+	case "kustomization.yaml", "kustomization.yml", "Kustomization":
+		return true
+	}
+	return false
+}
+
+// mapObjects maps every object to facts and links them.
+func mapObjects(objs []*object) ([]*collectors.Fact, collectors.Diagnostics) {
+	var diags collectors.Diagnostics
+	byObj := make([][]*collectors.Fact, len(objs))
+	for i, o := range objs {
+		fs, ds := objectFacts(o)
+		byObj[i] = fs
+		diags = append(diags, ds...)
+	}
+	byObj = link(objs, byObj)
+	var out []*collectors.Fact
+	for _, fs := range byObj {
+		out = append(out, fs...)
+	}
+	return out, diags
+}

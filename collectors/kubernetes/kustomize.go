@@ -1,0 +1,305 @@
+package kubernetes
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/types"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+	sigyaml "sigs.k8s.io/yaml"
+
+	"github.com/kaiji-dev/kaiji/collectors"
+)
+
+// errRemote refuses a kustomization that would reach the network.
+var errRemote = errors.New("refers to a remote resource, which kaiji does not fetch")
+
+// errWrite refuses writes: a build only reads.
+var errWrite = errors.New("kustomize build is read-only in kaiji")
+
+// kustomization lists what a kustomization file refers to.
+type kustomization struct {
+	file string // slash path of the kustomization file
+	dir  string
+	refs []string // slash paths, cleaned, relative to the working directory
+}
+
+// pathFields are the kustomization fields that name files or directories.
+var pathFields = []string{"resources", "bases", "components", "crds", "configurations", "generators",
+	"transformers", "validators", "patchesStrategicMerge"}
+
+// objectPathFields name files inside lists of objects.
+var objectPathFields = map[string][]string{
+	"patches":            {"path"},
+	"patchesJson6902":    {"path"},
+	"replacements":       {"path"},
+	"configMapGenerator": {"files", "envs", "env"},
+	"secretGenerator":    {"files", "envs", "env"},
+}
+
+// parseKustomization reads the references of a kustomization file; remote
+// references come back as an error with the line of the first.
+func parseKustomization(f collectors.File) (kustomization, int, error) {
+	k := kustomization{file: f.Path, dir: path.Dir(f.Path)}
+	docs, diags := readDocuments(f.Path, f.Data)
+	if len(diags) > 0 {
+		return k, diags[0].Line, fmt.Errorf("%s", diags[0].Message)
+	}
+	if len(docs) == 0 {
+		return k, 1, nil
+	}
+	v := val{v: docs[0].value, n: docs[0].root}
+	var refs []val
+	for _, fld := range pathFields {
+		refs = append(refs, v.get(fld).list()...)
+	}
+	for fld, subs := range objectPathFields {
+		for _, e := range v.get(fld).list() {
+			for _, s := range subs {
+				x := e.get(s)
+				if l := x.list(); l != nil {
+					refs = append(refs, l...)
+				} else if x.present() {
+					refs = append(refs, x)
+				}
+			}
+		}
+	}
+	if p := v.path("openapi", "path"); p.present() {
+		refs = append(refs, p)
+	}
+	if h := v.get("helmCharts"); h.present() {
+		return k, h.line(), errors.New("uses helmCharts, which need helm; render the chart with helm template and scan the output")
+	}
+	for _, r := range refs {
+		s := r.str()
+		// Generator files may be written key=path.
+		if _, after, ok := strings.Cut(s, "="); ok && !strings.Contains(s, "://") {
+			s = after
+		}
+		if s == "" {
+			continue
+		}
+		if isRemote(s) {
+			return k, r.line(), fmt.Errorf("%q %w", s, errRemote)
+		}
+		k.refs = append(k.refs, path.Clean(path.Join(k.dir, s)))
+	}
+	return k, 0, nil
+}
+
+// isRemote recognises URLs and the git forms kustomize accepts.
+func isRemote(s string) bool {
+	l := strings.ToLower(s)
+	for _, p := range []string{"http://", "https://", "ssh://", "git@", "git::", "file://", "github.com/", "gitlab.com/", "bitbucket.org/", "dev.azure.com/"} {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
+	}
+	return strings.Contains(l, "?ref=") || strings.Contains(l, ".git//") || strings.Contains(l, "/_git/")
+}
+
+// buildKustomizations builds every root kustomization among the files (one
+// that no other kustomization refers to) and returns its objects, with the
+// files the builds consumed.
+func buildKustomizations(ctx context.Context, files []collectors.File) ([]*object, collectors.Diagnostics, map[string]bool) {
+	var ks []kustomization
+	var diags collectors.Diagnostics
+	consumed := map[string]bool{}
+	bad := map[string]bool{}
+	for _, f := range files {
+		if !isKustomization(f.Path) {
+			continue
+		}
+		k, line, err := parseKustomization(f)
+		if err != nil {
+			diags = append(diags, collectors.Errorf(f.Path, line, "kustomization not built: %v", err))
+			bad[k.dir] = true
+		}
+		ks = append(ks, k)
+	}
+	if len(ks) == 0 {
+		return nil, nil, consumed
+	}
+	dirs := map[string]bool{}
+	for _, k := range ks {
+		dirs[k.dir] = true
+	}
+	referenced := map[string]bool{}
+	for _, k := range ks {
+		for _, r := range k.refs {
+			if dirs[r] {
+				referenced[r] = true
+			} else {
+				consumed[r] = true
+			}
+		}
+	}
+	// A kustomization that cannot be built does not consume its files: they
+	// are read one by one instead.
+	for _, k := range ks {
+		if bad[k.dir] {
+			for _, r := range k.refs {
+				delete(consumed, r)
+			}
+		}
+	}
+	fsys := readOnlyFS{filesys.MakeFsOnDisk()}
+	var out []*object
+	cache := map[string][]document{}
+	for _, k := range ks {
+		if ctx.Err() != nil || referenced[k.dir] || bad[k.dir] {
+			continue
+		}
+		objs, err := buildOne(fsys, k, files, cache)
+		if err != nil {
+			diags = append(diags, collectors.Errorf(k.file, 0, "kustomization not built, its files are read one by one: %s", oneLine(err)))
+			for _, r := range k.refs {
+				delete(consumed, r)
+			}
+			continue
+		}
+		out = append(out, objs...)
+	}
+	disambiguate(out)
+	return out, diags, consumed
+}
+
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(err.Error()), " ")
+}
+
+// buildOne runs kustomize on one root and places each object at its origin.
+func buildOne(fsys filesys.FileSystem, k kustomization, files []collectors.File, cache map[string][]document) ([]*object, error) {
+	opts := krusty.MakeDefaultOptions()
+	opts.LoadRestrictions = types.LoadRestrictionsRootOnly
+	opts.PluginConfig = types.DisabledPluginConfig()
+	m, err := krusty.MakeKustomizer(opts).Run(fsys, filepath.FromSlash(k.dir))
+	if err != nil {
+		return nil, err
+	}
+	var out []*object
+	for _, r := range m.Resources() {
+		file := k.file
+		if origin, err := r.GetOrigin(); err == nil && origin != nil && origin.Path != "" && origin.Repo == "" {
+			file = path.Clean(path.Join(k.dir, filepath.ToSlash(origin.Path)))
+		}
+		data, err := r.Map()
+		if err != nil {
+			return nil, fmt.Errorf("read built object: %w", err)
+		}
+		stripBuildAnnotations(data)
+		o := &object{v: val{v: data}, file: file, origin: k.dir}
+		o.line, o.endLine = originLine(o, files, cache)
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// stripBuildAnnotations removes the annotations kaiji asked kustomize to add.
+func stripBuildAnnotations(data map[string]any) {
+	md, _ := data["metadata"].(map[string]any)
+	ann, _ := md["annotations"].(map[string]any)
+	if ann == nil {
+		return
+	}
+	delete(ann, "config.kubernetes.io/origin")
+	delete(ann, "alpha.config.kubernetes.io/transformations")
+	if len(ann) == 0 {
+		delete(md, "annotations")
+	}
+}
+
+// originLine finds the document an object came from in its origin file:
+// the same kind and name, else the same kind with a name the build changed.
+func originLine(o *object, files []collectors.File, cache map[string][]document) (int, int) {
+	docs, ok := cache[o.file]
+	if !ok {
+		i := slices.IndexFunc(files, func(f collectors.File) bool { return f.Path == o.file })
+		if i >= 0 {
+			docs, _ = readDocuments(o.file, files[i].Data)
+		}
+		cache[o.file] = docs
+	}
+	best := -1
+	for i, d := range docs {
+		v := val{v: d.value}
+		if v.get("kind").str() != o.kind() {
+			continue
+		}
+		name := v.path("metadata", "name").str()
+		if name == o.name() {
+			best = i
+			break
+		}
+		if best < 0 && name != "" && strings.Contains(o.name(), name) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return 1, 1
+	}
+	return docs[best].line, docs[best].end
+}
+
+// disambiguate suffixes the ids of objects that several kustomizations
+// build under the same reference (overlays for different clusters).
+func disambiguate(objs []*object) {
+	count := map[string]int{}
+	for _, o := range objs {
+		count[o.ref()]++
+	}
+	for _, o := range objs {
+		if count[o.ref()] > 1 {
+			o.variant = o.origin
+		}
+	}
+}
+
+// readOnlyFS reads from disk, refuses writes and asks kustomize to record
+// each object's origin file. Remote references are refused before a build
+// (see parseKustomization) and again here for the kustomizations it loads.
+type readOnlyFS struct {
+	filesys.FileSystem
+}
+
+// ReadFile adds buildMetadata: [originAnnotations] to kustomization files.
+func (r readOnlyFS) ReadFile(p string) ([]byte, error) {
+	data, err := r.FileSystem.ReadFile(p)
+	if err != nil || !isKustomization(filepath.ToSlash(p)) {
+		return data, err
+	}
+	if _, line, err := parseKustomization(collectors.File{Path: filepath.ToSlash(p), Data: data}); err != nil {
+		return nil, fmt.Errorf("%s:%d: %w", p, line, err)
+	}
+	var k map[string]any
+	if err := sigyaml.Unmarshal(data, &k); err != nil || k == nil {
+		return data, nil // kustomize reports the error itself
+	}
+	meta, _ := k["buildMetadata"].([]any)
+	if !slices.Contains(meta, any("originAnnotations")) {
+		k["buildMetadata"] = append(meta, "originAnnotations")
+	}
+	return sigyaml.Marshal(k)
+}
+
+// Create implements filesys.FileSystem by refusing.
+func (readOnlyFS) Create(string) (filesys.File, error) { return nil, errWrite }
+
+// Mkdir implements filesys.FileSystem by refusing.
+func (readOnlyFS) Mkdir(string) error { return errWrite }
+
+// MkdirAll implements filesys.FileSystem by refusing.
+func (readOnlyFS) MkdirAll(string) error { return errWrite }
+
+// RemoveAll implements filesys.FileSystem by refusing.
+func (readOnlyFS) RemoveAll(string) error { return errWrite }
+
+// WriteFile implements filesys.FileSystem by refusing.
+func (readOnlyFS) WriteFile(string, []byte) error { return errWrite }

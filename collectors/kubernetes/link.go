@@ -1,0 +1,327 @@
+package kubernetes
+
+import (
+	"math"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/kaiji-dev/kaiji/collectors"
+)
+
+// link enriches facts with objects that configure them from outside, within
+// the scanned set: PodDisruptionBudgets, HorizontalPodAutoscalers and
+// Services of workloads, StorageClasses of claims, Certificates of Ingresses,
+// and the claims Velero Schedules cover. It returns the facts per object,
+// dropping Certificate facts merged into an Ingress.
+func link(objs []*object, facts [][]*collectors.Fact) [][]*collectors.Fact {
+	var workloads, pdbs, hpas, services, classes, certs, ingresses []int
+	for i, o := range objs {
+		switch o.kind() {
+		case "Deployment", "StatefulSet", "ReplicaSet", "ReplicationController":
+			workloads = append(workloads, i)
+		case "PodDisruptionBudget":
+			pdbs = append(pdbs, i)
+		case "HorizontalPodAutoscaler":
+			hpas = append(hpas, i)
+		case "Service":
+			services = append(services, i)
+		case "StorageClass":
+			classes = append(classes, i)
+		case "Certificate":
+			certs = append(certs, i)
+		case "Ingress":
+			ingresses = append(ingresses, i)
+		}
+	}
+	redundancy := func(i int) *collectors.Fact {
+		for _, f := range facts[i] {
+			if f.Kind == collectors.KindRedundancy && f.ID == objs[i].ref() {
+				return f
+			}
+		}
+		return nil
+	}
+	for _, w := range workloads {
+		f := redundancy(w)
+		if f == nil {
+			continue
+		}
+		wo := objs[w]
+		podLabels := podTemplate(wo).path("metadata", "labels").strMap()
+		for _, p := range pdbs {
+			po := objs[p]
+			if related(po, wo) && po.namespace() == wo.namespace() && selects(po.v.path("spec", "selector"), podLabels) {
+				linkPDB(f, po)
+			}
+		}
+		for _, h := range hpas {
+			ho := objs[h]
+			ref := ho.v.path("spec", "scaleTargetRef")
+			if related(ho, wo) && ho.namespace() == wo.namespace() && ref.get("kind").str() == wo.kind() && ref.get("name").str() == wo.name() {
+				linkHPA(f, ho)
+			}
+		}
+		for _, s := range services {
+			so := objs[s]
+			sel := so.v.path("spec", "selector").strMap()
+			if related(so, wo) && so.namespace() == wo.namespace() && len(sel) > 0 && subset(sel, podLabels) {
+				set(f, "load_balanced", true, val{})
+			}
+		}
+	}
+	linkClasses(objs, facts, classes)
+	facts = linkCertificates(objs, facts, certs, ingresses)
+	linkVelero(objs, facts)
+	return facts
+}
+
+// related reports whether two objects may refer to each other: objects of
+// different Kustomize builds (overlays for different clusters) never do.
+func related(a, b *object) bool {
+	return a.origin == "" || b.origin == "" || a.origin == b.origin
+}
+
+// selects reports whether a label selector matches the labels.
+func selects(sel val, labels map[string]string) bool {
+	if !sel.isMap() {
+		return false
+	}
+	ml := sel.get("matchLabels").strMap()
+	exprs := sel.get("matchExpressions").list()
+	if len(ml) == 0 && len(exprs) == 0 {
+		return true // the empty selector selects every pod
+	}
+	if !subset(ml, labels) {
+		return false
+	}
+	for _, e := range exprs {
+		v, has := labels[e.get("key").str()]
+		values := e.get("values").strs()
+		switch e.get("operator").str() {
+		case "In":
+			if !has || !slices.Contains(values, v) {
+				return false
+			}
+		case "NotIn":
+			if has && slices.Contains(values, v) {
+				return false
+			}
+		case "Exists":
+			if !has {
+				return false
+			}
+		case "DoesNotExist":
+			if has {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func subset(sel, labels map[string]string) bool {
+	for k, v := range sel {
+		if labels[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// linkPDB records the pods a PodDisruptionBudget keeps available.
+func linkPDB(f *collectors.Fact, pdb *object) {
+	spec := pdb.v.get("spec")
+	at := val{}
+	if pdb.file == f.Source.File {
+		at = spec
+	}
+	set(f, "disruption_budget", pdb.ref(), at)
+	replicas, known := f.Attrs["replicas"].(int64)
+	scaled := func(v val, roundUp bool) (int64, bool) {
+		if n, ok := v.int(); ok {
+			return n, true
+		}
+		s := v.str()
+		if !strings.HasSuffix(s, "%") || !known {
+			return 0, false
+		}
+		var pct float64
+		for _, c := range strings.TrimSuffix(s, "%") {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			pct = pct*10 + float64(c-'0')
+		}
+		x := pct * float64(replicas) / 100
+		if roundUp {
+			return int64(math.Ceil(x)), true
+		}
+		return int64(math.Floor(x)), true
+	}
+	if mv := spec.get("minAvailable"); mv.present() {
+		if n, ok := scaled(mv, true); ok {
+			set(f, "min_available", n, at)
+			return
+		}
+		f.SetUnknown("min_available")
+		return
+	}
+	if mu := spec.get("maxUnavailable"); mu.present() && known {
+		if n, ok := scaled(mu, true); ok {
+			set(f, "min_available", max(replicas-n, 0), at)
+			return
+		}
+	}
+	f.SetUnknown("min_available")
+}
+
+// linkHPA records a workload's autoscaling bounds.
+func linkHPA(f *collectors.Fact, hpa *object) {
+	spec := hpa.v.get("spec")
+	at := func(v val) val {
+		if hpa.file == f.Source.File {
+			return v
+		}
+		return val{}
+	}
+	minR := int64(1) // the API default
+	if n, ok := spec.get("minReplicas").int(); ok {
+		minR = n
+	}
+	set(f, "autoscaling.min", minR, at(spec.get("minReplicas")))
+	if n, ok := spec.get("maxReplicas").int(); ok {
+		set(f, "autoscaling.max", n, at(spec.get("maxReplicas")))
+	} else {
+		f.SetUnknown("autoscaling.max")
+	}
+}
+
+// linkClasses resolves each claim's StorageClass, or the default class when
+// the claim names none.
+func linkClasses(objs []*object, facts [][]*collectors.Fact, classes []int) {
+	// A class in the claim's own directory wins over one elsewhere.
+	find := func(f *collectors.Fact, owner *object, match func(*object) bool) *object {
+		var found *object
+		for _, c := range classes {
+			o := objs[c]
+			if !related(o, owner) || !match(o) {
+				continue
+			}
+			if path.Dir(o.file) == path.Dir(f.Source.File) {
+				return o
+			}
+			if found == nil {
+				found = o
+			}
+		}
+		return found
+	}
+	isDefault := func(o *object) bool {
+		v, _ := o.v.path("metadata", "annotations", defaultClassAnnotation).bool()
+		return v
+	}
+	for i, fs := range facts {
+		for _, f := range fs {
+			if f.Kind != collectors.KindDatastore || f.Type != "PersistentVolumeClaim" {
+				continue
+			}
+			name, named := f.Attrs["storage_class"].(string)
+			switch {
+			case named && name != "":
+				if sc := find(f, objs[i], func(o *object) bool { return o.name() == name }); sc != nil {
+					applyClassEncryption(f, sc)
+				}
+			case !named:
+				if sc := find(f, objs[i], isDefault); sc != nil {
+					set(f, "storage_class", sc.name(), val{})
+					applyClassEncryption(f, sc)
+				}
+			}
+		}
+	}
+}
+
+// linkCertificates merges each cert-manager Certificate into the Ingresses
+// that serve its secret.
+func linkCertificates(objs []*object, facts [][]*collectors.Fact, certs, ingresses []int) [][]*collectors.Fact {
+	for _, c := range certs {
+		co := objs[c]
+		secret := co.v.path("spec", "secretName").str()
+		merged := false
+		for _, in := range ingresses {
+			io := objs[in]
+			if !related(io, co) || io.namespace() != co.namespace() || secret == "" {
+				continue
+			}
+			serves := false
+			for _, t := range io.v.path("spec", "tls").list() {
+				if t.get("secretName").str() == secret {
+					serves = true
+				}
+			}
+			if !serves {
+				continue
+			}
+			for _, f := range facts[in] {
+				if f.ID == io.ref()+".https" {
+					clearUnknown(f, "certificate")
+					set(f, "certificate", true, val{})
+					set(f, "certificate_ref", co.ref(), val{})
+					merged = true
+				}
+			}
+		}
+		if merged {
+			facts[c] = slices.DeleteFunc(facts[c], func(f *collectors.Fact) bool { return f.Kind == collectors.KindEndpoint })
+		}
+	}
+	return facts
+}
+
+// linkVelero resolves the claims each Velero Schedule covers: those in its
+// included namespaces and not in its excluded ones.
+func linkVelero(objs []*object, facts [][]*collectors.Fact) {
+	type claim struct {
+		id, ns string
+		obj    *object
+	}
+	var claims []claim
+	for i, fs := range facts {
+		for _, f := range fs {
+			if f.Type == "PersistentVolumeClaim" {
+				claims = append(claims, claim{f.ID, objs[i].namespace(), objs[i]})
+			}
+		}
+	}
+	if len(claims) == 0 {
+		return
+	}
+	for i, o := range objs {
+		if o.kind() != "Schedule" || o.group() != "velero.io" {
+			continue
+		}
+		tpl := o.v.path("spec", "template")
+		inc := tpl.get("includedNamespaces").strs()
+		exc := tpl.get("excludedNamespaces").strs()
+		all := len(inc) == 0 || slices.Contains(inc, "*")
+		var ids []any
+		for _, c := range claims {
+			if related(c.obj, o) && (all || slices.Contains(inc, c.ns)) && !slices.Contains(exc, c.ns) {
+				ids = append(ids, c.id)
+			}
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		slices.SortFunc(ids, func(a, b any) int { return strings.Compare(a.(string), b.(string)) })
+		for _, f := range facts[i] {
+			if f.Kind == collectors.KindBackup {
+				clearUnknown(f, "targets")
+				set(f, "targets", ids, val{})
+			}
+		}
+	}
+}

@@ -1,0 +1,354 @@
+package kubernetes
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/kaiji-dev/kaiji/collectors"
+)
+
+// Limits of the manifest reader. They bound the work a hostile file can
+// cause: an alias bomb expands to at most maxValues values, a document nests
+// at most maxDepth levels.
+const (
+	// maxDepth is the deepest nesting read; CRD schemas reach about 30.
+	maxDepth = 100
+	// minValueBudget is the smallest per-file budget of values; the budget
+	// grows with the file so that large honest files are read in full.
+	minValueBudget = 200_000
+)
+
+var (
+	errDepth  = errors.New("document nests deeper than the reader allows")
+	errBudget = errors.New("document expands to more values than the reader allows (alias bomb?)")
+)
+
+// limitError is a reader limit hit at a line.
+type limitError struct {
+	err  error
+	line int
+}
+
+func (e *limitError) Error() string { return e.err.Error() }
+func (e *limitError) Unwrap() error { return e.err }
+
+// document is one YAML document of a file.
+type document struct {
+	root   *yaml.Node // the document's root value, lines absolute in the file
+	value  any
+	line   int    // first line of the document's content
+	end    int    // last line of the document
+	source string // the Helm template that rendered it (# Source: comment), if any
+}
+
+// docSep matches a YAML document separator line.
+var docSep = regexp.MustCompile(`^(---|\.\.\.)(\s|#|$)`)
+
+// helmSource matches the comment helm template writes above each document.
+var helmSource = regexp.MustCompile(`(?m)^# Source: (\S+)`)
+
+// yamlLine finds the line in a yaml.v3 error message.
+var yamlLine = regexp.MustCompile(`line (\d+)`)
+
+// readDocuments splits a manifest file into documents and decodes each with
+// bounded effort. A document that cannot be read is a diagnostic; the others
+// are still returned.
+func readDocuments(file string, data []byte) ([]document, collectors.Diagnostics) {
+	var diags collectors.Diagnostics
+	if isJSON(data) {
+		// JSON strings cannot hold raw tabs, so tabs are whitespace here;
+		// YAML forbids them as indentation, so make them spaces.
+		data = bytes.ReplaceAll(data, []byte("\t"), []byte(" "))
+	}
+	// Each document may expand to a bounded number of values, and so may
+	// the file as a whole, so that a bomb costs one document, not the file.
+	fileLeft := 4 * (minValueBudget + len(data))
+	var docs []document
+	for _, chunk := range splitDocuments(data) {
+		text := chunk.text
+		if len(bytes.TrimSpace(stripComments(text))) == 0 {
+			continue
+		}
+		var n yaml.Node
+		if err := yaml.Unmarshal(text, &n); err != nil {
+			line := chunk.line
+			msg := strings.TrimPrefix(err.Error(), "yaml: ")
+			if m := yamlLine.FindStringSubmatch(msg); m != nil {
+				l, _ := strconv.Atoi(m[1])
+				line = chunk.line + l - 1
+				msg = strings.TrimSpace(yamlLine.ReplaceAllString(msg, ""))
+				msg = strings.TrimPrefix(msg, ": ")
+			}
+			if bytes.Contains(text, []byte("{{")) {
+				msg += " (an unrendered Helm template? render it with helm template first)"
+			}
+			diags = append(diags, collectors.Errorf(file, line, "cannot read YAML document: %s", msg))
+			continue
+		}
+		if n.Kind != yaml.DocumentNode || len(n.Content) == 0 {
+			continue
+		}
+		root := n.Content[0]
+		offsetLines(root, chunk.line-1)
+		docBudget := min(minValueBudget+2*len(text), fileLeft)
+		b := &budget{left: docBudget}
+		v, err := b.value(root, 0)
+		fileLeft -= docBudget - max(b.left, 0)
+		if err != nil {
+			line := root.Line
+			var le *limitError
+			if errors.As(err, &le) {
+				line = le.line
+			}
+			if fileLeft <= 0 {
+				diags = append(diags, collectors.Errorf(file, line, "document not read: %v; the rest of the file was not read", err))
+				break
+			}
+			diags = append(diags, collectors.Errorf(file, line, "document not read: %v", err))
+			continue
+		}
+		d := document{root: root, value: v, line: root.Line, end: chunk.line + chunk.lines - 1}
+		if m := helmSource.FindSubmatch(text); m != nil {
+			d.source = string(m[1])
+		}
+		if last := lastLine(root); last > d.line && last < d.end {
+			d.end = last
+		}
+		docs = append(docs, d)
+	}
+	return docs, diags
+}
+
+// isJSON reports whether the data starts like a JSON document.
+func isJSON(data []byte) bool {
+	t := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
+}
+
+type chunk struct {
+	text  []byte
+	line  int // first line of the chunk in the file
+	lines int
+}
+
+// splitDocuments cuts the file at document separators, as kubectl does, so
+// that one broken document does not hide the others.
+func splitDocuments(data []byte) []chunk {
+	data = bytes.Clone(data) // separators are blanked in place
+	var out []chunk
+	start, startLine, line := 0, 1, 1
+	for i := 0; i <= len(data); {
+		j := bytes.IndexByte(data[i:], '\n')
+		end := len(data)
+		if j >= 0 {
+			end = i + j
+		}
+		if docSep.Match(data[i:end]) {
+			out = append(out, chunk{text: data[start:i], line: startLine, lines: line - startLine})
+			// The separator line may carry content (--- {a: 1}); keep it,
+			// blanking the marker so that lines stay aligned.
+			start = i
+			startLine = line
+			copy(data[i:i+3], "   ")
+		}
+		if j < 0 {
+			break
+		}
+		i = end + 1
+		line++
+	}
+	out = append(out, chunk{text: data[start:], line: startLine, lines: line - startLine + 1})
+	return out
+}
+
+// stripComments removes comment lines, to find documents that hold nothing.
+func stripComments(b []byte) []byte {
+	var out []byte
+	for _, l := range bytes.Split(b, []byte("\n")) {
+		if t := bytes.TrimSpace(l); len(t) > 0 && t[0] != '#' {
+			out = append(out, t...)
+		}
+	}
+	return out
+}
+
+// offsetLines shifts the lines of a parsed chunk to lines of the file.
+// Alias targets are visited where they are defined, so every node moves once.
+func offsetLines(n *yaml.Node, off int) {
+	if off == 0 {
+		return
+	}
+	stack := []*yaml.Node{n}
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		x.Line += off
+		stack = append(stack, x.Content...)
+	}
+}
+
+// lastLine is the last line a node's subtree reaches.
+func lastLine(n *yaml.Node) int {
+	last := n.Line
+	stack := []*yaml.Node{n}
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if x.Line > last {
+			last = x.Line
+		}
+		if x.Kind == yaml.ScalarNode && (x.Style == yaml.LiteralStyle || x.Style == yaml.FoldedStyle) {
+			if l := x.Line + strings.Count(x.Value, "\n"); l > last {
+				last = l
+			}
+		}
+		stack = append(stack, x.Content...)
+	}
+	return last
+}
+
+// budget converts YAML nodes to Go values (map[string]any, []any, string,
+// int64, float64, bool, nil), counting every value including those reached
+// through aliases.
+type budget struct {
+	left int
+}
+
+func (b *budget) value(n *yaml.Node, depth int) (any, error) {
+	b.left--
+	if b.left < 0 {
+		return nil, &limitError{errBudget, n.Line}
+	}
+	if depth > maxDepth {
+		return nil, &limitError{errDepth, n.Line}
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil, nil
+		}
+		return b.value(n.Content[0], depth)
+	case yaml.AliasNode:
+		if n.Alias == nil {
+			return nil, nil
+		}
+		return b.value(n.Alias, depth+1)
+	case yaml.ScalarNode:
+		return scalar(n), nil
+	case yaml.SequenceNode:
+		out := make([]any, 0, len(n.Content))
+		for _, c := range n.Content {
+			v, err := b.value(c, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	case yaml.MappingNode:
+		out := make(map[string]any, len(n.Content)/2)
+		var merges []*yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Tag != "!!str" {
+				merges = append(merges, v)
+				continue
+			}
+			val, err := b.value(v, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out[keyString(k)] = val
+		}
+		// Merged keys never override explicit ones.
+		for _, m := range merges {
+			mv, err := b.value(m, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			for _, part := range mergeParts(mv) {
+				for k, v := range part {
+					if _, ok := out[k]; !ok {
+						out[k] = v
+					}
+				}
+			}
+		}
+		return out, nil
+	}
+	return nil, nil
+}
+
+func mergeParts(v any) []map[string]any {
+	switch x := v.(type) {
+	case map[string]any:
+		return []map[string]any{x}
+	case []any:
+		var out []map[string]any
+		for _, e := range x {
+			if m, ok := e.(map[string]any); ok {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func keyString(k *yaml.Node) string {
+	if k.Kind == yaml.ScalarNode {
+		return k.Value
+	}
+	if k.Kind == yaml.AliasNode && k.Alias != nil && k.Alias.Kind == yaml.ScalarNode {
+		return k.Alias.Value
+	}
+	return fmt.Sprintf("<%s key at line %d>", kindName(k.Kind), k.Line)
+}
+
+func kindName(k yaml.Kind) string {
+	switch k {
+	case yaml.MappingNode:
+		return "mapping"
+	case yaml.SequenceNode:
+		return "sequence"
+	}
+	return "complex"
+}
+
+// scalar resolves a scalar as YAML 1.2 does for JSON-compatible types;
+// everything else (timestamps, binary, custom tags) stays a string.
+func scalar(n *yaml.Node) any {
+	switch n.ShortTag() {
+	case "!!null":
+		return nil
+	case "!!bool":
+		var b bool
+		if err := n.Decode(&b); err == nil {
+			return b
+		}
+	case "!!int":
+		if i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64); err == nil {
+			return i
+		}
+		var i int64
+		if err := n.Decode(&i); err == nil {
+			return i
+		}
+		var f float64
+		if err := n.Decode(&f); err == nil {
+			return f
+		}
+	case "!!float":
+		var f float64
+		if err := n.Decode(&f); err == nil {
+			return f
+		}
+	}
+	return n.Value
+}

@@ -1,0 +1,127 @@
+package kubernetes
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kaiji-dev/kaiji/collectors"
+)
+
+func TestReadDocuments(t *testing.T) {
+	tests := []struct {
+		name      string
+		data      string
+		wantLines []int    // first line of each document read
+		wantDiags []string // "line: substring" of each diagnostic
+	}{
+		{
+			name:      "multi-document with comments and empty documents",
+			data:      "# header\n---\n---\n# only a comment\n---\napiVersion: v1\nkind: A\n---\n\napiVersion: v1\nkind: B\n...\n",
+			wantLines: []int{6, 10},
+		},
+		{
+			name:      "content on the separator line",
+			data:      "--- {apiVersion: v1, kind: A}\n--- {apiVersion: v1, kind: B}\n",
+			wantLines: []int{1, 2},
+		},
+		{
+			name:      "JSON indented with tabs",
+			data:      "{\n\t\"apiVersion\": \"v1\",\n\t\"kind\": \"A\"\n}\n",
+			wantLines: []int{1},
+		},
+		{
+			name:      "broken document between good ones",
+			data:      "apiVersion: v1\nkind: A\n---\nkind: [\n---\napiVersion: v1\nkind: B\n",
+			wantLines: []int{1, 6},
+			wantDiags: []string{"4: cannot read YAML document"},
+		},
+		{
+			name:      "unrendered Helm template",
+			data:      "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n  x: [\n",
+			wantDiags: []string{"unrendered Helm template"},
+		},
+		{
+			name:      "alias bomb",
+			data:      bomb(9) + "---\napiVersion: v1\nkind: After\n",
+			wantLines: []int{12},
+			wantDiags: []string{"1: document not read: document expands to more values"},
+		},
+		{
+			name:      "deep nesting",
+			data:      strings.Repeat("[", 500) + strings.Repeat("]", 500) + "\n",
+			wantDiags: []string{"1: document not read: document nests deeper"},
+		},
+		{
+			name:      "self-referencing alias",
+			data:      "a: &a [*a]\n",
+			wantDiags: []string{"document"},
+		},
+		{
+			name:      "merge keys",
+			data:      "base: &b {kind: A}\n<<: *b\napiVersion: v1\n",
+			wantLines: []int{1},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			start := time.Now()
+			docs, diags := readDocuments("f.yaml", []byte(tt.data))
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("took %v", d)
+			}
+			var lines []int
+			for _, d := range docs {
+				lines = append(lines, d.line)
+			}
+			if fmt.Sprint(lines) != fmt.Sprint(tt.wantLines) && !(len(lines) == 0 && len(tt.wantLines) == 0) {
+				t.Errorf("document lines %v, want %v", lines, tt.wantLines)
+			}
+			if len(diags) != len(tt.wantDiags) {
+				t.Fatalf("diagnostics %v, want %v", diags, tt.wantDiags)
+			}
+			for i, w := range tt.wantDiags {
+				if got := fmt.Sprintf("%d: %s", diags[i].Line, diags[i].Message); !strings.Contains(got, w) {
+					t.Errorf("diagnostic %q, want %q", got, w)
+				}
+				if diags[i].File != "f.yaml" || diags[i].Severity != collectors.SeverityError {
+					t.Errorf("diagnostic %+v", diags[i])
+				}
+			}
+		})
+	}
+}
+
+// bomb builds the billion-laughs document with n levels of nine aliases.
+func bomb(n int) string {
+	var b strings.Builder
+	b.WriteString(`l0: &l0 ["x","x","x","x","x","x","x","x","x"]` + "\n")
+	for i := 1; i < n; i++ {
+		fmt.Fprintf(&b, "l%d: &l%d [", i, i)
+		for j := 0; j < 9; j++ {
+			if j > 0 {
+				b.WriteString(",")
+			}
+			fmt.Fprintf(&b, "*l%d", i-1)
+		}
+		b.WriteString("]\n")
+	}
+	b.WriteString("apiVersion: v1\n")
+	return b.String()
+}
+
+func TestMergeKeys(t *testing.T) {
+	docs, diags := readDocuments("f.yaml", []byte("base: &b {kind: A, apiVersion: v0}\n<<: *b\napiVersion: v1\n"))
+	if len(diags) > 0 || len(docs) != 1 {
+		t.Fatalf("docs %v diags %v", docs, diags)
+	}
+	v := val{v: docs[0].value, n: docs[0].root}
+	if v.get("kind").str() != "A" || v.get("apiVersion").str() != "v1" {
+		t.Errorf("merged %v", docs[0].value)
+	}
+	if v.get("kind").line() != 1 {
+		t.Errorf("merged key line %d, want 1", v.get("kind").line())
+	}
+}
