@@ -470,6 +470,21 @@ func TestOPASignedAcceptedByKaiji(t *testing.T) {
 	}
 }
 
+// TestOPACheckOwnRego: the Rego kaiji adds outside policies/ (the bundled
+// entrypoint and the Gatekeeper templates) passes opa check --strict and
+// is formatted as opa fmt formats it.
+func TestOPACheckOwnRego(t *testing.T) {
+	bin := opa(t)
+	for _, args := range [][]string{
+		{"check", "--strict", "rego", "gatekeeper"},
+		{"fmt", "--list", "--fail", "rego", "gatekeeper"},
+	} {
+		if out, err := runTool(t, time.Minute, bin, args...); err != nil {
+			t.Errorf("opa %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+}
+
 // TestGatorVerify runs gator verify on the exported templates and
 // constraints with the suite of allowed and denied objects in
 // testdata/bundles/gatekeeper.

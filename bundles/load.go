@@ -22,8 +22,8 @@ type LoadOptions struct {
 	VerifyOptions
 	// Timeout bounds an http(s) fetch (DefaultTimeout when zero).
 	Timeout time.Duration
-	// Client fetches URLs; a client with no redirects to other schemes and
-	// Timeout when nil.
+	// Client fetches URLs. When nil, a client with Timeout that follows at
+	// most 5 redirects, only to http(s), and never from https down to http.
 	Client *http.Client
 }
 
@@ -68,6 +68,9 @@ func Fetch(ctx context.Context, src string, opts LoadOptions) ([]byte, error) {
 				}
 				if r.URL.Scheme != "https" && r.URL.Scheme != "http" {
 					return fmt.Errorf("redirect to unsupported scheme %q", r.URL.Scheme)
+				}
+				if via[0].URL.Scheme == "https" && r.URL.Scheme != "https" {
+					return errors.New("refusing a redirect from https to http")
 				}
 				return nil
 			},
