@@ -333,3 +333,35 @@ func normalize(t *testing.T, v any) any {
 	}
 	return out
 }
+
+// TestLoadRefusesForeignBundles: a bundle claiming roots outside kaiji, or
+// without kaiji's entrypoint, is refused before it reaches the engine.
+func TestLoadRefusesForeignBundles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name string, a *bundles.Archive) string {
+		data, err := a.Bytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	foreignRoot, _ := bundles.Build(bundles.BuildOptions{})
+	m, _ := foreignRoot.Get(".manifest")
+	foreignRoot.Put(m.Path, bytes.Replace(m.Data, []byte(`"kaiji"`), []byte(`"kaiji", "system"`), 1))
+	noMain := &bundles.Archive{}
+	noMain.Put(".manifest", []byte(`{"revision": "x", "roots": ["kaiji"]}`))
+	noMain.Put("policies/other.rego", []byte("package kaiji.other\n\nx := 1\n"))
+
+	ctx := context.Background()
+	if _, err := bundles.Load(ctx, write("root.tar.gz", foreignRoot), bundles.LoadOptions{}); err == nil || !strings.Contains(err.Error(), `root "system"`) {
+		t.Errorf("foreign root: err = %v", err)
+	}
+	if _, err := bundles.Load(ctx, write("nomain.tar.gz", noMain), bundles.LoadOptions{}); !errors.Is(err, bundles.ErrNoEntrypoint) {
+		t.Errorf("no kaiji.main: err = %v, want ErrNoEntrypoint", err)
+	}
+}

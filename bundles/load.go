@@ -105,7 +105,8 @@ func readLimited(r io.Reader, limit int64) ([]byte, error) {
 // With a public key configured, the bundle must be signed with the
 // matching private key (see Verify); a bundle whose files changed after
 // signing is refused. The manifest must declare the single root "kaiji"
-// (or none), so a bundle cannot overwrite other documents.
+// (or none), so a bundle cannot overwrite other documents, and a module
+// must declare package kaiji.main, the entrypoint kaiji evaluates.
 func Load(ctx context.Context, src string, opts LoadOptions) (*bundle.Bundle, error) {
 	data, err := Fetch(ctx, src, opts)
 	if err != nil {
@@ -126,8 +127,21 @@ func Load(ctx context.Context, src string, opts LoadOptions) (*bundle.Bundle, er
 			}
 		}
 	}
+	if !defines(b, "kaiji.main") {
+		return nil, fmt.Errorf("load bundle %s: %w", src, ErrNoEntrypoint)
+	}
 	if b.Manifest.Revision == "" {
 		b.Manifest.Revision = "bundle:" + src
 	}
 	return b, nil
+}
+
+// defines reports whether a module of b declares the package pkg.
+func defines(b *bundle.Bundle, pkg string) bool {
+	for _, m := range b.Modules {
+		if m.Parsed != nil && strings.TrimPrefix(m.Parsed.Package.Path.String(), "data.") == pkg {
+			return true
+		}
+	}
+	return false
 }
