@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestReportPack writes a signed evidence pack of the demo, verifies it
+// with its key and inputs, and checks that tampering fails verification
+// with exit code 1.
+func TestReportPack(t *testing.T) {
+	dir := t.TempDir()
+	key := filepath.Join(dir, "kaiji")
+	if _, stderr, code := run(t, "report", "keygen", "--out", key); code != ExitOK {
+		t.Fatalf("keygen: exit %d: %s", code, stderr)
+	}
+	pack := filepath.Join(dir, "pack")
+	t.Setenv("SOURCE_DATE_EPOCH", "1790000000")
+	_, stderr, code := run(t, "report", "--claims", "testdata/demo/disclosure.yaml", "--pack", pack, "--sign-key", key+".key", "testdata/demo/infra")
+	if code != ExitOK {
+		t.Fatalf("report --pack: exit %d: %s", code, stderr)
+	}
+	for _, f := range []string{"report.html", "results.json", "results.sarif", "summary.md", "sheet.xlsx", "sheet.csv", "sheet.md", "manifest.json", "manifest.json.sig"} {
+		if _, err := os.Stat(filepath.Join(pack, f)); err != nil {
+			t.Errorf("pack lacks %s", f)
+		}
+	}
+	manifest, _ := os.ReadFile(filepath.Join(pack, "manifest.json"))
+	for _, want := range []string{`"created": "2026-09-21T`, `"path": "testdata/demo/disclosure.yaml"`, `"role": "claims"`, `"path": "testdata/demo/infra/backup.tf"`, `"--sign-key=`} {
+		if !strings.Contains(string(manifest), want) {
+			t.Errorf("manifest lacks %s", want)
+		}
+	}
+
+	stdout, stderr, code := run(t, "report", "verify", pack, "--pub-key", key+".pub", "--inputs", ".")
+	if code != ExitOK || !strings.Contains(stdout, "OK") {
+		t.Fatalf("verify untouched pack: exit %d: %s %s", code, stdout, stderr)
+	}
+	if err := os.WriteFile(filepath.Join(pack, "sheet.csv"), []byte("edited"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, _, code = run(t, "report", "verify", pack, "--pub-key", key+".pub")
+	if code != ExitFailing || !strings.Contains(stdout, "changed: sheet.csv") {
+		t.Errorf("verify tampered pack: exit %d, output %q; want 1 and the changed file", code, stdout)
+	}
+	if _, _, code := run(t, "report", "--claims", "testdata/demo/disclosure.yaml", "--pack", pack, "testdata/demo/infra"); code != ExitInput {
+		t.Errorf("report --pack into a non-empty directory: exit %d, want %d", code, ExitInput)
+	}
+}
+
+// TestReportFromResults renders a saved results.json in another format.
+func TestReportFromResults(t *testing.T) {
+	stdout, stderr, code := run(t, "report", "--results", "internal/cli/testdata/demo.scan.json", "--format", "markdown", "--lang", "en")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "### ❌ contradicted (2)") {
+		t.Errorf("markdown report lacks the contradicted group:\n%s", stdout)
+	}
+	for _, args := range [][]string{
+		{"report"},
+		{"report", "--results", "internal/cli/testdata/demo.scan.json", "testdata/demo/infra"},
+		{"report", "--results", "internal/cli/testdata/demo.scan.json", "--format", "pdf"},
+	} {
+		if _, _, code := run(t, args...); code != ExitInput {
+			t.Errorf("%v: exit %d, want %d", args, code, ExitInput)
+		}
+	}
+}
+
+// TestScanFormatsListed checks that scan's help lists every report format.
+func TestScanFormatsListed(t *testing.T) {
+	stdout, _, _ := run(t, "scan", "--help")
+	for _, f := range []string{"sarif", "junit", "markdown", "html", "sheet", "sheet-markdown", "sheet-xlsx"} {
+		if !strings.Contains(stdout, f) {
+			t.Errorf("scan --help does not list %s", f)
+		}
+	}
+}
