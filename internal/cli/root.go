@@ -33,6 +33,7 @@ service's pattern (1–6).`,
 		NewCmdVersion(ios),
 		NewCmdBundle(ios), NewCmdExport(ios),
 		NewCmdPolicy(ios),
+		NewCmdReport(ios, nil),
 	)
 	return root
 }
