@@ -1,10 +1,15 @@
 package cli
 
 import (
+	"archive/zip"
+	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kaiji-dev/kaiji/internal/report"
 )
 
 // TestReportPack writes a signed evidence pack of the demo, verifies it
@@ -78,4 +83,59 @@ func TestScanFormatsListed(t *testing.T) {
 			t.Errorf("scan --help does not list %s", f)
 		}
 	}
+}
+
+// TestCanaryNeverShown scans inputs full of secrets with the real collectors
+// and engine and checks that no format, and no file of the evidence pack,
+// shows one.
+func TestCanaryNeverShown(t *testing.T) {
+	const canary = "kaiji-canary"
+	args := []string{"--claims", "internal/report/testdata/canary/claims.yaml", "--var-file", "internal/report/testdata/canary/terraform.tfvars", "internal/report/testdata/canary"}
+	for _, format := range report.Formats() {
+		out := filepath.Join(t.TempDir(), "out")
+		_, stderr, code := run(t, append([]string{"scan", "--format", format, "-o", out, "--fail-on", "none"}, args...)...)
+		if code != ExitOK {
+			t.Fatalf("scan --format %s: exit %d: %s", format, code, stderr)
+		}
+		data, _ := os.ReadFile(out)
+		if format == report.FormatSheetXLSX {
+			data = unzipAll(t, data)
+		}
+		if strings.Contains(string(data), canary) || strings.Contains(stderr, canary) {
+			t.Errorf("scan --format %s shows a secret", format)
+		}
+	}
+	pack := filepath.Join(t.TempDir(), "pack")
+	if _, stderr, code := run(t, append([]string{"report", "--pack", pack}, args...)...); code != ExitOK {
+		t.Fatalf("report --pack: exit %d: %s", code, stderr)
+	}
+	entries, _ := os.ReadDir(pack)
+	for _, e := range entries {
+		data, _ := os.ReadFile(filepath.Join(pack, e.Name()))
+		if strings.HasSuffix(e.Name(), ".xlsx") {
+			data = unzipAll(t, data)
+		}
+		if strings.Contains(string(data), canary) {
+			t.Errorf("pack file %s shows a secret", e.Name())
+		}
+	}
+}
+
+func unzipAll(t *testing.T, data []byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []byte
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		all = append(all, b...)
+	}
+	return all
 }
