@@ -49,13 +49,19 @@ type junitCase struct {
 	Line      int           `xml:"line,attr,omitempty"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
 	Skipped   *junitSkipped `xml:"skipped,omitempty"`
-	SystemOut string        `xml:"system-out,omitempty"`
+	SystemOut *junitText    `xml:"system-out,omitempty"`
 }
 
 type junitFailure struct {
 	Message string `xml:"message,attr"`
 	Type    string `xml:"type,attr"`
-	Body    string `xml:",chardata"`
+	Body    string `xml:",cdata"`
+}
+
+// junitText is element text written as CDATA, so that multi-line reasons
+// stay readable (chardata would turn every newline into &#xA;).
+type junitText struct {
+	Text string `xml:",cdata"`
 }
 
 type junitSkipped struct {
@@ -86,11 +92,11 @@ func (j *JUnit) Report(_ context.Context, w io.Writer, r *results.Run) error {
 		case c.Verdict == results.NotCheckable:
 			tc.Skipped = &junitSkipped{Message: label(c.Verdict, lang) + ": " + oneLine(c.Reason.In(lang))}
 		default:
-			tc.SystemOut = label(c.Verdict, lang) + "\n" + body
+			tc.SystemOut = &junitText{Text: label(c.Verdict, lang) + "\n" + body}
 		}
 		claims.add(tc)
 	}
-	controls := junitSuite{Name: "kaiji.controls"}
+	controls := junitSuite{Name: "kaiji.controls", Properties: claims.Properties}
 	for _, c := range r.Controls {
 		tc := junitCase{Name: controlName(c) + " " + oneLine(c.Title.In(lang)), Classname: "kaiji.controls." + c.ID}
 		if len(c.Evidence) > 0 {
@@ -109,7 +115,7 @@ func (j *JUnit) Report(_ context.Context, w io.Writer, r *results.Run) error {
 		case c.Verdict == results.NotApplicable:
 			tc.Skipped = &junitSkipped{Message: label(c.Verdict, lang)}
 		default:
-			tc.SystemOut = label(c.Verdict, lang) + "\n" + body
+			tc.SystemOut = &junitText{Text: label(c.Verdict, lang) + "\n" + body}
 		}
 		controls.add(tc)
 	}
