@@ -152,6 +152,12 @@ func mapS3Bucket(m *module, r *resource) []*collectors.Fact {
 func s3Encryption(f *collectors.Fact, b *block) {
 	rule := b.child("rule")
 	def := rule.child("apply_server_side_encryption_by_default")
+	if def == nil && rule != nil && rule.dynamic {
+		set(f, "encrypted_at_rest", true)
+		delete(f.Attrs, "encryption")
+		f.SetUnknown("encryption")
+		return
+	}
 	if def == nil {
 		set(f, "encrypted_at_rest", true)
 		set(f, "encryption", "platform_default")
@@ -160,7 +166,11 @@ func s3Encryption(f *collectors.Fact, b *block) {
 	alg := def.get("sse_algorithm")
 	f.SetLine("encrypted_at_rest", alg.line)
 	if !alg.known {
-		f.SetUnknown("encrypted_at_rest")
+		// S3 encrypts every object at least with SSE-S3; which algorithm is not known.
+		set(f, "encrypted_at_rest", true)
+		delete(f.Attrs, "encryption")
+		f.SetUnknown("encryption")
+		f.SetUnknown("kms_key")
 		return
 	}
 	s, _ := asString(alg.v)

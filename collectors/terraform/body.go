@@ -149,7 +149,7 @@ func expandDynamic(nb *hclsyntax.Block, ctx *hcl.EvalContext) []*block {
 	}
 	v := evalExpr(fe.Expr, ctx)
 	v, _ = v.UnmarkDeep()
-	if v.IsNull() || !v.IsWhollyKnown() || !v.CanIterateElements() || v.LengthInt() > maxDynamic {
+	if !iterable(v) || v.LengthInt() > maxDynamic {
 		return unknownOne()
 	}
 	var out []*block
@@ -394,4 +394,17 @@ func instanceKey(k cty.Value) string {
 		}
 	}
 	return ""
+}
+
+// iterable reports whether a for_each value's elements (and keys) are known,
+// even if some element values are not: a list of objects with one unknown
+// attribute still has a known length.
+func iterable(v cty.Value) bool {
+	if v.IsNull() || !v.IsKnown() || !v.CanIterateElements() {
+		return false
+	}
+	if v.Type().IsSetType() {
+		return v.IsWhollyKnown() // a set's unknown element could equal another
+	}
+	return true
 }

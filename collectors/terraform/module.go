@@ -3,10 +3,12 @@ package terraform
 import (
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/kaiji-dev/kaiji/collectors"
@@ -19,6 +21,9 @@ type resource struct {
 	local     string // address inside its module: aws_s3_bucket.logs["audit"]
 	body      *block
 	provider  string // provider config key in the module: "aws" or "aws.osaka"
+	// unknownCount marks the single instance read for a count or for_each
+	// that is not known statically.
+	unknownCount bool
 }
 
 // providerConfig is one provider block.
@@ -78,7 +83,7 @@ func (l *loader) evalModule(m *module, cfg *dirConfig, vars map[string]cty.Value
 	// First pass: resources, so that known attributes of one resource can be
 	// read by another (bucket = aws_s3_bucket.logs.bucket) and by module inputs.
 	m.resources = l.resources(m, cfg, ctx)
-	resourceValues(ctx, m.resources)
+	resourceValues(ctx, m.resources, referencedAttrs(cfg))
 	ctx.Variables["local"] = evalLocals(cfg, ctx)
 	for _, d := range cfg.blocks("provider") {
 		if len(d.labels) != 1 {
@@ -108,6 +113,11 @@ func (l *loader) evalModule(m *module, cfg *dirConfig, vars map[string]cty.Value
 			continue
 		}
 		outs[c.call] = c.outputs
+	}
+	for _, d := range cfg.blocks("module") {
+		if _, ok := outs[d.labels[0]]; !ok && len(d.labels) == 1 {
+			outs[d.labels[0]] = cty.DynamicVal // not read: its outputs are unknown
+		}
 	}
 	if len(outs) > 0 {
 		ctx.Variables["module"] = cty.ObjectVal(outs)
@@ -150,12 +160,12 @@ func evalOutputs(cfg *dirConfig, ctx *hcl.EvalContext) cty.Value {
 // resourceValues exposes the evaluated attributes of resources to other
 // expressions: aws_s3_bucket.logs.bucket is known when it is written in the
 // configuration; computed attributes (id, arn) stay unknown.
-func resourceValues(ctx *hcl.EvalContext, rs []*resource) {
+func resourceValues(ctx *hcl.EvalContext, rs []*resource, refs map[string]map[string]bool) {
 	type group struct {
-		single cty.Value
-		list   []cty.Value
-		keyed  map[string]cty.Value
-		multi  bool
+		single  cty.Value
+		list    []cty.Value
+		keyed   map[string]cty.Value
+		unknown bool
 	}
 	byType := map[string]map[string]*group{}
 	for _, r := range rs {
@@ -167,7 +177,17 @@ func resourceValues(ctx *hcl.EvalContext, rs []*resource) {
 			g = &group{}
 			byType[r.typ][r.name] = g
 		}
+		if r.unknownCount {
+			g.unknown = true
+			continue
+		}
 		attrs := map[string]cty.Value{}
+		// Attributes other expressions read but the configuration does not
+		// set (id, arn …) are computed: unknown, not an error that would make
+		// the whole referring expression unknown.
+		for n := range refs[r.typ+"."+r.name] {
+			attrs[n] = cty.DynamicVal
+		}
 		for n, a := range r.body.attrs {
 			attrs[n] = a.val
 		}
@@ -192,6 +212,8 @@ func resourceValues(ctx *hcl.EvalContext, rs []*resource) {
 		obj := map[string]cty.Value{}
 		for name, g := range names {
 			switch {
+			case g.unknown:
+				obj[name] = cty.DynamicVal
 			case g.keyed != nil:
 				obj[name] = cty.ObjectVal(g.keyed)
 			case g.list != nil:
@@ -199,11 +221,63 @@ func resourceValues(ctx *hcl.EvalContext, rs []*resource) {
 			case g.single != cty.NilVal:
 				obj[name] = g.single
 			default:
-				obj[name] = cty.DynamicVal
+				obj[name] = cty.EmptyTupleVal // count = 0 or an empty for_each
 			}
 		}
 		ctx.Variables[typ] = cty.ObjectVal(obj)
 	}
+}
+
+// referencedAttrs lists, per resource (type.name), the attribute names that
+// expressions of the module read: aws_kms_key.k.arn, aws_s3_bucket.b[0].id.
+func referencedAttrs(cfg *dirConfig) map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	add := func(e hcl.Expression) {
+		for _, tr := range e.Variables() {
+			if len(tr) < 3 || slices.Contains(reservedRoots, tr.RootName()) {
+				continue
+			}
+			name, ok := tr[1].(hcl.TraverseAttr)
+			if !ok {
+				continue
+			}
+			rest := tr[2:]
+			if _, ok := rest[0].(hcl.TraverseIndex); ok && len(rest) > 1 {
+				rest = rest[1:]
+			} else if _, ok := rest[0].(hcl.TraverseSplat); ok && len(rest) > 1 {
+				rest = rest[1:]
+			}
+			attr, ok := rest[0].(hcl.TraverseAttr)
+			if !ok {
+				continue
+			}
+			key := tr.RootName() + "." + name.Name
+			if out[key] == nil {
+				out[key] = map[string]bool{}
+			}
+			out[key][attr.Name] = true
+		}
+	}
+	var walk func(hcl.Body)
+	walk = func(b hcl.Body) {
+		sb, ok := b.(*hclsyntax.Body)
+		if !ok {
+			for _, a := range attributes(b) {
+				add(a.Expr)
+			}
+			return
+		}
+		for _, a := range sb.Attributes {
+			add(a.Expr)
+		}
+		for _, nb := range sb.Blocks {
+			walk(nb.Body)
+		}
+	}
+	for _, d := range cfg.decls {
+		walk(d.body)
+	}
+	return out
 }
 
 // evalLocals evaluates locals in dependency order by repeated passes; a local
@@ -297,7 +371,7 @@ func (l *loader) instances(what string, attrs map[string]*hcl.Attribute, ctx *hc
 	}
 	if a := attrs["for_each"]; a != nil {
 		v, _ := evalExpr(a.Expr, ctx).UnmarkDeep()
-		if v.IsNull() || !v.IsWhollyKnown() || !v.CanIterateElements() || v.LengthInt() > maxInstances {
+		if !iterable(v) || v.LengthInt() > maxInstances {
 			l.notes = append(l.notes, collectors.Diagnostic{File: a.Range.Filename, Line: a.Range.Start.Line, Severity: collectors.SeverityInfo,
 				Message: fmt.Sprintf("%s: for_each is not known statically; read as one instance with unknown keys", what)})
 			return []instance{{vars: map[string]cty.Value{"each": cty.DynamicVal}}}, false
@@ -331,7 +405,7 @@ func (l *loader) expand(m *module, d decl, ctx *hcl.EvalContext) []*resource {
 			prov = p
 		}
 	}
-	insts, _ := l.instances(m.prefix+base, attrs, ctx)
+	insts, known := l.instances(m.prefix+base, attrs, ctx)
 	out := make([]*resource, 0, len(insts))
 	for _, in := range insts {
 		c := ctx
@@ -340,7 +414,7 @@ func (l *loader) expand(m *module, d decl, ctx *hcl.EvalContext) []*resource {
 			c.Variables = in.vars
 		}
 		out = append(out, &resource{typ: typ, name: name, addr: m.prefix + base + in.key, local: base + in.key, provider: prov,
-			body: evalBody("resource", d.labels, d.body, d.rng, d.def, c)})
+			body: evalBody("resource", d.labels, d.body, d.rng, d.def, c), unknownCount: !known})
 	}
 	return out
 }
