@@ -25,14 +25,23 @@ func Clean(s string) string {
 	rs := []rune(s)
 	var b strings.Builder
 	last := ' '
-	for i, r := range rs {
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
 		switch {
 		case r == '*', r == '※':
 			continue
 		case unicode.IsSpace(r):
 			// Spaces next to a digit come from PDF extraction (「24 時間」);
 			// others separate words (「有り すべての…」) and are kept, once.
-			next := nextNonSpace(rs[i+1:])
+			j := i
+			for j < len(rs) && unicode.IsSpace(rs[j]) {
+				j++
+			}
+			next := rune(0)
+			if j < len(rs) {
+				next = rs[j]
+			}
+			i = j - 1
 			if last == ' ' || isDigit(last) || isDigit(next) || next == 0 || strings.ContainsRune(")]）", next) {
 				continue
 			}
@@ -184,15 +193,6 @@ func isDatePart(s string, start int, word, rest string) bool {
 	return false
 }
 
-func nextNonSpace(rs []rune) rune {
-	for _, r := range rs {
-		if !unicode.IsSpace(r) {
-			return r
-		}
-	}
-	return 0
-}
-
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
 func startsDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
@@ -313,12 +313,7 @@ func ParseFrequencies(s string) []Frequency {
 		}
 		add(m[0], periodWords[w], false)
 	}
-	// Sort by position, stable for equal positions.
-	for i := 1; i < len(hits); i++ {
-		for j := i; j > 0 && hits[j].at < hits[j-1].at; j-- {
-			hits[j], hits[j-1] = hits[j-1], hits[j]
-		}
-	}
+	slices.SortStableFunc(hits, func(a, b hit) int { return a.at - b.at })
 	out := make([]Frequency, 0, len(hits))
 	for _, h := range hits {
 		out = append(out, h.f)

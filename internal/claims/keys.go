@@ -151,7 +151,11 @@ var areaWords = map[string]string{
 	"東日本": "east_japan", "西日本": "west_japan",
 }
 
-var countryWords = map[string]string{"日本": "JP", "国内": "JP", "日本国内": "JP", "jp": "JP", "japan": "JP"}
+var countryWords = map[string]string{
+	"日本": "JP", "国内": "JP", "日本国内": "JP", "jp": "JP", "japan": "JP",
+	"米国": "US", "アメリカ": "US", "us": "US", "シンガポール": "SG", "sg": "SG",
+	"韓国": "KR", "kr": "KR", "台湾": "TW", "tw": "TW", "香港": "HK", "hk": "HK",
+}
 
 // ParseLocation reads a location claim such as "東日本、西日本", "関東" or "JP".
 func ParseLocation(v any) (any, error) {
