@@ -14,12 +14,14 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -325,66 +327,96 @@ func freeAddr(t *testing.T) string {
 	return addr
 }
 
-// TestOPAServerMatchesScan: opa run --server with the signed bundle and the
-// public key accepts kaiji's signature and, queried over HTTP, decides what
-// kaiji scan reports.
-func TestOPAServerMatchesScan(t *testing.T) {
-	bin := opa(t)
-	d := setupDemo(t)
+// syncBuffer collects a process's output while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// opaServer is an opa run --server on 127.0.0.1 at a free port, stopped
+// when the test ends.
+type opaServer struct {
+	base   string
+	logs   *syncBuffer
+	exited chan error
+}
+
+func startOPAServer(t *testing.T, bin string, args ...string) *opaServer {
+	t.Helper()
 	addr := freeAddr(t)
-	var logs bytes.Buffer
-	cmd := exec.Command(bin, "run", "--server", "--addr", addr, "--log-level", "error",
-		"-b", d.signed, "--verification-key", d.pub)
-	cmd.Stdout, cmd.Stderr = &logs, &logs
+	s := &opaServer{base: "http://" + addr, logs: &syncBuffer{}, exited: make(chan error, 1)}
+	cmd := exec.Command(bin, append([]string{"run", "--server", "--addr", addr, "--log-level", "error"}, args...)...)
+	cmd.Stdout, cmd.Stderr = s.logs, s.logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	go func() { s.exited <- cmd.Wait() }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Signal(os.Interrupt)
 		select {
-		case <-exited:
+		case <-s.exited:
 		case <-time.After(10 * time.Second):
 			_ = cmd.Process.Kill()
-			<-exited
+			<-s.exited
 		}
 	})
+	return s
+}
 
-	base := "http://" + addr
-	deadline := time.Now().Add(60 * time.Second)
+// healthy waits until every bundle is activated (GET /health?bundles is
+// 200), and reports false if that does not happen within wait.
+func (s *opaServer) healthy(t *testing.T, wait time.Duration) bool {
+	t.Helper()
+	deadline := time.Now().Add(wait)
 	for {
-		resp, err := http.Get(base + "/health?bundles")
+		resp, err := http.Get(s.base + "/health?bundles")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				break
+				return true
 			}
 		}
 		select {
-		case err := <-exited:
-			t.Fatalf("opa run exited before serving: %v\n%s", err, logs.String())
+		case err := <-s.exited:
+			s.exited <- err
+			t.Fatalf("opa run exited: %v\n%s", err, s.logs.String())
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("opa run not healthy after 60s\n%s", logs.String())
+			return false
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
 
-	input, err := os.ReadFile(d.input)
+// decide POSTs the input document to the server's data API at path.
+func (s *opaServer) decide(t *testing.T, path, inputFile string) decisions {
+	t.Helper()
+	input, err := os.ReadFile(inputFile)
 	if err != nil {
 		t.Fatal(err)
 	}
 	body := append(append([]byte(`{"input":`), input...), '}')
-	resp, err := http.Post(base+"/v1/data/kaiji/main/result", "application/json", bytes.NewReader(body))
+	resp, err := http.Post(s.base+"/v1/data/"+path, "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("POST /v1/data/kaiji/main/result: %s\n%s", resp.Status, raw)
+		t.Fatalf("POST /v1/data/%s: %s\n%s", path, resp.Status, raw)
 	}
 	var envelope struct {
 		Result json.RawMessage `json:"result"`
@@ -392,9 +424,84 @@ func TestOPAServerMatchesScan(t *testing.T) {
 	if err := json.Unmarshal(raw, &envelope); err != nil || envelope.Result == nil {
 		t.Fatalf("opa server response: %v\n%.500s", err, raw)
 	}
-	fromServer := parseDecisions(t, "opa run --server", envelope.Result)
-	if diff := cmp.Diff(kaijiDecisions(t), fromServer); diff != "" {
+	return parseDecisions(t, "opa run --server", envelope.Result)
+}
+
+// TestOPAServerMatchesScan: opa run --server with the signed bundle and the
+// public key accepts kaiji's signature and, queried over HTTP, decides what
+// kaiji scan reports.
+func TestOPAServerMatchesScan(t *testing.T) {
+	bin := opa(t)
+	d := setupDemo(t)
+	srv := startOPAServer(t, bin, "-b", d.signed, "--verification-key", d.pub)
+	if !srv.healthy(t, time.Minute) {
+		t.Fatalf("opa run not healthy after 60s\n%s", srv.logs.String())
+	}
+	if diff := cmp.Diff(kaijiDecisions(t), srv.decide(t, "kaiji/main/result", d.input)); diff != "" {
 		t.Errorf("opa run --server differs from kaiji scan (-kaiji +opa):\n%s", diff)
+	}
+}
+
+// TestOPABundleService: OPA fed by a bundle service, as large users run it.
+// An HTTP server serves kaiji's signed bundle; opa run --server downloads it
+// through its bundle plugin, verifies the signature with the key from its
+// config, activates it and decides what kaiji scan reports. A tampered
+// bundle from the same service is never activated.
+func TestOPABundleService(t *testing.T) {
+	bin := opa(t)
+	d := setupDemo(t)
+	signed, err := os.ReadFile(d.signed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tampered := tamper(t, signed, Tampers["data changed"])
+	service := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/bundles/kaiji.tar.gz":
+			_, _ = w.Write(signed)
+		case "/bundles/tampered.tar.gz":
+			_, _ = w.Write(tampered)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer service.Close()
+	pub, err := os.ReadFile(d.pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := func(resource string) string {
+		cfg := map[string]any{
+			"services": map[string]any{"bundles": map[string]any{"url": service.URL + "/bundles"}},
+			"bundles": map[string]any{"kaiji": map[string]any{
+				"service": "bundles", "resource": resource,
+				"signing": map[string]any{"keyid": bundles.DefaultKeyID},
+				"polling": map[string]any{"min_delay_seconds": 1, "max_delay_seconds": 2},
+			}},
+			"keys": map[string]any{bundles.DefaultKeyID: map[string]any{"algorithm": "RS256", "key": string(pub)}},
+		}
+		js, _ := json.Marshal(cfg) // JSON is YAML
+		p := filepath.Join(d.dir, strings.TrimSuffix(resource, ".tar.gz")+".config.yaml")
+		if err := os.WriteFile(p, js, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+
+	srv := startOPAServer(t, bin, "--config-file", config("kaiji.tar.gz"))
+	if !srv.healthy(t, time.Minute) {
+		t.Fatalf("opa did not activate the bundle from the service within 60s\n%s", srv.logs.String())
+	}
+	if diff := cmp.Diff(kaijiDecisions(t), srv.decide(t, "kaiji/main/result", d.input)); diff != "" {
+		t.Errorf("opa fed by a bundle service differs from kaiji scan (-kaiji +opa):\n%s", diff)
+	}
+
+	bad := startOPAServer(t, bin, "--config-file", config("tampered.tar.gz"))
+	if bad.healthy(t, 5*time.Second) {
+		t.Fatalf("opa activated a tampered bundle from the service\n%s", bad.logs.String())
+	}
+	if logs := bad.logs.String(); !strings.Contains(logs, "digest mismatch") {
+		t.Errorf("opa did not report the tampered bundle's digest mismatch:\n%s", logs)
 	}
 }
 
