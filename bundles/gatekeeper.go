@@ -65,7 +65,20 @@ var gkTemplates = []gkTemplate{
 		}},
 		Match: []map[string]any{{"apiGroups": []string{""}, "kinds": []string{"Service"}}},
 	},
+	{
+		Kind: "KaijiStorageClassEncryption", Name: "kaiji-storageclass-encryption", File: "storageclassencryption.rego",
+		Schema: map[string]any{"type": "object", "properties": map[string]any{
+			"provisioners": map[string]any{"type": "array", "items": map[string]any{"type": "string"},
+				"description": "provisioners that must be asked for encryption with parameters.encrypted: \"true\""},
+		}},
+		Match: []map[string]any{{"apiGroups": []string{"storage.k8s.io"}, "kinds": []string{"StorageClass"}}},
+	},
 }
+
+// unencryptedByDefault are the provisioners whose volumes are unencrypted
+// unless the StorageClass sets parameters.encrypted: "true" (and the
+// account has no EBS encryption by default, which a cluster cannot see).
+var unencryptedByDefault = []string{"ebs.csi.aws.com", "kubernetes.io/aws-ebs"}
 
 // GatekeeperKinds lists the ConstraintTemplate kinds kaiji exports.
 func GatekeeperKinds() []string {
@@ -86,6 +99,7 @@ func GatekeeperKinds() []string {
 //     monitoring.liveness_interval and the pattern's reference interval.
 //   - KaijiIngressTLS: when network.tls_min_version is claimed.
 //   - KaijiLoadBalancerSourceRanges: when firewall.enabled is claimed true.
+//   - KaijiStorageClassEncryption: when encryption.at_rest is claimed true.
 func Gatekeeper(opts GatekeeperOptions) ([]File, error) {
 	d := opts.Disclosure
 	if d == nil {
@@ -184,6 +198,11 @@ func constraintParams(d *claims.Disclosure, pattern int) (map[string]gkParams, e
 		case c.Key == "network.tls_min_version" && c.Value != nil:
 			out["KaijiIngressTLS"] = gkParams{
 				values: map[string]any{"minTLSVersion": fmt.Sprint(c.Value)},
+				basis:  fmt.Sprintf("claim item %d %s: %v", c.Item, c.Key, c.Raw),
+			}
+		case c.Key == "encryption.at_rest" && c.Value == true:
+			out["KaijiStorageClassEncryption"] = gkParams{
+				values: map[string]any{"provisioners": unencryptedByDefault},
 				basis:  fmt.Sprintf("claim item %d %s: %v", c.Item, c.Key, c.Raw),
 			}
 		case c.Key == "firewall.enabled" && c.Value == true:

@@ -83,11 +83,13 @@ claims:
   - {item: 60, key: monitoring.liveness_interval, value: 1m}
   - {item: 76, key: network.tls_min_version, value: "1.2"}
   - {item: 71, key: firewall.enabled, value: true}
+  - {item: 67, key: encryption.at_rest, value: true}
 `,
 			want: map[string]map[string]any{
 				"KaijiLivenessProbe":            {"maxPeriodSeconds": float64(60), "source": "the disclosure (item 60, 1m)"},
 				"KaijiIngressTLS":               {"minTLSVersion": "1.2"},
 				"KaijiLoadBalancerSourceRanges": {"publicPorts": []any{}},
+				"KaijiStorageClassEncryption":   {"provisioners": []any{"ebs.csi.aws.com", "kubernetes.io/aws-ebs"}},
 			},
 		},
 		{

@@ -139,6 +139,10 @@ pattern's reference values, for clusters that already run Gatekeeper:
   KaijiLoadBalancerSourceRanges
                            LoadBalancer Services need loadBalancerSourceRanges
                            when a firewall (firewall.enabled) is claimed
+  KaijiStorageClassEncryption
+                           StorageClasses of AWS EBS provisioners must set
+                           encrypted: "true" when encryption at rest
+                           (encryption.at_rest) is claimed
 
 A Constraint is written only when the claims make its rule apply. Apply DIR
 with kubectl apply -f DIR/templates && kubectl apply -f DIR/constraints.
