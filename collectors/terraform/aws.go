@@ -49,7 +49,7 @@ func mapDBInstance(m *module, r *resource) []*collectors.Fact {
 	} else {
 		read(f, "encrypted_at_rest", b, "storage_encrypted", toBool, absentDefault, false)
 	}
-	if v := b.get("kms_key_id"); v.present {
+	if v := b.get("kms_key_id"); nonEmpty(b, "kms_key_id") {
 		set(f, "kms_key", true)
 		f.SetLine("kms_key", v.line)
 	}
@@ -72,7 +72,7 @@ func mapRDSCluster(m *module, r *resource) []*collectors.Fact {
 		def = true
 	}
 	read(f, "encrypted_at_rest", b, "storage_encrypted", toBool, absentDefault, def)
-	if v := b.get("kms_key_id"); v.present {
+	if v := b.get("kms_key_id"); nonEmpty(b, "kms_key_id") {
 		set(f, "kms_key", true)
 		f.SetLine("kms_key", v.line)
 	}
@@ -177,7 +177,7 @@ func s3Encryption(f *collectors.Fact, b *block) {
 	set(f, "encrypted_at_rest", s != "")
 	set(f, "encryption", s)
 	f.SetLine("encryption", alg.line)
-	if k := def.get("kms_master_key_id"); k.present {
+	if k := def.get("kms_master_key_id"); nonEmpty(def, "kms_master_key_id") {
 		set(f, "kms_key", true)
 		f.SetLine("kms_key", k.line)
 	}
@@ -326,7 +326,7 @@ func mapLogGroup(m *module, r *resource) []*collectors.Fact {
 		f.SetUnknown("retention_seconds")
 		f.SetLine("retention_seconds", rv.line)
 	}
-	if v := b.get("kms_key_id"); v.present {
+	if v := b.get("kms_key_id"); nonEmpty(b, "kms_key_id") {
 		set(f, "encrypted", true)
 		f.SetLine("encrypted", v.line)
 	}
@@ -517,7 +517,7 @@ func mapLBListener(m *module, r *resource) []*collectors.Fact {
 			f.SetUnknown("min_tls_version") // the provider picks the current default policy
 			f.SetLine("min_tls_version", sp.line)
 		}
-		if v := b.get("certificate_arn"); v.present {
+		if v := b.get("certificate_arn"); nonEmpty(b, "certificate_arn") {
 			set(f, "certificate", true)
 			f.SetLine("certificate", v.line)
 		}

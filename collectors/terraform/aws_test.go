@@ -348,6 +348,19 @@ resource "aws_db_instance" "dr" {
 			want: map[string]any{"action": "deny", "internet_exposed": false, "from_port": 22},
 		},
 		{
+			name: "direct connect",
+			src:  `resource "aws_dx_connection" "dx" { bandwidth = "10Gbps" }`,
+			id:   "aws_dx_connection.dx", kind: kindConnection,
+			want: map[string]any{"type": "dedicated", "bandwidth_bps": 10_000_000_000},
+		},
+		{
+			name: "site to site vpn",
+			src: `resource "aws_customer_gateway" "office" { ip_address = "203.0.113.1" }
+resource "aws_vpn_connection" "office" { customer_gateway_id = aws_customer_gateway.office.id }`,
+			id: "aws_vpn_connection.office", kind: kindConnection,
+			want: map[string]any{"type": "vpn", "remote": "aws_customer_gateway.office"},
+		},
+		{
 			name: "listener with policy",
 			src: `resource "aws_lb" "l" { internal = true }
 resource "aws_lb_listener" "h" {

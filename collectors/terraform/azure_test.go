@@ -223,6 +223,16 @@ resource "azurerm_network_security_rule" "web" {
 			want: map[string]any{"method": "x509", "certificate": true},
 		},
 		{
+			name: "express route",
+			src: `resource "azurerm_express_route_circuit" "er" {
+  location          = "japaneast"
+  bandwidth_in_mbps = 1000
+  peering_location  = "Tokyo"
+}`,
+			id: "azurerm_express_route_circuit.er", kind: kindConnection,
+			want: map[string]any{"type": "dedicated", "bandwidth_bps": 1_000_000_000, "remote": "Tokyo"},
+		},
+		{
 			name: "location unknown from variable",
 			src: `variable "loc" {}
 resource "azurerm_log_analytics_workspace" "l" { location = var.loc }`,

@@ -285,3 +285,17 @@ func TestDiagnostics(t *testing.T) {
 		})
 	}
 }
+
+// TestStateJSON reads terraform show -json of a state (values instead of planned_values).
+func TestStateJSON(t *testing.T) {
+	t.Parallel()
+	src := `{"format_version":"1.0","terraform_version":"1.9.5","values":{"root_module":{"resources":[
+{"address":"aws_cloudwatch_log_group.audit","mode":"managed","type":"aws_cloudwatch_log_group","name":"audit",
+ "values":{"name":"/audit/trail","retention_in_days":400,"kms_key_id":""},"sensitive_values":{}}]}}}`
+	facts, diags := collect(t, Options{}, []collectors.File{{Path: "s/state.json", Data: []byte(src)}})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	checkAttrs(t, find(t, facts, "aws_cloudwatch_log_group.audit", collectors.KindLog), map[string]any{
+		"category": "audit", "retention_seconds": 400 * 86400})
+}

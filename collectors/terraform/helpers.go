@@ -69,13 +69,14 @@ func days(f *collectors.Fact, path string, b *block, name string, mode absent, d
 	return 0, false
 }
 
-// present records a bool that is true when the attribute is set at all
-// (a key, a certificate), with its line.
+// present records a bool that is true when the attribute is set to
+// something (a key, a certificate), with its line; an empty string or list
+// (as plans and states write unset attributes) does not count.
 func present(f *collectors.Fact, path string, b *block, names ...string) bool {
 	for _, n := range names {
-		if v := b.get(n); v.present {
+		if nonEmpty(b, n) {
 			set(f, path, true)
-			f.SetLine(path, v.line)
+			f.SetLine(path, b.get(n).line)
 			return true
 		}
 	}

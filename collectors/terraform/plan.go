@@ -27,6 +27,11 @@ type planDoc struct {
 	PlannedValues struct {
 		RootModule planModule `json:"root_module"`
 	} `json:"planned_values"`
+	// Values is the state representation (terraform show -json of a state),
+	// read when there are no planned values.
+	Values struct {
+		RootModule planModule `json:"root_module"`
+	} `json:"values"`
 	ResourceChanges []planChange `json:"resource_changes"`
 	Configuration   struct {
 		ProviderConfig map[string]planProvider `json:"provider_config"`
@@ -128,7 +133,11 @@ func (l *loader) readPlan(f collectors.File, roots map[string]*module) ([]collec
 		p.changes[c.Address] = c
 	}
 	p.indexConfig("", p.doc.Configuration.RootModule)
-	p.walk(p.doc.PlannedValues.RootModule)
+	root := p.doc.PlannedValues.RootModule
+	if len(root.Resources) == 0 && len(root.ChildModules) == 0 {
+		root = p.doc.Values.RootModule
+	}
+	p.walk(root)
 	p.providerFacts()
 	var facts []collectors.Fact
 	for _, prefix := range sortedKeys(p.mods) {
