@@ -172,7 +172,11 @@ func constraintParams(d *claims.Disclosure, pattern int) (map[string]gkParams, e
 
 	var basis []string
 	limit, source := int64(0), ""
-	if ref, ok := referenceSeconds("III.1.1.1", "a", pattern); ok {
+	ref, ok, err := referenceSeconds("III.1.1.1", "a", pattern)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
 		limit, source = ref, fmt.Sprintf("the guideline's reference value (III.1.1.1 a, pattern %d)", pattern)
 		basis = append(basis, fmt.Sprintf("reference III.1.1.1 a, pattern %d: every %ds", pattern, ref))
 	}
@@ -217,16 +221,17 @@ func constraintParams(d *claims.Disclosure, pattern int) (map[string]gkParams, e
 
 // referenceSeconds reads a control's reference interval for a pattern from
 // the embedded reference data (data.kaiji.data.reference).
-func referenceSeconds(control, item string, pattern int) (int64, bool) {
+func referenceSeconds(control, item string, pattern int) (int64, bool, error) {
 	b, err := policies.Builtin()
 	if err != nil {
-		return 0, false
+		return 0, false, fmt.Errorf("load reference values: %w", err)
 	}
 	ref, ok := nested(b.Data, policies.Root, "data", "reference", control, "items", item, "values", fmt.Sprint(pattern))
 	if !ok {
-		return 0, false
+		return 0, false, nil
 	}
-	return asInt(ref["every_seconds"])
+	n, ok := asInt(ref["every_seconds"])
+	return n, ok, nil
 }
 
 func asInt(v any) (int64, bool) {
