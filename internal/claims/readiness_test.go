@@ -1,6 +1,7 @@
 package claims
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -108,4 +109,35 @@ func allRules(iot int) []keyRule {
 		}
 	}
 	return out
+}
+
+// TestSuggestedSheetImports: the sheet rows suggest writes are a sheet
+// claims import reads back to the same claims.
+func TestSuggestedSheetImports(t *testing.T) {
+	for _, edition := range []string{EditionASPSaaS, EditionIoT} {
+		cands := Candidates(edition, nil)
+		var ss []Suggestion
+		want := map[string]any{}
+		for _, i := range Strongest(cands, func(int) bool { return true }) {
+			ss = append(ss, Suggestion{Claim: cands[i], Evidence: []string{"infra/main.tf:1"}})
+			want[cands[i].Key] = cands[i].Value
+		}
+		var b strings.Builder
+		if err := WriteSheetRows(&b, edition, ss); err != nil {
+			t.Fatal(err)
+		}
+		res, err := Import("rows.md", []byte(b.String()), ImportOptions{Edition: edition})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]any{}
+		for _, c := range res.Disclosure.Claims {
+			if _, ok := want[c.Key]; ok {
+				got[c.Key] = c.Value
+			}
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s: imported suggestion rows (-suggested +imported):\n%s\n%s", edition, diff, b.String())
+		}
+	}
 }

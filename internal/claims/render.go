@@ -105,22 +105,22 @@ type Suggestion struct {
 func WriteSheetRows(w io.Writer, edition string, ss []Suggestion) error {
 	cat := catalog.Default()
 	var b strings.Builder
-	b.WriteString("| No. | サービスレベル項目例 | 規程内容 | 内容 | 疎明資料 (evidence) |\n|---|---|---|---|---|\n")
+	b.WriteString("| No. | サービスレベル項目例 | 規程内容 | 必須/選択 | 内容 | 疎明資料 (evidence) |\n|---|---|---|---|---|---|\n")
 	type row struct {
-		item      int
-		name, req string
-		texts     []string
-		evidence  []string
+		item            int
+		name, req, mand string
+		texts           []string
+		evidence        []string
 	}
 	var rows []*row
 	index := map[string]*row{}
 	for _, s := range ss {
 		it, _ := cat.Lookup(edition, s.Claim.Item)
-		req := requirementFor(it, s.Claim.Key)
+		req, mand := requirementFor(it, s.Claim.Key)
 		id := fmt.Sprintf("%d\x00%s", s.Claim.Item, req)
 		r := index[id]
 		if r == nil {
-			r = &row{item: s.Claim.Item, name: it.NameJa, req: req}
+			r = &row{item: s.Claim.Item, name: it.NameJa, req: req, mand: mand}
 			index[id] = r
 			rows = append(rows, r)
 		}
@@ -129,7 +129,7 @@ func WriteSheetRows(w io.Writer, edition string, ss []Suggestion) error {
 	}
 	for _, r := range rows {
 		slices.Sort(r.evidence)
-		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s |\n", r.item, cell(r.name), cell(r.req), cell(joinPhrases(r.texts)), cell(strings.Join(slices.Compact(r.evidence), " ")))
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s |\n", r.item, cell(r.name), cell(r.req), r.mand, cell(joinPhrases(r.texts)), cell(strings.Join(slices.Compact(r.evidence), " ")))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -138,9 +138,13 @@ func WriteSheetRows(w io.Writer, edition string, ss []Suggestion) error {
 // joinPhrases joins the phrases of one sheet row: 「有り」 and 「有り 1年以上
 // 保管しています」 become the latter; 「1回/1日」 and 「7世代」 become 「1回/1日、7世代」.
 func joinPhrases(ps []string) string {
+	qualified := false
+	for _, p := range ps {
+		qualified = qualified || strings.HasPrefix(p, "有り ")
+	}
 	var out []string
 	for _, p := range ps {
-		if p == "有り" && len(ps) > 1 {
+		if p == "有り" && qualified {
 			continue
 		}
 		if len(out) > 0 && strings.HasPrefix(p, "有り ") {
@@ -154,8 +158,8 @@ func joinPhrases(ps []string) string {
 func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 
 // requirementFor finds the sub-requirement (規程内容) of an item a key
-// answers, by the importer's rule for it.
-func requirementFor(it catalog.Item, key string) string {
+// answers, by the importer's rule for it, and whether it is 必須 or 選択.
+func requirementFor(it catalog.Item, key string) (text, mandatory string) {
 	iot := it.IoTNumber
 	if it.Edition == catalog.EditionIoT {
 		iot = it.Number
@@ -166,14 +170,26 @@ func requirementFor(it catalog.Item, key string) string {
 		}
 		for _, req := range it.Requirements {
 			if r.match == nil || r.match.MatchString(Clean(req.TextJa)) {
-				return req.TextJa
+				return req.TextJa, mandatoryJa(req.Mandatory, it.Mandatory)
 			}
 		}
 	}
 	if len(it.Requirements) > 0 {
-		return it.Requirements[0].TextJa
+		return it.Requirements[0].TextJa, mandatoryJa(it.Requirements[0].Mandatory, it.Mandatory)
 	}
-	return ""
+	return "", mandatoryJa("", it.Mandatory)
+}
+
+func mandatoryJa(ms ...catalog.Mandatory) string {
+	for _, m := range ms {
+		switch m {
+		case catalog.Required:
+			return "必須"
+		case catalog.Optional:
+			return "選択"
+		}
+	}
+	return "必須"
 }
 
 func ruleHasKey(r rule, key string) bool {

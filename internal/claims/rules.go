@@ -61,6 +61,7 @@ var rules = []rule{
 	{iot: 63, keys: []keyRule{
 		{key: "password.min_length", parse: parseMinLength, optional: true},
 		{key: "auth.mfa", parse: parseMentioned(mfaRe), optional: true},
+		{key: "password.max_age", parse: parseMaxAge, optional: true},
 		{key: "password.policy", parse: parseBool},
 	}},
 	{iot: 64, match: re(`利用状況|利用者`), keys: []keyRule{{key: "log.user_activity", parse: parseBool}}},
@@ -297,6 +298,16 @@ func parseProviders(text string) (any, string) {
 		return nil, "no cloud provider (AWS, Azure, Google Cloud …) named"
 	}
 	return out, ""
+}
+
+var changeRe = re(`変更|有効期限|有効期間`)
+
+// parseMaxAge reads how often passwords must be changed: 「90日以内に変更」.
+func parseMaxAge(text string) (any, string) {
+	if !changeRe.MatchString(Clean(text)) {
+		return nil, "no password change period"
+	}
+	return parseDeadline(text)
 }
 
 var (

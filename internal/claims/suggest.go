@@ -22,7 +22,11 @@ var (
 	tlsLadder       = []string{"1.3", "1.2", "1.1", "1.0"}
 	placeLadder     = [][]string{{"関東"}, {"近畿"}, {"関東", "近畿"}, {"東日本"}, {"西日本"}, {"東日本", "西日本"}, {"日本"}}
 	lengthLadder    = []int{16, 14, 12, 10, 8}
-	boolKeys        = []string{
+	// monitoring and patching: more often / sooner is stronger.
+	checkLadder    = []string{"1m", "5m", "10m", "30m", "1h"}
+	patchLadder    = []string{"1d", "3d", "1w", "1mo"}
+	passwordLadder = []string{"1mo", "3mo", "6mo", "1y"}
+	boolKeys       = []string{
 		"encryption.at_rest", "firewall.enabled", "monitoring.liveness", "time_sync.enabled", "antivirus.enabled",
 		"ids.enabled", "service.redundancy", "dr.enabled", "admin.restricted", "auth.mfa", "auth.ip_restriction",
 		"network.server_certificate", "log.system", "log.user_activity", "log.tamper_protection", "patch.auto_update",
@@ -54,6 +58,9 @@ func Candidates(edition string, facts []collectors.Fact) []Claim {
 	addKey("network.tls_min_version", anys(tlsLadder)...)
 	addKey("location.data", anys(placeLadder)...)
 	addKey("password.min_length", anys(lengthLadder)...)
+	addKey("password.max_age", anys(passwordLadder)...)
+	addKey("monitoring.liveness_interval", anys(checkLadder)...)
+	addKey("patch.within", anys(patchLadder)...)
 	for _, k := range boolKeys {
 		addKey(k, true)
 	}
@@ -150,10 +157,16 @@ func ItemOf(key, edition string) (int, bool) {
 // claims import reads every phrase back to the same value.
 func Phrase(key string, v any) string {
 	switch key {
-	case "backup.interval", "monitoring.liveness_interval":
+	case "backup.interval":
 		if s, ok := v.(string); ok {
 			if sec, err := ParseDuration(s); err == nil {
 				return "1回/" + jaDuration(sec)
+			}
+		}
+	case "monitoring.liveness_interval":
+		if s, ok := v.(string); ok {
+			if sec, err := ParseDuration(s); err == nil {
+				return "有り 1回/" + jaDuration(sec)
 			}
 		}
 	case "backup.generations":
@@ -185,12 +198,25 @@ func Phrase(key string, v any) string {
 		return presencePhrase(v, "セキュリティパッチは自動適用しています")
 	case "password.min_length":
 		return fmt.Sprintf("パスワードは%v文字以上", v)
+	case "password.max_age":
+		return "パスワードは" + durationPhrase(v, "以内に変更")
+	case "patch.within":
+		return "有り ベンダリリースから" + durationPhrase(v, "以内に適用")
 	}
 	if b, ok := v.(bool); ok {
 		if b {
 			return "有り"
 		}
 		return "無し"
+	}
+	return fmt.Sprint(v)
+}
+
+func durationPhrase(v any, suffix string) string {
+	if s, ok := v.(string); ok {
+		if sec, err := ParseDuration(s); err == nil {
+			return jaDuration(sec) + suffix
+		}
 	}
 	return fmt.Sprint(v)
 }
