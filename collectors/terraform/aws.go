@@ -579,7 +579,7 @@ func linkAWS(m *module, facts map[string]*collectors.Fact, byType map[string][]*
 			for _, ref := range a.refs() {
 				rules = append(rules, plans[ref]...)
 			}
-			targets, known := backupTargets(r, facts)
+			targets, known := backupTargets(m, r, facts)
 			for _, rule := range rules {
 				set(rule, "selection", r.addr)
 				if !known {
@@ -641,10 +641,14 @@ func linkListener(m *module, f *collectors.Fact, facts map[string]*collectors.Fa
 
 // backupTargets resolves the resources an aws_backup_selection covers, by
 // reference or by tag. known is false when they cannot be resolved statically.
-func backupTargets(r *resource, facts map[string]*collectors.Fact) ([]string, bool) {
+func backupTargets(m *module, r *resource, facts map[string]*collectors.Fact) ([]string, bool) {
 	var out []string
 	known := true
 	if a := r.body.attr("resources"); a != nil {
+		// Databases in child modules, through the module's outputs.
+		viaModules, ok := m.moduleTargets(a)
+		out = append(out, viaModules...)
+		known = known && ok
 		refs := a.refs()
 		for _, ref := range refs {
 			if f, ok := facts[ref]; ok {
@@ -653,7 +657,7 @@ func backupTargets(r *resource, facts map[string]*collectors.Fact) ([]string, bo
 				known = false
 			}
 		}
-		if len(refs) == 0 {
+		if len(refs) == 0 && len(viaModules) == 0 {
 			if list, ok := asStrings(goValue(a.val)); ok && slices.Contains(list, "*") {
 				for _, f := range facts {
 					if f.Kind == collectors.KindDatastore {

@@ -44,7 +44,9 @@ type module struct {
 	providers map[string]*providerConfig // keyed "aws" or "aws.alias", inherited ones included
 	own       []string                   // keys of the provider blocks written in this module
 	outputs   cty.Value
-	children  []*module
+	// outputExprs are the output expressions, to follow references through modules.
+	outputExprs map[string]hcl.Expression
+	children    []*module
 }
 
 // all returns the module and its descendants, depth first.
@@ -126,6 +128,12 @@ func (l *loader) evalModule(m *module, cfg *dirConfig, vars map[string]cty.Value
 
 	m.resources = l.resources(m, cfg, ctx)
 	m.outputs = evalOutputs(cfg, ctx)
+	m.outputExprs = map[string]hcl.Expression{}
+	for _, d := range cfg.blocks("output") {
+		if a := attributes(d.body)["value"]; a != nil && len(d.labels) == 1 {
+			m.outputExprs[d.labels[0]] = a.Expr
+		}
+	}
 }
 
 func objectOrEmpty(vals map[string]cty.Value) cty.Value {

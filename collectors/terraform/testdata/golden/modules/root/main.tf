@@ -53,3 +53,22 @@ resource "aws_cloudwatch_log_group" "app" {
   name              = "/orders/${module.db.name}"
   retention_in_days = 90
 }
+
+resource "aws_backup_plan" "daily" {
+  name = "daily"
+  rule {
+    rule_name         = "daily"
+    target_vault_name = "Default"
+    schedule          = "cron(0 17 ? * * *)"
+    lifecycle {
+      delete_after = 7
+    }
+  }
+}
+
+resource "aws_backup_selection" "dbs" {
+  name         = "dbs"
+  iam_role_arn = "arn:aws:iam::123456789012:role/backup"
+  plan_id      = aws_backup_plan.daily.id
+  resources    = [module.db.arn, module.db_each["prod"].arn]
+}

@@ -34,3 +34,7 @@ module "deep" {
 output "name" {
   value = var.name
 }
+
+output "arn" {
+  value = aws_db_instance.this.arn
+}
