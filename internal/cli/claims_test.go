@@ -76,7 +76,7 @@ func TestClaimsSuggestSheet(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	for _, want := range []string{
-		"| 54 | バックアップ対策 | 利用者データのバックアップ実施インターバル | 1回/1日 | testdata/demo/infra/",
+		"| 54 | バックアップ対策 | 利用者データのバックアップ実施インターバル | 必須 | 1回/1日 | testdata/demo/infra/",
 		"世代 | testdata/demo/infra/backup.tf:",
 		"| 82 | 所在地 |",
 	} {
