@@ -696,6 +696,12 @@ func linkAzure(m *module, byAddr map[string]*collectors.Fact, byType map[string]
 					set(f, "copy_destinations", []any{"azure:paired-region"})
 				}
 				set(f, "vault", vault.ID)
+				if slices.Contains(f.Unknown, "attrs.location.region") {
+					if loc, ok := vault.Attrs["location"].(map[string]any); ok && loc["region"] != nil {
+						set(f, "location.region", loc["region"]) // a policy lives in its vault's region
+						clearUnknown(f, "location.region")
+					}
+				}
 			}
 		case "azurerm_backup_protected_vm", "azurerm_backup_protected_file_share":
 			a := r.body.attr("backup_policy_id")
