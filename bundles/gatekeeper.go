@@ -6,6 +6,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/open-policy-agent/opa/v1/bundle"
 	"sigs.k8s.io/yaml"
 
 	"github.com/kaiji-dev/kaiji/internal/claims"
@@ -26,6 +27,10 @@ type GatekeeperOptions struct {
 	Pattern int
 	// EnforcementAction is deny (default), warn or dryrun.
 	EnforcementAction string
+	// Policies supplies the reference values (data.kaiji.data.reference);
+	// the embedded library when nil. Pass the merged set when the user
+	// overrides reference values with --data.
+	Policies *bundle.Bundle
 }
 
 // gkTemplate is one Gatekeeper rule: its template and how the claims
@@ -126,7 +131,7 @@ func Gatekeeper(opts GatekeeperOptions) ([]File, error) {
 		files = append(files, File{Path: "templates/" + strings.ToLower(t.Kind) + ".yaml", Data: templateYAML(t, string(src))})
 	}
 
-	params, err := constraintParams(d, pattern)
+	params, err := constraintParams(d, pattern, opts.Policies)
 	if err != nil {
 		return nil, err
 	}
@@ -166,13 +171,13 @@ type gkParams struct {
 	basis  string
 }
 
-func constraintParams(d *claims.Disclosure, pattern int) (map[string]gkParams, error) {
+func constraintParams(d *claims.Disclosure, pattern int, pol *bundle.Bundle) (map[string]gkParams, error) {
 	out := map[string]gkParams{}
 	in := d.Inputs()
 
 	var basis []string
 	limit, source := int64(0), ""
-	ref, ok, err := referenceSeconds("III.1.1.1", "a", pattern)
+	ref, ok, err := referenceSeconds(pol, "III.1.1.1", "a", pattern)
 	if err != nil {
 		return nil, err
 	}
@@ -220,11 +225,14 @@ func constraintParams(d *claims.Disclosure, pattern int) (map[string]gkParams, e
 }
 
 // referenceSeconds reads a control's reference interval for a pattern from
-// the embedded reference data (data.kaiji.data.reference).
-func referenceSeconds(control, item string, pattern int) (int64, bool, error) {
-	b, err := policies.Builtin()
-	if err != nil {
-		return 0, false, fmt.Errorf("load reference values: %w", err)
+// the reference data (data.kaiji.data.reference) of b, or of the embedded
+// library when b is nil.
+func referenceSeconds(b *bundle.Bundle, control, item string, pattern int) (int64, bool, error) {
+	if b == nil {
+		var err error
+		if b, err = policies.Builtin(); err != nil {
+			return 0, false, fmt.Errorf("load reference values: %w", err)
+		}
 	}
 	ref, ok := nested(b.Data, policies.Root, "data", "reference", control, "items", item, "values", fmt.Sprint(pattern))
 	if !ok {

@@ -5,10 +5,12 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/open-policy-agent/opa/v1/bundle"
 	"sigs.k8s.io/yaml"
 
 	"github.com/kaiji-dev/kaiji/bundles"
 	"github.com/kaiji-dev/kaiji/internal/claims"
+	"github.com/kaiji-dev/kaiji/policies"
 )
 
 func parseClaims(t *testing.T, src string) *claims.Disclosure {
@@ -115,5 +117,27 @@ claims:
 				t.Errorf("constraint parameters (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestGatekeeperReferenceOverride: reference values overridden like
+// kaiji scan --data does set the constraint parameters too.
+func TestGatekeeperReferenceOverride(t *testing.T) {
+	t.Parallel()
+	base, err := policies.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	override := &bundle.Bundle{Data: map[string]any{"kaiji": map[string]any{"data": map[string]any{"reference": map[string]any{
+		"III.1.1.1": map[string]any{"items": map[string]any{"a": map[string]any{"values": map[string]any{"2": map[string]any{"every_seconds": 120}}}}},
+	}}}}}
+	merged, err := policies.Merge(base, override)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := parseClaims(t, "apiVersion: kaiji/v1\nkind: Disclosure\nedition: asp-saas\npattern: 2\nclaims: []\n")
+	got := constraints(t, bundles.GatekeeperOptions{Disclosure: d, Policies: merged})
+	if p := got["KaijiLivenessProbe"]["maxPeriodSeconds"]; p != float64(120) {
+		t.Errorf("maxPeriodSeconds = %v, want the overridden 120", p)
 	}
 }

@@ -119,6 +119,7 @@ type ExportGatekeeperOptions struct {
 	Pattern    int
 	Output     string
 	Action     string
+	Ext        PolicyExtension
 }
 
 // NewCmdExportGatekeeper writes ConstraintTemplates and Constraints.
@@ -173,6 +174,7 @@ See docs/bundles.md.`,
 	f.IntVarP(&opts.Pattern, "pattern", "p", 0, "service pattern 1–6 (default: the claims file's, else 1)")
 	f.StringVarP(&opts.Output, "output", "o", "", "directory to write templates/ and constraints/ into")
 	f.StringVar(&opts.Action, "action", "deny", "enforcementAction of the constraints: deny, warn or dryrun")
+	opts.Ext.addFlags(f)
 	return cmd
 }
 
@@ -185,9 +187,16 @@ func exportGatekeeperRun(opts *ExportGatekeeperOptions) error {
 		}
 		disclosure = d
 	}
-	files, err := bundles.Gatekeeper(bundles.GatekeeperOptions{
-		Disclosure: disclosure, Pattern: opts.Pattern, EnforcementAction: opts.Action,
-	})
+	gko := bundles.GatekeeperOptions{Disclosure: disclosure, Pattern: opts.Pattern, EnforcementAction: opts.Action}
+	if len(opts.Ext.Dirs) > 0 || len(opts.Ext.DataFiles) > 0 {
+		// Reference values overridden with --data set the parameters too.
+		merged, err := opts.Ext.merged(false)
+		if err != nil {
+			return err
+		}
+		gko.Policies = merged
+	}
+	files, err := bundles.Gatekeeper(gko)
 	if err != nil {
 		return &InputError{Err: err}
 	}
