@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/kaiji-dev/kaiji/collectors"
+	"github.com/kaiji-dev/kaiji/collectors/cloudexport"
 	"github.com/kaiji-dev/kaiji/collectors/kubernetes"
 	"github.com/kaiji-dev/kaiji/collectors/terraform"
 )
@@ -48,6 +49,7 @@ func (o *CollectOptions) registry() (*collectors.Registry, error) {
 	return collectors.NewRegistry(collectors.Options{MaxFileSize: o.MaxFileSize},
 		terraform.New(tf),
 		kubernetes.New(kubernetes.Options{}),
+		cloudexport.New(),
 	), nil
 }
 

@@ -1,0 +1,154 @@
+package cloudexport
+
+import (
+	"bytes"
+	"context"
+	"strings"
+
+	"github.com/kaiji-dev/kaiji/collectors"
+)
+
+// Collector reads cloud configuration exports.
+type Collector struct{}
+
+var _ collectors.Collector = (*Collector)(nil)
+
+// New returns a cloud export collector.
+func New() *Collector { return &Collector{} }
+
+// Name implements collectors.Collector.
+func (*Collector) Name() string { return Name }
+
+// awsKeys are the top-level keys of the AWS CLI outputs and AWS Config files read.
+var awsKeys = []string{`"DBInstances"`, `"DBClusters"`, `"BackupPlan"`, `"BackupPlansList"`, `"logGroups"`,
+	`"SecurityGroups"`, `"trailList"`, `"ServerSideEncryptionConfiguration"`, `"FindingPublishingFrequency"`,
+	`"configurationItems"`, `"ConfigurationItems"`, `"configurationItem"`, `"QueryInfo"`}
+
+// Accepts implements collectors.Collector: JSON and JSON lines whose first
+// bytes have the shape of a supported export. Terraform plans
+// ("format_version") and Kubernetes objects ("apiVersion") are not exports.
+func (*Collector) Accepts(p string, head []byte) bool {
+	lower := strings.ToLower(p)
+	if !strings.HasSuffix(lower, ".json") && !strings.HasSuffix(lower, ".jsonl") && !strings.HasSuffix(lower, ".ndjson") {
+		return false
+	}
+	return sniff(head) != formatNone
+}
+
+type format int
+
+const (
+	formatNone format = iota
+	formatAWS
+	formatAzure
+	formatGCP
+)
+
+// sniff recognises an export by its first bytes.
+func sniff(head []byte) format {
+	// Terraform plans, Kubernetes objects and kaiji's own facts or results.
+	for _, k := range []string{`"format_version"`, `"apiVersion"`, `"collector":`} {
+		if bytes.Contains(head, []byte(k)) {
+			return formatNone
+		}
+	}
+	switch {
+	case bytes.Contains(head, []byte(`"asset_type"`)) || bytes.Contains(head, []byte(`"assetType"`)):
+		return formatGCP
+	case bytes.Contains(head, []byte(`/subscriptions/`)) && bytes.Contains(bytes.ToLower(head), []byte(`/providers/microsoft.`)):
+		return formatAzure
+	}
+	if bytes.Contains(head, []byte(`"Results"`)) && bytes.Contains(head, []byte(`resourceType`)) {
+		return formatAWS // aws configservice select-resource-config
+	}
+	for _, k := range awsKeys {
+		if bytes.Contains(head, []byte(k)) {
+			return formatAWS
+		}
+	}
+	return formatNone
+}
+
+// Collect implements collectors.Collector.
+func (c *Collector) Collect(ctx context.Context, files []collectors.File) ([]collectors.Fact, collectors.Diagnostics) {
+	var facts []collectors.Fact
+	var diags collectors.Diagnostics
+	for _, f := range files {
+		if ctx.Err() != nil {
+			break
+		}
+		fs, ds := readFile(f)
+		facts = append(facts, fs...)
+		diags = append(diags, ds...)
+	}
+	collectors.SortFacts(facts)
+	diags.Sort()
+	return facts, diags
+}
+
+// readFile reads one export file: one JSON document, or JSON lines.
+func readFile(f collectors.File) ([]collectors.Fact, collectors.Diagnostics) {
+	b := &builder{file: f.Path}
+	docs := b.parse(f.Data)
+	for _, d := range docs {
+		b.dispatch(d.root)
+	}
+	out := make([]collectors.Fact, len(b.facts))
+	for i, x := range b.facts {
+		out[i] = *x
+	}
+	return out, b.diags
+}
+
+// parse decodes the file as one JSON document, else as JSON lines.
+func (b *builder) parse(data []byte) []doc {
+	d, err := parseJSON(data, 1)
+	if err == nil {
+		return []doc{d}
+	}
+	whole := err
+	var docs []doc
+	line := 1
+	for _, l := range bytes.Split(data, []byte("\n")) {
+		if len(bytes.TrimSpace(l)) > 0 {
+			d, err := parseJSON(l, line)
+			if err != nil {
+				if len(docs) == 0 {
+					b.diags = append(b.diags, collectors.Errorf(b.file, 0, "cannot read JSON export: %v", whole))
+					return nil
+				}
+				b.diags = append(b.diags, collectors.Errorf(b.file, line, "cannot read JSON line: %v", err))
+			} else {
+				docs = append(docs, d)
+			}
+		}
+		line++
+	}
+	return docs
+}
+
+// dispatch recognises the shape of a document and maps what it holds.
+func (b *builder) dispatch(root jv) {
+	switch {
+	case root.isMap() && (root.get("asset_type").present() || root.get("assetType").present()):
+		b.gcpAsset(root)
+		return
+	case root.isMap() && root.get("data").present() && isARM(root.get("data")):
+		b.azureResources(root.get("data")) // az graph query
+		return
+	case isARM(root):
+		b.azureResources(root)
+		return
+	}
+	if l := root.list(); len(l) > 0 && l[0].isMap() && (l[0].get("asset_type").present() || l[0].get("assetType").present()) {
+		for _, a := range l {
+			b.gcpAsset(a)
+		}
+		return
+	}
+	if !root.isMap() {
+		b.diags = append(b.diags, collectors.Warnf(b.file, root.line(), "JSON export of an unknown shape; nothing was read"))
+		return
+	}
+	b.aws(root)
+}
