@@ -217,7 +217,7 @@ func attachSheet(run *results.Run, d *claims.Disclosure) {
 	for i := range run.Claims {
 		c := &run.Claims[i]
 		if c.Index >= 0 && c.Index < len(d.Claims) {
-			c.Row, c.Line = d.Claims[c.Index].Row, d.Claims[c.Index].Line
+			c.Row, c.Line, c.Normalized = d.Claims[c.Index].Row, d.Claims[c.Index].Line, d.Claims[c.Index].Normalized
 		}
 	}
 }

@@ -5,11 +5,14 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 
 	"github.com/kaiji-dev/kaiji/internal/results"
 )
@@ -27,6 +30,7 @@ var htmlTemplate = template.Must(template.New("report.html.tmpl").Funcs(template
 	"hard":    func(c results.Control) bool { return c.Verdict == results.Below && c.Severity == "hard" },
 	"add":     func(a, b int) int { return a + b },
 	"outcome": func(o string) results.Text { return outcomes[o] },
+	"norm":    normalized,
 }).ParseFS(templates, "templates/report.html.tmpl"))
 
 // HTML writes the evidence report for auditors: one self-contained file
@@ -44,6 +48,29 @@ type HTML struct {
 }
 
 func (h *HTML) setSources(s *Sources) { h.src = s }
+
+// normalized shows a claim's normalized value when it says more than the
+// claimed one: "86400" for "1d", {"areas":[…]} for "東日本、西日本".
+func normalized(c results.Claim) string {
+	if c.Normalized == nil {
+		return ""
+	}
+	b, err := json.Marshal(c.Normalized)
+	if err != nil {
+		return ""
+	}
+	s := strings.Trim(string(b), `"`)
+	if s == claimed(c.Claimed) || s == fmt.Sprint(c.Claimed) {
+		return ""
+	}
+	// Durations are normalized to seconds ("1y" → 31536000 s).
+	if raw, ok := c.Claimed.(string); ok && durationLike.MatchString(raw) && strings.Trim(s, "0123456789") == "" {
+		return s + " s"
+	}
+	return s
+}
+
+var durationLike = regexp.MustCompile(`^\d+\s*(s|m|h|d|w|mo|y)$`)
 
 // outcomes name a resource's bearing on a verdict.
 var outcomes = map[string]results.Text{

@@ -29,7 +29,8 @@ const root = "../.."
 // cases are the runs under testdata/runs, each rendered in every format:
 // demo is the demo scan, sheet adds an imported sheet, waivers, a
 // diagnostic and a baseline, canary is full of secrets that must never
-// appear in any output.
+// appear in any output, seed002 is the published sheet of seed 002 imported
+// by kaiji claims import and scanned against the demo infrastructure.
 var cases = []struct {
 	name, run, lang string
 }{
@@ -38,6 +39,7 @@ var cases = []struct {
 	{"sheet", "sheet", "ja"},
 	{"sheet.en", "sheet", "en"},
 	{"canary", "canary", "ja"},
+	{"seed002", "seed002", "ja"},
 }
 
 func loadRun(t *testing.T, name string) *results.Run {

@@ -76,6 +76,9 @@ type Claim struct {
 	// Line is the claim's line in the claims file, where SARIF points a
 	// verdict that has no resource to point at.
 	Line int `json:"line,omitempty"`
+	// Normalized is the claimed value in the unit the policies compare
+	// (seconds, counts, "1.2", a location), as the claims loader read it.
+	Normalized any `json:"normalized,omitempty"`
 }
 
 // Sheet is the published disclosure sheet's own table, kept when the claims
