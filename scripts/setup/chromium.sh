@@ -4,7 +4,9 @@
 # chromium is already on PATH. The test finds it as `chromium` (or
 # $KAIJI_CHROMIUM); it fails when CI=true and the browser is missing.
 set -euo pipefail
-if command -v chromium >/dev/null 2>&1 || [ -n "${KAIJI_CHROMIUM:-}" ]; then
+# Japanese text needs a CJK font, or the screenshots show boxes.
+have_fonts() { command -v fc-list >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; }
+if [ -n "${KAIJI_CHROMIUM:-}" ] || { command -v chromium >/dev/null 2>&1 && have_fonts; }; then
   exit 0
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
