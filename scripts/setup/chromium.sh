@@ -5,7 +5,7 @@
 # $KAIJI_CHROMIUM); it fails when CI=true and the browser is missing.
 set -euo pipefail
 # Japanese text needs a CJK font, or the screenshots show boxes.
-have_fonts() { command -v fc-list >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; }
+have_fonts() { command -v fc-list >/dev/null 2>&1 && fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null; }
 if [ -n "${KAIJI_CHROMIUM:-}" ] || { command -v chromium >/dev/null 2>&1 && have_fonts; }; then
   exit 0
 fi
