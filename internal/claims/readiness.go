@@ -218,7 +218,7 @@ func judgeMeasure(st itemStatements) (severity, ja, en string, row *int, text st
 	case yes:
 		return "", "", "", nil, ""
 	case unclear >= 0:
-		return Review, "対策・措置の有無が明確に読み取れません（" + ParsePresence(st.texts[unclear]).String() + "）", "the sheet does not clearly say the measure is in place (" + ParsePresence(st.texts[unclear]).String() + ")", &st.rows[unclear], st.texts[unclear]
+		return Review, "対策・措置の有無が明確に読み取れません（" + presenceJa[ParsePresence(st.texts[unclear])] + "）", "the sheet does not clearly say the measure is in place (" + ParsePresence(st.texts[unclear]).String() + ")", &st.rows[unclear], st.texts[unclear]
 	case len(st.rows) > 0:
 		return Blocker, "対策・措置の有無が記載されていません（空欄）", "the measure is not stated (empty)", &st.rows[0], ""
 	}
@@ -227,6 +227,11 @@ func judgeMeasure(st itemStatements) (severity, ja, en string, row *int, text st
 		return Review, "対策・措置の有無が値として読み取れません", "the claims do not say whether the measure is in place", c.Row, c.Text
 	}
 	return Blocker, "対策・措置の有無が開示されていません", "the measure is not disclosed", nil, ""
+}
+
+var presenceJa = map[Presence]string{
+	PresenceUnknown: "有無の記載なし", PresenceYes: "有り", PresenceNo: "無し", PresenceWithheld: "非公開",
+	PresenceConditional: "条件付き・オプション", PresenceMixed: "有無が混在",
 }
 
 // judgeMinimum compares the notice period with the minimum.

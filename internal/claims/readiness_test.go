@@ -141,3 +141,18 @@ func TestSuggestedSheetImports(t *testing.T) {
 		}
 	}
 }
+
+func TestReadinessGolden(t *testing.T) {
+	res := importFile(t, "seed002.md", ImportOptions{})
+	r, err := CheckReadiness(res.Disclosure, ReadinessOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"en", "ja"} {
+		var b strings.Builder
+		if err := WriteReadiness(&b, r, lang); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "seed002.check."+lang+".txt", []byte(b.String()))
+	}
+}

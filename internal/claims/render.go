@@ -23,11 +23,11 @@ func WriteReadiness(w io.Writer, r *Readiness, lang string) error {
 	}
 	switch {
 	case r.Ready && ja:
-		fmt.Fprintf(&b, "準備完了: 阻害要因なし、要確認 %d 件\n", r.Reviews)
+		fmt.Fprintf(&b, "準備完了: 非認定要因なし、要確認 %d 件\n", r.Reviews)
 	case r.Ready:
 		fmt.Fprintf(&b, "READY: no blockers, %d to review\n", r.Reviews)
 	case ja:
-		fmt.Fprintf(&b, "未達: 阻害要因 %d 件、要確認 %d 件\n", r.Blockers, r.Reviews)
+		fmt.Fprintf(&b, "未達: 非認定要因 %d 件、要確認 %d 件\n", r.Blockers, r.Reviews)
 	default:
 		fmt.Fprintf(&b, "NOT READY: %d blockers, %d to review\n", r.Blockers, r.Reviews)
 	}
@@ -59,13 +59,22 @@ func WriteReadiness(w io.Writer, r *Readiness, lang string) error {
 		if f.Text != "" {
 			msg += fmt.Sprintf(" — %q", shorten(f.Text, 40))
 		}
-		rows = append(rows, []string{fmt.Sprint(f.Item), name, f.Check, f.Severity, msg})
+		check, sev := f.Check, f.Severity
+		if ja {
+			check, sev = checkJa[check], severityJa[sev]
+		}
+		rows = append(rows, []string{fmt.Sprint(f.Item), name, check, sev, msg})
 	}
 	if _, err := io.WriteString(w, "\n"); err != nil {
 		return err
 	}
 	return WriteAligned(w, rows)
 }
+
+var (
+	checkJa    = map[string]string{CheckMandatory: "必須項目の開示", CheckMeasure: "対策・措置の実施", CheckMinimum: "最低水準数値"}
+	severityJa = map[string]string{Blocker: "非認定要因", Review: "要確認"}
+)
 
 // WriteAligned writes rows as columns aligned by display width, so that
 // Japanese (two columns per character) lines up.

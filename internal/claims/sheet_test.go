@@ -1,0 +1,102 @@
+package claims
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestDetectFormat(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, data, want string
+	}{
+		{"sheet.xlsx", "", FormatXLSX},
+		{"sheet.CSV", "", FormatCSV},
+		{"sheet.tsv", "", FormatTSV},
+		{"sheet.md", "", FormatMarkdown},
+		{"sheet.txt", "", FormatMarkdown},
+		{"-", "PK\x03\x04...", FormatXLSX},
+		{"-", "1 | a | 必須 | b |\n2 | c | 必須 | d |\n", FormatMarkdown},
+		{"-", "1\ta\t必須\tb\n", FormatTSV},
+		{"-", "1,a,必須,b\n", FormatCSV},
+	}
+	for _, tt := range tests {
+		if got := DetectFormat(tt.name, []byte(tt.data)); got != tt.want {
+			t.Errorf("DetectFormat(%q) = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestAlign: rows as published sheets shift them, placed in the columns.
+func TestAlign(t *testing.T) {
+	t.Parallel()
+	l := newLayout(DefaultColumns)
+	tests := []struct {
+		name    string
+		cells   []string
+		want    []string
+		item    int
+		req     string
+		section bool
+	}{
+		{"full row", []string{"1", "開示情報の時点", "開示情報の日付", "開示情報の年月日(西暦)", "必須", "2024年6月12日"},
+			[]string{"1", "開示情報の時点", "開示情報の日付", "開示情報の年月日(西暦)", "必須", "2024年6月12日"}, 1, "開示情報の年月日(西暦)", false},
+		{"no 種別 (merged)", []string{"3", "設立年月日", "事業者の設立年月日(西暦)", "必須", "1991/10/01"},
+			[]string{"3", "", "設立年月日", "事業者の設立年月日(西暦)", "必須", "1991/10/01"}, 3, "事業者の設立年月日(西暦)", false},
+		{"continuation", []string{"法人番号", "必須", "2013201002720"},
+			[]string{"", "", "", "法人番号", "必須", "2013201002720"}, 0, "法人番号", false},
+		{"continuation without 必須", []string{"本サービス開始から…改変年月日(西暦)", "改変年月日:2020年2月18日"},
+			[]string{"", "", "", "本サービス開始から…改変年月日(西暦)", "", "改変年月日:2020年2月18日"}, 0, "本サービス開始から…改変年月日(西暦)", false},
+		{"empty statement", []string{"63", "管理者権限の運用管理", "システム運用部門の…手順の有無", "必須"},
+			[]string{"63", "", "管理者権限の運用管理", "システム運用部門の…手順の有無", "必須", ""}, 63, "システム運用部門の…手順の有無", false},
+		{"category", []string{"事業所・事業"}, []string{"事業所・事業", "", "", "", "", ""}, 0, "", true},
+		{"full-width number", []string{"５４", "バックアップ対策", "インターバル", "必須", "日次"},
+			[]string{"５４", "", "バックアップ対策", "インターバル", "必須", "日次"}, 54, "インターバル", false},
+		{"too many descriptors", []string{"9", "a", "b", "c", "d", "必須", "x"},
+			[]string{"9", "a b", "c", "d", "必須", "x"}, 9, "d", false},
+		{"statement split over cells", []string{"7", "役員", "役員数", "選択", "4", "名"},
+			[]string{"7", "", "役員", "役員数", "選択", "4 名"}, 7, "役員数", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sr, got := l.align(tt.cells)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("aligned (-want +got):\n%s", diff)
+			}
+			if sr.item != tt.item || sr.requirement != tt.req || sr.section != tt.section {
+				t.Errorf("row = item %d, requirement %q, section %v; want %d, %q, %v", sr.item, sr.requirement, sr.section, tt.item, tt.req, tt.section)
+			}
+		})
+	}
+}
+
+// TestOtherHeaders: sheets with their own column names and extra columns.
+func TestOtherHeaders(t *testing.T) {
+	t.Parallel()
+	csv := "情報開示シート,,,,,\n" +
+		"項番,大項目,開示項目,記述内容,必須/任意,回答,備考\n" +
+		"54,サービス品質,バックアップ対策,利用者データのバックアップ実施インターバル,必須,毎日,\n" +
+		",,,世代バックアップ,必須,７世代,社内基準\n" +
+		"82,ハウジング,所在地,国名、地域ブロック名,必須,関東（東京）,\n"
+	res, err := Import("other.csv", []byte(csv), ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type kv struct {
+		Item  int
+		Key   string
+		Value any
+	}
+	var got []kv
+	for _, c := range res.Disclosure.Claims {
+		got = append(got, kv{c.Item, c.Key, c.Value})
+	}
+	want := []kv{{54, "backup.interval", "1d"}, {54, "backup.generations", 7}, {82, "location.data", []string{"関東"}}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("claims (-want +got):\n%s", diff)
+	}
+	if cols := res.Disclosure.Sheet.Columns; len(cols) != 7 || cols[5] != "回答" {
+		t.Errorf("columns = %q", cols)
+	}
+}
