@@ -56,11 +56,16 @@ func (c *Collector) Collect(ctx context.Context, files []collectors.File) ([]col
 		diags = append(diags, kdiags...)
 		consumed = used
 	}
+	charts := chartDirs(files)
+	for _, dir := range charts {
+		diags = append(diags, collectors.Diagnostic{File: dir + "/Chart.yaml", Line: 1, Severity: collectors.SeverityInfo,
+			Message: "Helm chart: its templates are not read; scan the output of helm template instead (the chart's values files are read)"})
+	}
 	for _, f := range files {
 		if ctx.Err() != nil {
 			break
 		}
-		if consumed[f.Path] || isKustomization(f.Path) {
+		if consumed[f.Path] || isKustomization(f.Path) || inChartTemplates(f.Path, charts) {
 			continue
 		}
 		o, ds := readFile(f)
@@ -98,6 +103,33 @@ func readFile(f collectors.File) ([]*object, collectors.Diagnostics) {
 		diags = append(diags, ds...)
 	}
 	return out, diags
+}
+
+// chartDirs lists the directories that hold a Helm chart (Chart.yaml).
+func chartDirs(files []collectors.File) []string {
+	var out []string
+	for _, f := range files {
+		if path.Base(f.Path) == "Chart.yaml" {
+			out = append(out, path.Dir(f.Path))
+		}
+	}
+	return out
+}
+
+// inChartTemplates reports whether a file is a template of a chart (or of
+// a chart vendored under charts/), which only helm can render; Chart.yaml
+// itself holds no object either.
+func inChartTemplates(p string, charts []string) bool {
+	for _, dir := range charts {
+		rel := strings.TrimPrefix(p, dir+"/")
+		if rel == p && dir != "." {
+			continue
+		}
+		if rel == "Chart.yaml" || rel == "Chart.lock" || strings.HasPrefix(rel, "templates/") || strings.HasPrefix(rel, "charts/") {
+			return true
+		}
+	}
+	return false
 }
 
 // isKustomization reports whether a path names a kustomization file.
