@@ -46,6 +46,9 @@ func mapDBInstance(m *module, r *resource) []*collectors.Fact {
 	if cid := b.get("cluster_identifier"); cid.present {
 		set(f, "cluster_member", true)
 		f.SetUnknown("encrypted_at_rest")
+	} else if src := b.get("replicate_source_db"); src.present && !b.get("storage_encrypted").present {
+		// A read replica inherits its source's encryption (linked when the source is known).
+		f.SetUnknown("encrypted_at_rest")
 	} else {
 		read(f, "encrypted_at_rest", b, "storage_encrypted", toBool, absentDefault, false)
 	}
@@ -288,6 +291,16 @@ var logCategories = []struct {
 	{regexp.MustCompile(`(?i)security|guardduty|securityhub`), "security"},
 }
 
+// logCategory classifies a log store by its name; "system" when nothing matches.
+func logCategory(name string) string {
+	for _, c := range logCategories {
+		if c.re.MatchString(name) {
+			return c.cat
+		}
+	}
+	return "system"
+}
+
 func mapLogGroup(m *module, r *resource) []*collectors.Fact {
 	b := r.body
 	f := newFact(r, collectors.KindLog, "")
@@ -296,13 +309,7 @@ func mapLogGroup(m *module, r *resource) []*collectors.Fact {
 	if name.known {
 		n, _ := asString(name.v)
 		set(f, "name", n)
-		set(f, "category", "system")
-		for _, c := range logCategories {
-			if c.re.MatchString(n) {
-				set(f, "category", c.cat)
-				break
-			}
-		}
+		set(f, "category", logCategory(n))
 	} else {
 		f.SetUnknown("category")
 	}

@@ -169,6 +169,10 @@ func linkAWSMore(m *module, byAddr map[string]*collectors.Fact, byType map[strin
 			set(src, "replicas", n+1)
 			crossRegion(src, f)
 			set(f, "replica_of", src.ID)
+			if enc, ok := src.Attrs["encrypted_at_rest"].(bool); ok && slices.Contains(f.Unknown, "attrs.encrypted_at_rest") {
+				set(f, "encrypted_at_rest", enc)
+				clearUnknown(f, "encrypted_at_rest")
+			}
 		case "aws_ebs_encryption_by_default":
 			if on, ok := asBool(r.body.get("enabled").v); ok && on || !r.body.get("enabled").present {
 				for _, f := range byType["aws_ebs_volume"] {

@@ -455,7 +455,8 @@ func mapAzureLogAnalytics(m *module, r *resource) []*collectors.Fact {
 	f := newFact(r, collectors.KindLog, "")
 	set(f, "store", "log_analytics")
 	read(f, "name", b, "name", toString, absentOmit, nil)
-	set(f, "category", "system")
+	name, _ := str(b, "name")
+	set(f, "category", logCategory(name))
 	days(f, "retention_seconds", b, "retention_in_days", absentDefault, 30)
 	set(f, "encrypted", true) // Azure Monitor encrypts data at rest with Microsoft-managed keys
 	set(f, "tamper_protection", false)

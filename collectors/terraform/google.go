@@ -397,11 +397,9 @@ func mapGoogleLogBucket(m *module, r *resource) []*collectors.Fact {
 	if id != "" {
 		set(f, "name", id)
 	}
-	switch id {
-	case "_Required":
-		set(f, "category", "audit")
-	default:
-		set(f, "category", "system")
+	set(f, "category", logCategory(id))
+	if id == "_Required" {
+		set(f, "category", "audit") // admin activity and system event audit logs
 	}
 	if id == "_Required" {
 		set(f, "retention_seconds", int64(400*schedule.Day)) // fixed by Cloud Logging
