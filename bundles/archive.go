@@ -176,10 +176,12 @@ func ReadArchive(r io.Reader, maxBytes int64) (*Archive, error) {
 		default:
 			return nil, fmt.Errorf("%s: unsupported archive entry type %q", hdr.Name, hdr.Typeflag)
 		}
-		name := "/" + strings.TrimPrefix(path.Clean("/"+hdr.Name), "/")
-		if strings.Contains(hdr.Name, "..") {
-			return nil, fmt.Errorf("%s: path escapes the bundle root", hdr.Name)
+		for _, seg := range strings.Split(hdr.Name, "/") {
+			if seg == ".." {
+				return nil, fmt.Errorf("%s: path escapes the bundle root", hdr.Name)
+			}
 		}
+		name := path.Clean("/" + hdr.Name)
 		if seen[name] {
 			return nil, fmt.Errorf("%s: duplicate file in archive", name)
 		}
