@@ -91,6 +91,27 @@ resource "aws_db_instance" "d" { backup_retention_period = local.days }`,
 			want: map[string]any{"backup.generations": 35},
 		},
 		{
+			name: "locals chain out of order",
+			src: `locals {
+  c = local.b * 2
+  b = local.a + 1
+  a = 3
+}
+resource "aws_db_instance" "d" { backup_retention_period = local.c }`,
+			id: "aws_db_instance.d", kind: collectors.KindDatastore,
+			want: map[string]any{"backup.generations": 8},
+		},
+		{
+			name: "locals cycle is unknown",
+			src: `locals {
+  a = local.b
+  b = local.a
+}
+resource "aws_db_instance" "d" { backup_retention_period = local.a }`,
+			id: "aws_db_instance.d", kind: collectors.KindDatastore,
+			want: map[string]any{"backup.generations": isUnknown},
+		},
+		{
 			name: "unsupported function is unknown",
 			src:  `resource "aws_db_instance" "d" { backup_retention_period = length(timestamp()) }`,
 			id:   "aws_db_instance.d", kind: collectors.KindDatastore,

@@ -288,8 +288,9 @@ func referencedAttrs(cfg *dirConfig) map[string]map[string]bool {
 	return out
 }
 
-// evalLocals evaluates locals in dependency order by repeated passes; a local
-// that never resolves (a cycle, an unknown input) stays unknown.
+// evalLocals evaluates locals in dependency order: each local once, after
+// the locals it refers to. A local in a reference cycle is unknown, as is one
+// that depends on something unknown.
 func evalLocals(cfg *dirConfig, ctx *hcl.EvalContext) cty.Value {
 	exprs := map[string]hcl.Expression{}
 	for _, d := range cfg.blocks("locals") {
@@ -304,21 +305,43 @@ func evalLocals(cfg *dirConfig, ctx *hcl.EvalContext) cty.Value {
 	for name := range exprs {
 		vals[name] = cty.DynamicVal
 	}
-	names := sortedKeys(exprs)
-	for pass := 0; pass <= len(exprs); pass++ {
-		changed := false
-		child := ctx.NewChild()
-		child.Variables = map[string]cty.Value{"local": cty.ObjectVal(vals)}
-		for _, name := range names {
-			v := evalExpr(exprs[name], child)
-			if !v.RawEquals(vals[name]) {
-				vals[name] = v
-				changed = true
+	const (
+		visiting = 1
+		done     = 2
+	)
+	state := map[string]int{}
+	var order []string
+	var visit func(string) bool
+	visit = func(name string) bool {
+		switch state[name] {
+		case visiting:
+			return false // a cycle: stays unknown
+		case done:
+			return true
+		}
+		state[name] = visiting
+		ok := true
+		for _, tr := range exprs[name].Variables() {
+			if tr.RootName() != "local" || len(tr) < 2 {
+				continue
+			}
+			if dep, isAttr := tr[1].(hcl.TraverseAttr); isAttr && exprs[dep.Name] != nil {
+				ok = visit(dep.Name) && ok
 			}
 		}
-		if !changed {
-			break
+		state[name] = done
+		if ok {
+			order = append(order, name)
 		}
+		return ok
+	}
+	for _, name := range sortedKeys(exprs) {
+		visit(name)
+	}
+	child := ctx.NewChild()
+	for _, name := range order {
+		child.Variables = map[string]cty.Value{"local": cty.ObjectVal(vals)}
+		vals[name] = evalExpr(exprs[name], child)
 	}
 	return cty.ObjectVal(vals)
 }
