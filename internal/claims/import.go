@@ -51,6 +51,7 @@ type ImportStats struct {
 	EditionDetected  bool   `json:"edition_detected"`  // whether it was detected
 	EditionMatches   int    `json:"edition_matches"`   // item names that matched the edition's catalog
 	UnknownItemNames int    `json:"unknown_item_rows"` // numbered rows whose item the catalog does not know
+	Unevaluated      int    `json:"unevaluated"`       // claims whose key no built-in policy lists (reported unproven)
 }
 
 // ImportResult is an imported sheet.
@@ -115,10 +116,14 @@ func Import(file string, data []byte, opts ImportOptions) (*ImportResult, error)
 				}
 			}
 		}
+		krs := rulesFor(iot, r.requirement, r.name)
 		if !ok {
-			continue
+			krs = nil
+			if edition == catalog.EditionASPSaaS {
+				krs = aspRulesFor(r.item, r.requirement, r.name)
+			}
 		}
-		for _, k := range selectKeys(rulesFor(iot, r.requirement, r.name), r.content) {
+		for _, k := range selectKeys(krs, r.content) {
 			v, why := k.parse(r.content)
 			if v == nil && k.optional {
 				continue
@@ -126,6 +131,9 @@ func Import(file string, data []byte, opts ImportOptions) (*ImportResult, error)
 			row := r.index
 			d.Claims = append(d.Claims, Claim{Item: r.item, Key: k.key, Value: v, Text: r.content, Row: &row})
 			res.Stats.Claims++
+			if _, known := LookupKey(k.key); !known {
+				res.Stats.Unevaluated++
+			}
 			if v == nil {
 				res.Stats.Null++
 				warn(r, k.key, "value kept null: %s: %q", why, shorten(r.content, 40))
@@ -208,6 +216,7 @@ func ImportHeader(res *ImportResult) []string {
 	return []string{
 		fmt.Sprintf("Imported by kaiji claims import from %s (edition %s, %s).", res.Disclosure.Sheet.File, st.Edition, how),
 		fmt.Sprintf("%d table rows, %d statements; %d claims: %d normalized, %d kept with value: null.", st.Rows, st.Statements, st.Claims, st.Normalized, st.Null),
+		fmt.Sprintf("%d claims use keys no built-in policy evaluates yet (kept for the record; scan reports them unproven).", st.Unevaluated),
 		"A null value could not be read from the sheet's text (see the comment on it): fill it in or leave it unproven.",
 		"sheet: is the published table as read, for the filled-in sheet report; row: is a claim's row in it.",
 	}

@@ -96,6 +96,7 @@ func TestImportSeed002Claims(t *testing.T) {
 		{65, "log.tamper_protection", true},
 		{66, "patch.policy", true},
 		{67, "encryption.at_rest", true},
+		{68, "misconfiguration.prevention", false}, // 無し ユーザーによるセキュリティ設定はありません
 		{69, "network.line", []string{"インターネット"}},
 		{70, "network.bandwidth_guarantee", false},
 		{71, "firewall.enabled", nil}, // 「単独のファイヤーウォールは設置していません、…により包括的に対応しています」

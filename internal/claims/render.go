@@ -174,7 +174,7 @@ func requirementFor(it catalog.Item, key string) (text, mandatory string) {
 		iot = it.Number
 	}
 	for _, r := range rules {
-		if r.iot != iot || !ruleHasKey(r, key) {
+		if (r.asp == 0 && r.iot != iot) || (r.asp != 0 && (it.Edition != catalog.EditionASPSaaS || r.asp != it.Number)) || !ruleHasKey(r, key) {
 			continue
 		}
 		for _, req := range it.Requirements {

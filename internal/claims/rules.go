@@ -14,6 +14,8 @@ import (
 // certification checks against a minimum.
 type rule struct {
 	iot int
+	// asp is set instead of iot for items only the asp-saas edition has.
+	asp int
 	// match selects the row by its requirement text (規程内容); empty
 	// matches every row of the item.
 	match *regexp.Regexp
@@ -77,6 +79,9 @@ var rules = []rule{
 	}},
 	{iot: 66, keys: []keyRule{{key: "encryption.at_rest", parse: parseBool}}},
 	{iot: 68, keys: []keyRule{{key: "performance.autoscaling", parse: parseBool}}},
+	// asp-saas 68 (設定不備防止対策, only in the newer edition): measures
+	// against misconfiguration, which policy-as-code itself provides.
+	{asp: 68, keys: []keyRule{{key: "misconfiguration.prevention", parse: parseBool}}},
 	{iot: 69, keys: []keyRule{{key: "network.line", parse: parseLines}}},
 	{iot: 70, keys: []keyRule{{key: "network.bandwidth_guarantee", parse: parseBool}}},
 	{iot: 71, keys: []keyRule{{key: "firewall.enabled", parse: parseBool}}},
@@ -102,9 +107,19 @@ var rules = []rule{
 
 // rulesFor returns the key rules of a row of an item (iot numbering).
 func rulesFor(iot int, requirement, name string) []keyRule {
+	return matching(func(r rule) bool { return r.asp == 0 && r.iot == iot }, requirement, name)
+}
+
+// aspRulesFor returns the key rules of a row of an item only the asp-saas
+// edition has.
+func aspRulesFor(asp int, requirement, name string) []keyRule {
+	return matching(func(r rule) bool { return r.asp != 0 && r.asp == asp }, requirement, name)
+}
+
+func matching(item func(rule) bool, requirement, name string) []keyRule {
 	var out []keyRule
 	for _, r := range rules {
-		if r.iot != iot {
+		if !item(r) {
 			continue
 		}
 		if r.match != nil && !r.match.MatchString(Clean(requirement)) && (requirement != "" || !r.match.MatchString(Clean(name))) {

@@ -144,7 +144,11 @@ func ItemOf(key, edition string) (int, bool) {
 	}
 	for _, r := range rules {
 		for _, kr := range r.keys {
-			if kr.key == key {
+			switch {
+			case kr.key != key:
+			case r.asp != 0 && edition == catalog.EditionASPSaaS:
+				return r.asp, true
+			case r.asp == 0:
 				return catalog.Default().Convert(catalog.EditionIoT, edition, r.iot)
 			}
 		}

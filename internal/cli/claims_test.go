@@ -27,7 +27,7 @@ func TestClaimsImportSeed002(t *testing.T) {
 	if n := strings.Count(stderr, "warning: testdata/sheets/seed002.md: line "); n != 4 {
 		t.Errorf("%d warnings naming a line, want 4:\n%s", n, stderr)
 	}
-	if !strings.Contains(stderr, "37 claims (33 normalized, 4 null)") {
+	if !strings.Contains(stderr, "38 claims (34 normalized, 4 null)") {
 		t.Errorf("summary missing: %s", stderr)
 	}
 }
