@@ -233,6 +233,41 @@ resource "azurerm_network_security_rule" "web" {
 			want: map[string]any{"type": "dedicated", "bandwidth_bps": 1_000_000_000, "remote": "Tokyo"},
 		},
 		{
+			name: "firewall policy IDPS",
+			src: `resource "azurerm_firewall_policy" "p" {
+  location = "japaneast"
+  sku      = "Premium"
+  intrusion_detection {
+    mode = "Deny"
+  }
+}`,
+			id: "azurerm_firewall_policy.p", kind: collectors.KindDetection,
+			want: map[string]any{"intrusion_detection": true, "mode": "deny"},
+		},
+		{
+			name: "application gateway listener",
+			src: `resource "azurerm_application_gateway" "g" {
+  location = "japaneast"
+  ssl_policy {
+    policy_type = "Predefined"
+    policy_name = "AppGwSslPolicy20150501"
+  }
+  http_listener {
+    name                 = "https"
+    protocol             = "Https"
+    ssl_certificate_name = "web"
+  }
+}`,
+			id: `azurerm_application_gateway.g.http_listener["https"]`, kind: collectors.KindEndpoint,
+			want: map[string]any{"min_tls_version": "1.0", "certificate": true, "tls": true},
+		},
+		{
+			name: "front door domain",
+			src:  `resource "azurerm_cdn_frontdoor_custom_domain" "d" { host_name = "x.example.jp" }`,
+			id:   "azurerm_cdn_frontdoor_custom_domain.d", kind: collectors.KindEndpoint,
+			want: map[string]any{"min_tls_version": "1.2"},
+		},
+		{
 			name: "location unknown from variable",
 			src: `variable "loc" {}
 resource "azurerm_log_analytics_workspace" "l" { location = var.loc }`,

@@ -253,6 +253,12 @@ resource "google_compute_target_https_proxy" "p" {
 			want: map[string]any{"auto_update": true, "channel": "STABLE"},
 		},
 		{
+			name: "security command center",
+			src:  `resource "google_scc_notification_config" "n" { config_id = "n" }`,
+			id:   "google_scc_notification_config.n", kind: collectors.KindDetection,
+			want: map[string]any{"service": "security_command_center", "enabled": true},
+		},
+		{
 			name: "backup dr plan",
 			src: `resource "google_backup_dr_backup_plan" "p" {
   location = "asia-northeast1"
