@@ -232,6 +232,23 @@ resource "aws_iam_role_policy_attachment" "admin" {
 			want: map[string]any{"admin": true, "wildcard": true},
 		},
 		{
+			name: "wildcard policy from a policy document",
+			src: `data "aws_iam_policy_document" "all" {
+  statement {
+    actions   = ["*"]
+    resources = ["*"]
+  }
+}
+data "aws_caller_identity" "current" {}
+resource "aws_iam_role_policy" "all" {
+  name   = "all-${data.aws_caller_identity.current.account_id}"
+  role   = "ops"
+  policy = data.aws_iam_policy_document.all.json
+}`,
+			id: "aws_iam_role_policy.all", kind: collectors.KindIdentity,
+			want: map[string]any{"admin": true, "subject": "ops"},
+		},
+		{
 			name: "narrow policy",
 			src: `resource "aws_iam_policy" "s3" {
   policy = jsonencode({

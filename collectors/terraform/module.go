@@ -81,6 +81,8 @@ func (l *loader) evalModule(m *module, cfg *dirConfig, vars map[string]cty.Value
 		}
 	}
 	ctx.Variables["local"] = evalLocals(cfg, ctx)
+	ctx.Variables["data"] = dataValues(cfg, ctx)
+	ctx.Variables["local"] = evalLocals(cfg, ctx)
 
 	// First pass: resources, so that known attributes of one resource can be
 	// read by another (bucket = aws_s3_bucket.logs.bucket) and by module inputs.
