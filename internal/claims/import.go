@@ -1,6 +1,7 @@
 package claims
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"strings"
@@ -29,6 +30,7 @@ type Warning struct {
 	claim int // 1 + index of the claim it is about, 0 for none
 }
 
+// String writes the warning as "file: line N: item I key: message".
 func (w Warning) String() string {
 	where := fmt.Sprintf("%s: %s", w.File, w.Pos)
 	if w.Item > 0 {
@@ -71,6 +73,9 @@ func Import(file string, data []byte, opts ImportOptions) (*ImportResult, error)
 	format := opts.Format
 	if format == "" {
 		format = DetectFormat(file, data)
+	}
+	if bytes.HasPrefix(data, []byte("\xd0\xcf\x11\xe0")) {
+		return nil, fmt.Errorf("import %s: an Excel 97–2003 workbook (.xls): save it as .xlsx or CSV", file)
 	}
 	raw, err := readRows(data, format)
 	if err != nil {
@@ -123,12 +128,14 @@ func Import(file string, data []byte, opts ImportOptions) (*ImportResult, error)
 				krs = aspRulesFor(r.item, r.requirement, r.name)
 			}
 		}
+		made := 0
 		for _, k := range selectKeys(krs, r.content) {
 			v, why := k.parse(r.content)
 			if v == nil && k.optional {
 				continue
 			}
 			row := r.index
+			made++
 			d.Claims = append(d.Claims, Claim{Item: r.item, Key: k.key, Value: v, Text: r.content, Row: &row})
 			res.Stats.Claims++
 			if _, known := LookupKey(k.key); !known {
@@ -141,6 +148,9 @@ func Import(file string, data []byte, opts ImportOptions) (*ImportResult, error)
 			} else {
 				res.Stats.Normalized++
 			}
+		}
+		if made == 0 && len(krs) > 0 && strings.TrimSpace(r.content) != "" {
+			warn(r, "", "statement not read as any claim of the item: %q", shorten(r.content, 40))
 		}
 	}
 	res.Disclosure = d

@@ -123,6 +123,7 @@ const (
 	PresenceMixed                       // says both (単独のFWは設置していません、…で対応しています)
 )
 
+// String names the presence reading: yes, no, withheld, conditional, mixed or unknown.
 func (p Presence) String() string {
 	return [...]string{"unknown", "yes", "no", "withheld", "conditional", "mixed"}[p]
 }

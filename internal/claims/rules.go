@@ -117,15 +117,25 @@ func aspRulesFor(asp int, requirement, name string) []keyRule {
 }
 
 func matching(item func(rule) bool, requirement, name string) []keyRule {
-	var out []keyRule
+	var out, all []keyRule
 	for _, r := range rules {
 		if !item(r) {
 			continue
 		}
-		if r.match != nil && !r.match.MatchString(Clean(requirement)) && (requirement != "" || !r.match.MatchString(Clean(name))) {
+		for _, k := range r.keys {
+			k.optional = true
+			all = append(all, k)
+		}
+		if r.match != nil && !r.match.MatchString(Clean(requirement)) && !r.match.MatchString(Clean(name)) {
 			continue
 		}
 		out = append(out, r.keys...)
+	}
+	if len(out) == 0 && (requirement == "" || name == "") {
+		// A sheet with a single descriptor column cannot say which
+		// requirement a row answers: every key of the item the statement
+		// actually states.
+		return all
 	}
 	return out
 }

@@ -100,3 +100,25 @@ func TestOtherHeaders(t *testing.T) {
 		t.Errorf("columns = %q", cols)
 	}
 }
+
+// TestSingleDescriptorSheet: a sheet with only an item-name column cannot
+// say which requirement a row answers; every key the statement states is
+// read, and a statement that states none is warned about.
+func TestSingleDescriptorSheet(t *testing.T) {
+	t.Parallel()
+	md := "No.|項目|必須/選択|内容\n54|バックアップ対策|必須|毎日、7世代\n82|所在地|必須|東京\n55|サービス継続|必須|検討中\n"
+	res, err := Import("short.md", []byte(md), ImportOptions{Edition: EditionASPSaaS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range res.Disclosure.Claims {
+		got = append(got, c.Key)
+	}
+	if diff := cmp.Diff([]string{"backup.interval", "backup.generations", "location.data"}, got); diff != "" {
+		t.Errorf("keys (-want +got):\n%s", diff)
+	}
+	if len(res.Warnings) != 1 || res.Warnings[0].Item != 55 || res.Warnings[0].Pos != "line 4" {
+		t.Errorf("warnings = %v, want one about item 55 on line 4", res.Warnings)
+	}
+}

@@ -95,10 +95,11 @@ Every statement of an infrastructure-relevant item becomes a claim with its
 normalized value and original text; a statement kaiji cannot read is kept with
 value: null and a warning naming its row. The whole table is kept under sheet:
 for the filled-in sheet report. The edition is detected from the item names
-unless --edition is given.`,
+unless --edition is given. SHEET - reads standard input (give --format).`,
 		Example: `  kaiji claims import disclosure.md -o disclosure.yaml
   kaiji claims import 情報開示.xlsx --edition asp-saas -o disclosure.yaml
-  kaiji claims import sheet.csv --pattern 2 > disclosure.yaml`,
+  kaiji claims import sheet.csv --pattern 2 > disclosure.yaml
+  pdftotext -layout sheet.pdf - | kaiji claims import --format md -`,
 		Args: claimsArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Args = args
@@ -127,7 +128,14 @@ unless --edition is given.`,
 
 func claimsImportRun(opts *ClaimsOptions) error {
 	name := opts.Args[0]
-	data, err := os.ReadFile(name)
+	var data []byte
+	var err error
+	if name == "-" {
+		name = "stdin"
+		data, err = io.ReadAll(opts.IO.In)
+	} else {
+		data, err = os.ReadFile(name)
+	}
 	if err != nil {
 		return &InputError{Err: fmt.Errorf("read sheet: %w", err)}
 	}
