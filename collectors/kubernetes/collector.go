@@ -94,6 +94,7 @@ func readFile(f collectors.File) ([]*object, collectors.Diagnostics) {
 			if o.line == d.line {
 				o.endLine = d.end
 			}
+			o.template = d.source
 		}
 		out = append(out, objs...)
 	}

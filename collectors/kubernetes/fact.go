@@ -23,7 +23,7 @@ func newFact(o *object, kind collectors.Kind, id string, at val) *collectors.Fac
 	if l := at.line(); l > 0 {
 		src.Line, src.EndLine = l, max(at.endLine(), l)
 	}
-	return &collectors.Fact{
+	f := &collectors.Fact{
 		ID:       id,
 		Kind:     kind,
 		Provider: Provider,
@@ -31,6 +31,13 @@ func newFact(o *object, kind collectors.Kind, id string, at val) *collectors.Fac
 		Attrs:    map[string]any{},
 		Source:   src,
 	}
+	if o.template != "" {
+		f.Attrs["helm_template"] = o.template
+	}
+	if o.origin != "" {
+		f.Attrs["kustomization"] = o.origin
+	}
+	return f
 }
 
 // set stores v at the dotted path under attrs and records the line of from.

@@ -17,6 +17,9 @@ type object struct {
 	endLine int
 	// origin is set for objects built by Kustomize: the kustomization that built them.
 	origin string
+	// template is the Helm template that rendered the object (helm template's
+	// "# Source:" comment), if any.
+	template string
 	// variant tells apart objects several kustomizations build under one
 	// reference; it suffixes the reference (@overlays/prod).
 	variant string
