@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/kaiji-dev/kaiji/internal/catalog"
@@ -153,8 +154,44 @@ func Import(file string, data []byte, opts ImportOptions) (*ImportResult, error)
 			warn(r, "", "statement not read as any claim of the item: %q", shorten(r.content, 40))
 		}
 	}
+	generationsFromSpan(d, res)
 	res.Disclosure = d
 	return res, nil
+}
+
+// generationsFromSpan completes a generations claim stated as kept history
+// (「7日分保持」) with the item's backup interval: 7 days of daily backups
+// are 7 generations. The interval may come from the same statement or the
+// item's interval claim.
+func generationsFromSpan(d *Disclosure, res *ImportResult) {
+	for i := range d.Claims {
+		c := &d.Claims[i]
+		if c.Key != "backup.generations" || c.Value != nil {
+			continue
+		}
+		kept, ok := ParseKeptSpan(c.Text)
+		if !ok {
+			continue
+		}
+		every := int64(0)
+		if f, ok := ParseInterval(c.Text); ok {
+			every = f.Every
+		}
+		for _, o := range d.Claims {
+			if every == 0 && o.Key == "backup.interval" && o.Item == c.Item {
+				if s, ok := o.Value.(string); ok {
+					every, _ = ParseDuration(s)
+				}
+			}
+		}
+		if every <= 0 || kept.Seconds < every {
+			continue
+		}
+		c.Value = int(kept.Seconds / every)
+		res.Stats.Null--
+		res.Stats.Normalized++
+		res.Warnings = slices.DeleteFunc(res.Warnings, func(w Warning) bool { return w.claim == i+1 })
+	}
 }
 
 // detectEdition picks the edition whose catalog names the sheet's numbered

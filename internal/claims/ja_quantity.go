@@ -281,6 +281,23 @@ func ParseGenerations(s string) (int, bool) {
 	return best, best > 0
 }
 
+var keptSpanRe = regexp.MustCompile(`(\d+)(日|週間|週|(?:ヶ|ヵ|か|カ|ケ|箇)月|年)分`)
+
+// ParseKeptSpan reads how much history a backup keeps: 「7日分保持」 → 7d,
+// 「過去3ヶ月分」 → 3mo. Divided by the backup interval it gives the
+// generations (phrases.md: N日分保持).
+func ParseKeptSpan(s string) (Span, bool) {
+	m := keptSpanRe.FindStringSubmatch(Clean(s))
+	if m == nil {
+		return Span{}, false
+	}
+	sec := int64(atoi(m[1])) * unitSeconds[unitOf(m[2])]
+	if sec <= 0 {
+		return Span{}, false
+	}
+	return Span{Seconds: sec, Text: durationText(sec)}, true
+}
+
 var percentRe = regexp.MustCompile(`(\d+(?:\.\d+)?)%`)
 
 // ParsePercent reads the first percentage as a ratio: 「2023年度99.9%」 →

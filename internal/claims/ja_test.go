@@ -173,6 +173,27 @@ func TestParseGenerations(t *testing.T) {
 	}
 }
 
+func TestParseKeptSpan(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"7日分保持", "1w"},
+		{"過去3ヶ月分を保管", "3mo"},
+		{"35日分", "5w"},
+		{"１４日分のバックアップ", "2w"},
+		{"2世代", ""},
+		{"7日間保持", ""},
+	}
+	for _, tt := range tests {
+		got := ""
+		if sp, ok := ParseKeptSpan(tt.in); ok {
+			got = sp.Text
+		}
+		if got != tt.want {
+			t.Errorf("ParseKeptSpan(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 func TestParsePercentAndCoverage(t *testing.T) {
 	t.Parallel()
 	percents := []struct {

@@ -122,3 +122,20 @@ func TestSingleDescriptorSheet(t *testing.T) {
 		t.Errorf("warnings = %v, want one about item 55 on line 4", res.Warnings)
 	}
 }
+
+// TestGenerationsFromKeptSpan: 「7日分保持」 with a daily interval is 7
+// generations (phrases.md, N日分保持).
+func TestGenerationsFromKeptSpan(t *testing.T) {
+	t.Parallel()
+	md := "No.|種別|項目|規程内容|必須/選択|内容\n" +
+		"54|品質|バックアップ対策|利用者データのバックアップ実施インターバル|必須|毎日\n" +
+		"世代バックアップ(何世代前までかを記述)|必須|14日分保持|||\n"
+	res, err := Import("kept.md", []byte(md), ImportOptions{Edition: EditionASPSaaS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := res.Disclosure.Claims
+	if len(c) != 2 || c[1].Key != "backup.generations" || c[1].Value != 14 || len(res.Warnings) != 0 || res.Stats.Null != 0 {
+		t.Errorf("claims %+v, warnings %v, stats %+v", c, res.Warnings, res.Stats)
+	}
+}
