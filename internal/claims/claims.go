@@ -50,7 +50,11 @@ type Claim struct {
 	Line int `json:"-"`
 }
 
-// Sheet is a published disclosure sheet's table, as imported.
+// Sheet is a published disclosure sheet's table, as imported. Every row is
+// aligned to Columns (the 必須/選択 cell in its column, the statement in the
+// 内容 column, cells a merged original lacked left empty); a category row
+// (大分類) has only its label, in the first cell. A row without an item
+// number continues the item above it.
 type Sheet struct {
 	File    string     `json:"file,omitempty"`
 	Columns []string   `json:"columns"`
