@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -203,14 +206,23 @@ func scan(ctx context.Context, opts *ScanOptions) (*results.Run, error) {
 		}
 		run.Baseline = baseline.Compare(opts.Baseline, base, run)
 	}
-	attachSheet(run, disclosure)
+	attachSheet(run, disclosure, opts.ClaimsFile)
 	run.Finalize()
 	return run, nil
 }
 
-// attachSheet copies the published sheet and each claim's row and line into
-// the run, for the filled-sheet and SARIF reports.
-func attachSheet(run *results.Run, d *claims.Disclosure) {
+// attachSheet copies the published sheet and each claim's row, line and
+// normalized value into the run, for the filled-sheet, SARIF and HTML
+// reports, and records the claims file among the inputs with its hash, so
+// reports and evidence packs name the exact sheet that was checked.
+func attachSheet(run *results.Run, d *claims.Disclosure, claimsFile string) {
+	if claimsFile != "" {
+		if data, err := os.ReadFile(claimsFile); err == nil {
+			sum := sha256.Sum256(data)
+			in := collectors.Input{Path: filepath.ToSlash(claimsFile), SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data)), Collector: "claims"}
+			run.Inputs = append([]collectors.Input{in}, run.Inputs...)
+		}
+	}
 	if d.Sheet != nil {
 		run.Sheet = &results.Sheet{File: d.Sheet.File, Columns: d.Sheet.Columns, Rows: d.Sheet.Rows}
 	}

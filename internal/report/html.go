@@ -2,15 +2,11 @@ package report
 
 import (
 	"context"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -29,7 +25,7 @@ var htmlTemplate = template.Must(template.New("report.html.tmpl").Funcs(template
 	"tx":      func(ja, en string) results.Text { return results.Text{Ja: ja, En: en} },
 	"hard":    func(c results.Control) bool { return c.Verdict == results.Below && c.Severity == "hard" },
 	"add":     func(a, b int) int { return a + b },
-	"outcome": func(o string) results.Text { return outcomes[o] },
+	"outcome": word,
 	"norm":    normalized,
 }).ParseFS(templates, "templates/report.html.tmpl"))
 
@@ -72,10 +68,27 @@ func normalized(c results.Claim) string {
 
 var durationLike = regexp.MustCompile(`^\d+\s*(s|m|h|d|w|mo|y)$`)
 
-// outcomes name a resource's bearing on a verdict.
+// word translates the few fixed words the report shows (outcomes, change
+// kinds, waiver statuses, severities); an unknown word stays as it is.
+func word(w string) results.Text {
+	if t, ok := outcomes[w]; ok {
+		return t
+	}
+	return results.Text{Ja: w, En: w}
+}
+
+// outcomes name a resource's bearing on a verdict, and other fixed words.
 var outcomes = map[string]results.Text{
 	"supports": {Ja: "裏付け", En: "supports"}, "contradicts": {Ja: "反証", En: "contradicts"}, "unknown": {Ja: "不明", En: "unknown"},
 	"pass": {Ja: "適合", En: "pass"}, "fail": {Ja: "未達", En: "fail"},
+	// baseline change kinds
+	"worse": {Ja: "悪化", En: "worse"}, "fixed": {Ja: "改善", En: "fixed"}, "new": {Ja: "新規", En: "new"},
+	"gone": {Ja: "削除", En: "gone"}, "change": {Ja: "変化", En: "changed"},
+	// waiver statuses
+	"active": {Ja: "有効", En: "active"}, "unused": {Ja: "未使用", En: "unused"},
+	"expired": {Ja: "期限切れ", En: "expired"}, "invalid": {Ja: "無効", En: "invalid"},
+	// diagnostic severities
+	"error": {Ja: "エラー", En: "error"}, "warning": {Ja: "警告", En: "warning"}, "info": {Ja: "情報", En: "info"},
 }
 
 // htmlView is what the template renders.
@@ -151,12 +164,6 @@ func (h *HTML) Report(ctx context.Context, w io.Writer, r *results.Run) error {
 			r.Summary.Controls, []string{results.Meets, results.Below, results.Unknown, results.NotApplicable}),
 		chart(results.Text{Ja: "開示項目の判定", En: "Claims by verdict"},
 			r.Summary.Claims, []string{results.Supported, results.Contradicted, results.Unproven, results.NotCheckable}),
-	}
-	if r.ClaimsFile != "" {
-		if data, err := os.ReadFile(filepath.Join(h.opts.Root, filepath.FromSlash(r.ClaimsFile))); err == nil {
-			sum := sha256.Sum256(data)
-			v.Inputs = append(v.Inputs, htmlInput{Path: r.ClaimsFile, Collector: "claims", SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data))})
-		}
 	}
 	for _, in := range r.Inputs {
 		v.Inputs = append(v.Inputs, htmlInput{Path: in.Path, Collector: in.Collector, SHA256: in.SHA256, Size: in.Size})

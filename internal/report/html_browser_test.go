@@ -194,7 +194,7 @@ func TestHTMLInChromium(t *testing.T) {
 			}
 
 			shot := filepath.Join(artifacts, "report-"+lang+".png")
-			chrome(t, "--window-size=1280,3800", "--screenshot="+shot, url)
+			chrome(t, "--window-size=1280,6000", "--screenshot="+shot, url)
 			pdf := filepath.Join(artifacts, "report-"+lang+".pdf")
 			chrome(t, "--no-pdf-header-footer", "--print-to-pdf="+pdf, url)
 			for _, f := range []string{shot, pdf} {

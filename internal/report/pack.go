@@ -113,7 +113,11 @@ func WritePack(ctx context.Context, dir string, r *results.Run, opts PackOptions
 		Inputs: []PackInput{}, Files: []PackFile{},
 	}
 	for _, in := range r.Inputs {
-		m.Inputs = append(m.Inputs, PackInput{Path: in.Path, Role: "infrastructure", SHA256: in.SHA256, Size: in.Size})
+		role := "infrastructure"
+		if in.Collector == "claims" {
+			role = "claims"
+		}
+		m.Inputs = append(m.Inputs, PackInput{Path: in.Path, Role: role, SHA256: in.SHA256, Size: in.Size})
 	}
 	roles := slices.Sorted(maps.Keys(opts.Inputs))
 	for _, role := range roles {
