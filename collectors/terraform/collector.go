@@ -3,6 +3,7 @@ package terraform
 import (
 	"context"
 	"fmt"
+	"io"
 	"path"
 	"slices"
 	"strings"
@@ -20,6 +21,9 @@ type Options struct {
 	Vars map[string]string
 	// Env is the environment read for TF_VAR_* variables; nil means the process environment.
 	Env []string
+	// Progress receives a status line when a scan takes longer than a second
+	// and Progress is a terminal (os.Stderr in the CLI); nil shows nothing.
+	Progress io.Writer
 }
 
 // Collector reads Terraform configurations and plans.
@@ -78,19 +82,25 @@ func (c *Collector) Collect(ctx context.Context, files []collectors.File) ([]col
 		slices.SortFunc(in.tf, func(a, b collectors.File) int { return strings.Compare(a.Path, b.Path) })
 	}
 	l := newLoader(c.opts, dirs)
+	prog := startProgress(c.opts.Progress)
+	defer prog.done()
 	roots := map[string]*module{}
 	var facts []collectors.Fact
-	for _, dir := range l.roots() {
+	rootDirs := l.roots()
+	total := len(rootDirs) + len(plans)
+	for i, dir := range rootDirs {
 		if ctx.Err() != nil {
 			break
 		}
+		prog.set("terraform: module %d/%d %s", i+1, total, dir)
 		roots[dir] = l.evalRoot(dir)
 	}
 	planned := map[string]bool{}
-	for _, p := range plans {
+	for i, p := range plans {
 		if ctx.Err() != nil {
 			break
 		}
+		prog.set("terraform: plan %d/%d %s", len(rootDirs)+i+1, total, p.Path)
 		pf, root, diags := l.readPlan(p, roots)
 		facts = append(facts, pf...)
 		l.notes = append(l.notes, diags...)

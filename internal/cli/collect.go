@@ -31,7 +31,7 @@ func (o *CollectOptions) addFlags(fs *pflag.FlagSet) {
 
 // registry builds the collectors for these options.
 func (o *CollectOptions) registry() (*collectors.Registry, error) {
-	tf := terraform.Options{Vars: map[string]string{}}
+	tf := terraform.Options{Vars: map[string]string{}, Progress: os.Stderr}
 	for _, p := range o.VarFiles {
 		data, err := os.ReadFile(p)
 		if err != nil {
