@@ -55,39 +55,47 @@ func parseKustomization(f collectors.File) (kustomization, int, error) {
 		return k, 1, nil
 	}
 	v := val{v: docs[0].value, n: docs[0].root}
-	var refs []val
+	type ref struct {
+		v         val
+		generator bool // generator files may be written key=path
+	}
+	var refs []ref
 	for _, fld := range pathFields {
-		refs = append(refs, v.get(fld).list()...)
+		for _, x := range v.get(fld).list() {
+			refs = append(refs, ref{v: x})
+		}
 	}
 	for fld, subs := range objectPathFields {
+		gen := strings.HasSuffix(fld, "Generator")
 		for _, e := range v.get(fld).list() {
 			for _, s := range subs {
 				x := e.get(s)
 				if l := x.list(); l != nil {
-					refs = append(refs, l...)
+					for _, y := range l {
+						refs = append(refs, ref{y, gen})
+					}
 				} else if x.present() {
-					refs = append(refs, x)
+					refs = append(refs, ref{x, gen})
 				}
 			}
 		}
 	}
 	if p := v.path("openapi", "path"); p.present() {
-		refs = append(refs, p)
+		refs = append(refs, ref{v: p})
 	}
 	if h := v.get("helmCharts"); h.present() {
 		return k, h.line(), errors.New("uses helmCharts, which need helm; render the chart with helm template and scan the output")
 	}
 	for _, r := range refs {
-		s := r.str()
-		// Generator files may be written key=path.
-		if _, after, ok := strings.Cut(s, "="); ok && !strings.Contains(s, "://") {
+		s := r.v.str()
+		if _, after, ok := strings.Cut(s, "="); r.generator && ok {
 			s = after
 		}
 		if s == "" {
 			continue
 		}
 		if isRemote(s) {
-			return k, r.line(), fmt.Errorf("%q %w", s, errRemote)
+			return k, r.v.line(), fmt.Errorf("%q %w", s, errRemote)
 		}
 		k.refs = append(k.refs, path.Clean(path.Join(k.dir, s)))
 	}

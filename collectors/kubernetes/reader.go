@@ -88,7 +88,7 @@ func readDocuments(file string, data []byte) ([]document, collectors.Diagnostics
 			if bytes.Contains(text, []byte("{{")) {
 				msg += " (an unrendered Helm template? render it with helm template first)"
 			}
-			diags = append(diags, collectors.Errorf(file, line, "cannot read YAML document: %s", msg))
+			diags = append(diags, unreadable(file, line, text, "cannot read YAML document: %s", msg))
 			continue
 		}
 		if n.Kind != yaml.DocumentNode || len(n.Content) == 0 {
@@ -107,10 +107,10 @@ func readDocuments(file string, data []byte) ([]document, collectors.Diagnostics
 				line = le.line
 			}
 			if fileLeft <= 0 {
-				diags = append(diags, collectors.Errorf(file, line, "document not read: %v; the rest of the file was not read", err))
+				diags = append(diags, unreadable(file, line, text, "document not read: %v; the rest of the file was not read", err))
 				break
 			}
-			diags = append(diags, collectors.Errorf(file, line, "document not read: %v", err))
+			diags = append(diags, unreadable(file, line, text, "document not read: %v", err))
 			continue
 		}
 		d := document{root: root, value: v, line: root.Line, end: chunk.line + chunk.lines - 1}
@@ -123,6 +123,19 @@ func readDocuments(file string, data []byte) ([]document, collectors.Diagnostics
 		docs = append(docs, d)
 	}
 	return docs, diags
+}
+
+// k8sLike finds the fields every Kubernetes object has.
+var k8sLike = regexp.MustCompile(`(?m)^\s*"?apiVersion"?\s*:`)
+
+// unreadable reports a document that could not be read: an error when it
+// looks like a Kubernetes object (facts are missing, so verdicts cannot be
+// trusted), a warning for other YAML that happens to be scanned.
+func unreadable(file string, line int, text []byte, format string, args ...any) collectors.Diagnostic {
+	if k8sLike.Match(text) {
+		return collectors.Errorf(file, line, format, args...)
+	}
+	return collectors.Warnf(file, line, format, args...)
 }
 
 // isJSON reports whether the data starts like a JSON document.
