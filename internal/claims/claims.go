@@ -59,6 +59,8 @@ type Sheet struct {
 	File    string     `json:"file,omitempty"`
 	Columns []string   `json:"columns"`
 	Rows    [][]string `json:"rows"`
+	// Notes are the lines around the table (title, 注1 …), in order.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Scope narrows the resources a claim speaks about. Empty means all.

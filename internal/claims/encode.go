@@ -79,6 +79,13 @@ func Encode(w io.Writer, d *Disclosure, opts EncodeOptions) error {
 			rows.Content = append(rows.Content, n)
 		}
 		add(sh, "rows", rows)
+		if len(d.Sheet.Notes) > 0 {
+			notes := &yamlv3.Node{Kind: yamlv3.SequenceNode}
+			for _, n := range d.Sheet.Notes {
+				notes.Content = append(notes.Content, str(n))
+			}
+			add(sh, "notes", notes)
+		}
 		add(doc, "sheet", sh)
 	}
 	root := &yamlv3.Node{Kind: yamlv3.DocumentNode, Content: []*yamlv3.Node{doc}}

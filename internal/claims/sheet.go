@@ -52,6 +52,7 @@ func DetectFormat(name string, data []byte) string {
 type rawRow struct {
 	cells []string
 	pos   string // "line 12" or "Sheet1 row 12"
+	note  bool   // a line outside the table (title, 注1 …)
 }
 
 // readRows reads a sheet file's table rows, in order.
@@ -88,6 +89,9 @@ func readPipe(data []byte) []rawRow {
 	for i, line := range strings.Split(string(data), "\n") {
 		line = strings.TrimSpace(strings.TrimSuffix(line, "\r"))
 		if !strings.Contains(line, "|") {
+			if line != "" {
+				rows = append(rows, rawRow{cells: []string{line}, pos: fmt.Sprintf("line %d", i+1), note: true})
+			}
 			continue
 		}
 		line = strings.ReplaceAll(line, `\|`, "\x00")

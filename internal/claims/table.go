@@ -115,6 +115,9 @@ func buildTable(raw []rawRow) (*Sheet, []sheetRow) {
 	start := 0
 	columns := DefaultColumns
 	for i, r := range raw {
+		if r.note {
+			continue
+		}
 		if isHeader(r.cells) {
 			columns = trimTrailing(r.cells)
 			start = i + 1
@@ -128,9 +131,14 @@ func buildTable(raw []rawRow) (*Sheet, []sheetRow) {
 	sheet := &Sheet{Columns: append([]string(nil), columns...)}
 	var rows []sheetRow
 	item, name := 0, ""
-	for _, r := range raw[start:] {
+	for i, r := range raw {
 		cells := trimTrailing(r.cells)
-		if len(cells) == 0 {
+		if len(cells) == 0 || (i < start && isHeader(cells)) {
+			continue
+		}
+		if r.note || i < start {
+			// Title and footnote lines (注1 …) are kept, not read.
+			sheet.Notes = append(sheet.Notes, strings.Join(nonEmpty(cells), " "))
 			continue
 		}
 		sr, aligned := l.align(cells)
