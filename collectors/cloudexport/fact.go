@@ -14,6 +14,8 @@ type builder struct {
 	file  string
 	facts []*collectors.Fact
 	diags collectors.Diagnostics
+	// noData is set once an asset without resource data was reported.
+	noData bool
 }
 
 // fact starts a fact for the resource at r. typ is the Terraform resource

@@ -18,6 +18,11 @@ func (b *builder) gcpAsset(a jv) {
 	}
 	d := a.at("resource", "data")
 	if !d.isMap() {
+		if !a.get("iam_policy").present() && !a.get("iamPolicy").present() && !a.get("org_policy").present() && !b.noData {
+			b.noData = true
+			b.diags = append(b.diags, collectors.Diagnostic{File: b.file, Line: a.line(), Severity: collectors.SeverityInfo,
+				Message: "asset without resource data (search-all-resources output?); export with gcloud asset export --content-type=resource to read configuration"})
+		}
 		return // an IAM policy or org policy asset: no resource data
 	}
 	loc := strings.ToLower(a.at("resource", "location").str())

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -232,6 +234,9 @@ func originLine(o *object, files []collectors.File, cache map[string][]document)
 		i := slices.IndexFunc(files, func(f collectors.File) bool { return f.Path == o.file })
 		if i >= 0 {
 			docs, _ = readDocuments(o.file, files[i].Data)
+		} else if data, err := readBounded(o.file); err == nil {
+			// A base outside the scanned paths: kustomize read it, so may we.
+			docs, _ = readDocuments(o.file, data)
 		}
 		cache[o.file] = docs
 	}
@@ -254,6 +259,18 @@ func originLine(o *object, files []collectors.File, cache map[string][]document)
 		return 1, 1
 	}
 	return docs[best].line, docs[best].end
+}
+
+// maxBaseSize bounds a base file read only to find an object's line.
+const maxBaseSize = 8 << 20
+
+func readBounded(p string) ([]byte, error) {
+	f, err := os.Open(filepath.FromSlash(p))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, maxBaseSize))
 }
 
 // disambiguate suffixes the ids of objects that several kustomizations
