@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -302,5 +303,47 @@ func TestImportEdition(t *testing.T) {
 	}
 	if _, err := Import("x.md", []byte("no table here"), ImportOptions{}); err == nil {
 		t.Error("a file without a table imported")
+	}
+}
+
+// TestXLSXMergedAnswer: one 必須 and 内容 cell merged over two requirement
+// rows answers both.
+func TestXLSXMergedAnswer(t *testing.T) {
+	f := excelize.NewFile()
+	defer func() { _ = f.Close() }()
+	rows := [][]string{
+		DefaultColumns,
+		{"54", "サービス品質", "バックアップ対策", "利用者データのバックアップ実施インターバル", "必須", "日次、3世代"},
+		{"", "", "", "世代バックアップ(何世代前までかを記述)", "", ""},
+	}
+	for r, row := range rows {
+		for c, v := range row {
+			ref, _ := excelize.CoordinatesToCellName(c+1, r+1)
+			_ = f.SetCellStr("Sheet1", ref, v)
+		}
+	}
+	for _, rng := range [][2]string{{"A2", "A3"}, {"E2", "E3"}, {"F2", "F3"}} {
+		if err := f.MergeCell("Sheet1", rng[0], rng[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Import("merged.xlsx", buf.Bytes(), ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range res.Disclosure.Claims {
+		got = append(got, fmt.Sprintf("%d %s %v row %d", c.Item, c.Key, c.Value, *c.Row))
+	}
+	want := []string{"54 backup.interval 1d row 0", "54 backup.generations 3 row 1"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("claims (-want +got):\n%s", diff)
+	}
+	if row := res.Disclosure.Sheet.Rows[1]; row[0] != "" || row[4] != "必須" || row[5] != "日次、3世代" {
+		t.Errorf("continuation row = %q", row)
 	}
 }

@@ -53,6 +53,9 @@ type rawRow struct {
 	cells []string
 	pos   string // "line 12" or "Sheet1 row 12"
 	note  bool   // a line outside the table (title, 注1 …)
+	// merged marks cells that are empty in the file but lie in a merged
+	// range (xlsx): merged[i] holds the range's value.
+	merged map[int]string
 }
 
 // readRows reads a sheet file's table rows, in order.
@@ -171,6 +174,9 @@ func readXLSX(data []byte) ([]rawRow, error) {
 			}
 			rows = append(rows, rawRow{cells: rec, pos: fmt.Sprintf("%s row %d", name, i+1)})
 		}
+		if err := markMerged(f, name, rows); err != nil {
+			return nil, err
+		}
 		if table {
 			return rows, nil
 		}
@@ -179,4 +185,35 @@ func readXLSX(data []byte) ([]rawRow, error) {
 		}
 	}
 	return first, nil
+}
+
+// markMerged records, for the cells of a merged range below or right of its
+// top-left cell, the range's value: a 必須 or 内容 cell merged over several
+// requirement rows answers each of them.
+func markMerged(f *excelize.File, sheet string, rows []rawRow) error {
+	mcs, err := f.GetMergeCells(sheet)
+	if err != nil {
+		return fmt.Errorf("read worksheet %q: %w", sheet, err)
+	}
+	for _, mc := range mcs {
+		c1, r1, err1 := excelize.CellNameToCoordinates(mc.GetStartAxis())
+		c2, r2, err2 := excelize.CellNameToCoordinates(mc.GetEndAxis())
+		if err1 != nil || err2 != nil || r2-r1 > 10000 || c2-c1 > 100 {
+			continue
+		}
+		v := strings.TrimSpace(mc.GetCellValue())
+		for r := r1; r <= r2 && r <= len(rows); r++ {
+			for c := c1; c <= c2; c++ {
+				if r == r1 && c == c1 {
+					continue
+				}
+				row := &rows[r-1]
+				if row.merged == nil {
+					row.merged = map[int]string{}
+				}
+				row.merged[c-1] = v
+			}
+		}
+	}
+	return nil
 }

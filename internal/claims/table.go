@@ -141,6 +141,7 @@ func buildTable(raw []rawRow) (*Sheet, []sheetRow) {
 			sheet.Notes = append(sheet.Notes, strings.Join(nonEmpty(cells), " "))
 			continue
 		}
+		cells = l.fillMerged(cells, r.merged)
 		sr, aligned := l.align(cells)
 		sr.pos = r.pos
 		sr.index = len(sheet.Rows)
@@ -158,6 +159,28 @@ func buildTable(raw []rawRow) (*Sheet, []sheetRow) {
 		rows = append(rows, sr)
 	}
 	return sheet, rows
+}
+
+// fillMerged gives the 必須/選択 and 内容 cells of a row the value of the
+// merged range they lie in. Other merged cells (No., 種別, 項目) stay empty,
+// as in the published text, so the row still reads as a continuation.
+func (l layout) fillMerged(cells []string, merged map[int]string) []string {
+	if len(merged) == 0 {
+		return cells
+	}
+	for _, col := range []int{l.mand, l.content} {
+		v, ok := merged[col]
+		if !ok || v == "" {
+			continue
+		}
+		for len(cells) <= col {
+			cells = append(cells, "")
+		}
+		if cells[col] == "" {
+			cells[col] = v
+		}
+	}
+	return cells
 }
 
 // align places one row's cells in the layout's columns.
