@@ -84,22 +84,24 @@ const maxDynamic = 1000
 // normal case for computed attributes, not problems with the input. Native
 // syntax bodies keep their nested blocks (dynamic blocks are expanded);
 // JSON bodies (.tf.json) have their nested blocks rebuilt from object values.
-func evalBody(typ string, labels []string, body hcl.Body, rng, def hcl.Range, ctx *hcl.EvalContext) *block {
+func (w *work) evalBody(typ string, labels []string, body hcl.Body, rng, def hcl.Range, ctx *hcl.EvalContext) *block {
 	b := &block{typ: typ, labels: labels, attrs: map[string]*attr{}, rng: rng, def: def, file: rng.Filename}
+	w.spend(1)
 	sb, ok := body.(*hclsyntax.Body)
 	if !ok {
 		evalJSONBody(b, body, ctx)
 		return b
 	}
+	w.spend(len(sb.Attributes))
 	for name, a := range sb.Attributes {
 		b.attrs[name] = &attr{name: name, expr: a.Expr, val: evalExpr(a.Expr, ctx), rng: a.SrcRange}
 	}
 	for _, nb := range sb.Blocks {
 		if nb.Type == "dynamic" && len(nb.Labels) == 1 {
-			b.blocks = append(b.blocks, expandDynamic(nb, ctx)...)
+			b.blocks = append(b.blocks, w.expandDynamic(nb, ctx)...)
 			continue
 		}
-		b.blocks = append(b.blocks, evalBody(nb.Type, nb.Labels, nb.Body, nb.Range(), nb.DefRange(), ctx))
+		b.blocks = append(b.blocks, w.evalBody(nb.Type, nb.Labels, nb.Body, nb.Range(), nb.DefRange(), ctx))
 	}
 	return b
 }
@@ -124,7 +126,7 @@ func evalExpr(e hcl.Expression, ctx *hcl.EvalContext) (v cty.Value) {
 // for_each, like Terraform (and hcl's ext/dynblock) do. When for_each is not
 // known statically, the content is one block of unknown multiplicity, marked
 // dynamic so that mappers treat its values as unknown.
-func expandDynamic(nb *hclsyntax.Block, ctx *hcl.EvalContext) []*block {
+func (w *work) expandDynamic(nb *hclsyntax.Block, ctx *hcl.EvalContext) []*block {
 	label := nb.Labels[0]
 	content := findBlock(nb.Body, "content")
 	if content == nil {
@@ -139,17 +141,17 @@ func expandDynamic(nb *hclsyntax.Block, ctx *hcl.EvalContext) []*block {
 	unknownOne := func() []*block {
 		c := ctx.NewChild()
 		c.Variables = map[string]cty.Value{iter: cty.DynamicVal}
-		child := evalBody(label, nil, content.Body, nb.Range(), nb.DefRange(), c)
+		child := w.evalBody(label, nil, content.Body, nb.Range(), nb.DefRange(), c)
 		child.dynamic = true
 		return []*block{child}
 	}
 	fe, ok := nb.Body.Attributes["for_each"]
-	if !ok {
+	if !ok || w.exhausted() {
 		return unknownOne()
 	}
 	v := evalExpr(fe.Expr, ctx)
 	v, _ = v.UnmarkDeep()
-	if !iterable(v) || v.LengthInt() > maxDynamic {
+	if !iterable(v) || v.LengthInt() > maxDynamic || w.exhausted() {
 		return unknownOne()
 	}
 	var out []*block
@@ -160,7 +162,7 @@ func expandDynamic(nb *hclsyntax.Block, ctx *hcl.EvalContext) []*block {
 		}
 		c := ctx.NewChild()
 		c.Variables = map[string]cty.Value{iter: cty.ObjectVal(map[string]cty.Value{"key": k, "value": ev})}
-		out = append(out, evalBody(label, nil, content.Body, nb.Range(), nb.DefRange(), c))
+		out = append(out, w.evalBody(label, nil, content.Body, nb.Range(), nb.DefRange(), c))
 	}
 	return out
 }
@@ -408,3 +410,24 @@ func iterable(v cty.Value) bool {
 	}
 	return true
 }
+
+// maxWork bounds the blocks and attributes one scan evaluates, so that
+// nested repetitions (count × dynamic × dynamic) cannot make a scan of
+// untrusted input run for hours. Past it, repetitions are read as unknown.
+const maxWork = 2_000_000
+
+// work counts evaluation effort for one scan.
+type work struct {
+	spent  int
+	limit  int
+	warned bool
+}
+
+func (w *work) spend(n int) {
+	if w != nil {
+		w.spent += n
+	}
+}
+
+// exhausted reports whether the scan has used up its evaluation budget.
+func (w *work) exhausted() bool { return w != nil && w.spent > w.limit }

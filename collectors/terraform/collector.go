@@ -24,6 +24,8 @@ type Options struct {
 	// Progress receives a status line when a scan takes longer than a second
 	// and Progress is a terminal (os.Stderr in the CLI); nil shows nothing.
 	Progress io.Writer
+
+	workLimit int // tests lower the evaluation budget (maxWork)
 }
 
 // Collector reads Terraform configurations and plans.

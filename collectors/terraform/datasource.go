@@ -10,7 +10,7 @@ import (
 // dataValues exposes the data sources the collector can evaluate without a
 // provider: aws_iam_policy_document, whose json is a pure function of its
 // statements. Every other data source is unknown (read at plan time).
-func dataValues(cfg *dirConfig, ctx *hcl.EvalContext) cty.Value {
+func (w *work) dataValues(cfg *dirConfig, ctx *hcl.EvalContext) cty.Value {
 	byType := map[string]map[string]cty.Value{}
 	for _, d := range cfg.blocks("data") {
 		if len(d.labels) != 2 {
@@ -25,7 +25,7 @@ func dataValues(cfg *dirConfig, ctx *hcl.EvalContext) cty.Value {
 		if typ != "aws_iam_policy_document" || attrs["count"] != nil || attrs["for_each"] != nil {
 			continue
 		}
-		b := evalBody("data", d.labels, d.body, d.rng, d.def, ctx)
+		b := w.evalBody("data", d.labels, d.body, d.rng, d.def, ctx)
 		if doc, ok := policyDocument(b); ok {
 			byType[typ][name] = cty.ObjectVal(map[string]cty.Value{
 				"json": cty.StringVal(doc), "minified_json": cty.StringVal(doc), "id": cty.UnknownVal(cty.String),

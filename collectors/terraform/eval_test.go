@@ -3,6 +3,7 @@ package terraform
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kaiji-dev/kaiji/collectors"
 )
@@ -319,4 +320,33 @@ func TestStateJSON(t *testing.T) {
 	}
 	checkAttrs(t, find(t, facts, "aws_cloudwatch_log_group.audit", collectors.KindLog), map[string]any{
 		"category": "audit", "retention_seconds": 400 * 86400})
+}
+
+// TestWorkBudget checks that nested repetitions stop at the evaluation
+// budget with a warning instead of running for minutes.
+func TestWorkBudget(t *testing.T) {
+	t.Parallel()
+	src := `resource "aws_security_group" "s" {
+  count = 1000
+  dynamic "ingress" {
+    for_each = range(1000)
+    content {
+      from_port = ingress.value
+      to_port   = ingress.value
+      protocol  = "tcp"
+    }
+  }
+}`
+	start := time.Now()
+	_, diags := collect(t, Options{workLimit: 20_000}, []collectors.File{{Path: "w/main.tf", Data: []byte(src)}})
+	if d := time.Since(start); d > 60*time.Second {
+		t.Errorf("took %v", d)
+	}
+	t.Logf("took %v", time.Since(start))
+	for _, d := range diags {
+		if strings.Contains(d.Message, "further count, for_each and dynamic repetitions are read as unknown") {
+			return
+		}
+	}
+	t.Errorf("no budget warning among %v", diags)
 }

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -40,10 +41,12 @@ type loader struct {
 	diags     hcl.Diagnostics
 	notes     collectors.Diagnostics
 	count     int
+	work      *work
 }
 
 func newLoader(opts Options, scanned map[string]*dirInput) *loader {
-	return &loader{opts: opts, scanned: scanned, configs: map[string]*dirConfig{}, manifests: map[string]map[string]string{}}
+	return &loader{opts: opts, scanned: scanned, configs: map[string]*dirConfig{}, manifests: map[string]map[string]string{},
+		work: &work{limit: cmp.Or(opts.workLimit, maxWork)}}
 }
 
 // config returns the parsed configuration of a directory, parsing it once.

@@ -81,7 +81,7 @@ func (l *loader) evalModule(m *module, cfg *dirConfig, vars map[string]cty.Value
 		}
 	}
 	ctx.Variables["local"] = evalLocals(cfg, ctx)
-	ctx.Variables["data"] = dataValues(cfg, ctx)
+	ctx.Variables["data"] = l.work.dataValues(cfg, ctx)
 	ctx.Variables["local"] = evalLocals(cfg, ctx)
 
 	// First pass: resources, so that known attributes of one resource can be
@@ -93,7 +93,7 @@ func (l *loader) evalModule(m *module, cfg *dirConfig, vars map[string]cty.Value
 		if len(d.labels) != 1 {
 			continue
 		}
-		pb := evalBody(d.typ, d.labels, d.body, d.rng, d.def, ctx)
+		pb := l.work.evalBody(d.typ, d.labels, d.body, d.rng, d.def, ctx)
 		pc := &providerConfig{name: d.labels[0], body: pb}
 		key := pc.name
 		if v := pb.get("alias"); v.known {
@@ -390,7 +390,7 @@ func (l *loader) instances(what string, attrs map[string]*hcl.Attribute, ctx *hc
 		if v.IsWhollyKnown() && !v.IsNull() {
 			n, known = asInt(goValue(v))
 		}
-		if !known || n < 0 || n > maxInstances {
+		if !known || n < 0 || n > maxInstances || l.overBudget(a.Range) {
 			l.notes = append(l.notes, collectors.Diagnostic{File: a.Range.Filename, Line: a.Range.Start.Line, Severity: collectors.SeverityInfo,
 				Message: fmt.Sprintf("%s: count is not known statically; read as one instance with unknown count", what)})
 			return []instance{{vars: map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number)})}}}, false
@@ -404,7 +404,7 @@ func (l *loader) instances(what string, attrs map[string]*hcl.Attribute, ctx *hc
 	}
 	if a := attrs["for_each"]; a != nil {
 		v, _ := evalExpr(a.Expr, ctx).UnmarkDeep()
-		if !iterable(v) || v.LengthInt() > maxInstances {
+		if !iterable(v) || v.LengthInt() > maxInstances || l.overBudget(a.Range) {
 			l.notes = append(l.notes, collectors.Diagnostic{File: a.Range.Filename, Line: a.Range.Start.Line, Severity: collectors.SeverityInfo,
 				Message: fmt.Sprintf("%s: for_each is not known statically; read as one instance with unknown keys", what)})
 			return []instance{{vars: map[string]cty.Value{"each": cty.DynamicVal}}}, false
@@ -447,7 +447,7 @@ func (l *loader) expand(m *module, d decl, ctx *hcl.EvalContext) []*resource {
 			c.Variables = in.vars
 		}
 		out = append(out, &resource{typ: typ, name: name, addr: m.prefix + base + in.key, local: base + in.key, provider: prov,
-			body: evalBody("resource", d.labels, d.body, d.rng, d.def, c), unknownCount: !known})
+			body: l.work.evalBody("resource", d.labels, d.body, d.rng, d.def, c), unknownCount: !known})
 	}
 	return out
 }
@@ -467,4 +467,18 @@ func (o Options) env() []string {
 		return o.Env
 	}
 	return os.Environ()
+}
+
+// overBudget reports whether the scan's evaluation budget is used up,
+// warning once.
+func (l *loader) overBudget(rng hcl.Range) bool {
+	if !l.work.exhausted() {
+		return false
+	}
+	if !l.work.warned {
+		l.work.warned = true
+		l.notes = append(l.notes, collectors.Diagnostic{File: rng.Filename, Line: rng.Start.Line, Severity: collectors.SeverityWarning,
+			Message: fmt.Sprintf("the configuration expands to more than %d blocks and attributes; further count, for_each and dynamic repetitions are read as unknown", l.work.limit)})
+	}
+	return true
 }
