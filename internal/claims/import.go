@@ -100,63 +100,86 @@ func Import(file string, data []byte, opts ImportOptions) (*ImportResult, error)
 		return nil, fmt.Errorf("import %s: unknown edition %q (want %s)", file, edition, strings.Join(catalog.Editions(), " or "))
 	}
 	res.Stats.Edition = edition
-	d := &Disclosure{APIVersion: APIVersion, Kind: Kind, Edition: edition, Sheet: sheet, File: file}
-	warn := func(r sheetRow, key, format string, args ...any) {
-		res.Warnings = append(res.Warnings, Warning{File: file, Pos: r.pos, Row: r.index, Item: r.item, Key: key, Msg: fmt.Sprintf(format, args...)})
-	}
+	im := &importer{file: file, edition: edition, cat: cat, res: res,
+		d: &Disclosure{APIVersion: APIVersion, Kind: Kind, Edition: edition, Sheet: sheet, File: file}}
 	serviceItem, _ := cat.Convert(catalog.EditionIoT, edition, 34)
 	for _, r := range rows {
 		if r.section || r.item == 0 {
 			continue
 		}
 		res.Stats.Statements++
-		if r.item == serviceItem && r.numbered && d.Service == "" {
-			d.Service = serviceName(r.content)
+		if r.item == serviceItem && r.numbered && im.d.Service == "" {
+			im.d.Service = serviceName(r.content)
 		}
-		iot, ok := cat.Convert(edition, catalog.EditionIoT, r.item)
-		if r.numbered {
-			if it, known := cat.Lookup(edition, r.item); !known || (it.NameJa != "" && r.name != "" && !sameName(it.NameJa, r.name)) {
-				res.Stats.UnknownItemNames++
-				if !known {
-					warn(r, "", "item %d is not in the %s catalog", r.item, edition)
-				}
-			}
-		}
-		krs := rulesFor(iot, r.requirement, r.name)
-		if !ok {
-			krs = nil
-			if edition == catalog.EditionASPSaaS {
-				krs = aspRulesFor(r.item, r.requirement, r.name)
-			}
-		}
-		made := 0
-		for _, k := range selectKeys(krs, r.content) {
-			v, why := k.parse(r.content)
-			if v == nil && k.optional {
-				continue
-			}
-			row := r.index
-			made++
-			d.Claims = append(d.Claims, Claim{Item: r.item, Key: k.key, Value: v, Text: r.content, Row: &row})
-			res.Stats.Claims++
-			if _, known := LookupKey(k.key); !known {
-				res.Stats.Unevaluated++
-			}
-			if v == nil {
-				res.Stats.Null++
-				warn(r, k.key, "value kept null: %s: %q", why, shorten(r.content, 40))
-				res.Warnings[len(res.Warnings)-1].claim = len(d.Claims)
-			} else {
-				res.Stats.Normalized++
-			}
-		}
-		if made == 0 && len(krs) > 0 && strings.TrimSpace(r.content) != "" {
-			warn(r, "", "statement not read as any claim of the item: %q", shorten(r.content, 40))
-		}
+		im.checkItem(r)
+		im.claimRow(r)
 	}
+	d := im.d
 	generationsFromSpan(d, res)
 	res.Disclosure = d
 	return res, nil
+}
+
+// importer makes the claims of one sheet.
+type importer struct {
+	file, edition string
+	cat           *catalog.Catalog
+	res           *ImportResult
+	d             *Disclosure
+}
+
+func (im *importer) warn(r sheetRow, key, format string, args ...any) {
+	im.res.Warnings = append(im.res.Warnings, Warning{File: im.file, Pos: r.pos, Row: r.index, Item: r.item, Key: key, Msg: fmt.Sprintf(format, args...)})
+}
+
+// checkItem counts a numbered row whose item the catalog does not know or
+// names differently, and warns about unknown items.
+func (im *importer) checkItem(r sheetRow) {
+	if !r.numbered {
+		return
+	}
+	it, known := im.cat.Lookup(im.edition, r.item)
+	if !known || (it.NameJa != "" && r.name != "" && !sameName(it.NameJa, r.name)) {
+		im.res.Stats.UnknownItemNames++
+	}
+	if !known {
+		im.warn(r, "", "item %d is not in the %s catalog", r.item, im.edition)
+	}
+}
+
+// claimRow makes the claims of one statement by its item's rules.
+func (im *importer) claimRow(r sheetRow) {
+	st := &im.res.Stats
+	var krs []keyRule
+	if iot, ok := im.cat.Convert(im.edition, catalog.EditionIoT, r.item); ok {
+		krs = rulesFor(iot, r.requirement, r.name)
+	} else if im.edition == catalog.EditionASPSaaS {
+		krs = aspRulesFor(r.item, r.requirement, r.name)
+	}
+	made := 0
+	for _, k := range selectKeys(krs, r.content) {
+		v, why := k.parse(r.content)
+		if v == nil && k.optional {
+			continue
+		}
+		row := r.index
+		made++
+		im.d.Claims = append(im.d.Claims, Claim{Item: r.item, Key: k.key, Value: v, Text: r.content, Row: &row})
+		st.Claims++
+		if _, known := LookupKey(k.key); !known {
+			st.Unevaluated++
+		}
+		if v != nil {
+			st.Normalized++
+			continue
+		}
+		st.Null++
+		im.warn(r, k.key, "value kept null: %s: %q", why, shorten(r.content, 40))
+		im.res.Warnings[len(im.res.Warnings)-1].claim = len(im.d.Claims)
+	}
+	if made == 0 && len(krs) > 0 && strings.TrimSpace(r.content) != "" {
+		im.warn(r, "", "statement not read as any claim of the item: %q", shorten(r.content, 40))
+	}
 }
 
 // generationsFromSpan completes a generations claim stated as kept history
