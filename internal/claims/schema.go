@@ -1,10 +1,15 @@
 package claims
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"sigs.k8s.io/yaml"
 )
 
 //go:embed schema/claims.schema.json
@@ -77,4 +82,37 @@ func buildSchema() ([]byte, error) {
 		return nil, err
 	}
 	return append(out, '\n'), nil
+}
+
+var compiled = sync.OnceValues(func() (*jsonschema.Schema, error) {
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(Schema))
+	if err != nil {
+		return nil, err
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("claims.schema.json", doc); err != nil {
+		return nil, err
+	}
+	return c.Compile("claims.schema.json")
+})
+
+// ValidateSchema checks a claims file (YAML) against Schema. The loader
+// (Parse) remains the authority on values; the schema is what editors see.
+func ValidateSchema(file string, data []byte) error {
+	s, err := compiled()
+	if err != nil {
+		return fmt.Errorf("compile claims schema: %w", err)
+	}
+	js, err := yaml.YAMLToJSON(data)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(js))
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	if err := s.Validate(doc); err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -53,6 +54,7 @@ supports, and list the items of both guideline editions.`,
 		newCmdClaimsSuggest(ios, runF),
 		newCmdClaimsItems(ios, runF),
 		newCmdClaimsSchema(ios, runF),
+		newCmdClaimsValidate(ios, runF),
 	)
 	return cmd
 }
@@ -73,6 +75,8 @@ func claimsRun(ctx context.Context, runF func(*ClaimsOptions) error, opts *Claim
 	case "schema":
 		_, err := opts.IO.Out.Write(claims.Schema)
 		return err
+	case "validate":
+		return claimsValidateRun(opts)
 	}
 	return fmt.Errorf("claims: unknown verb %q", opts.Verb)
 }
@@ -422,6 +426,52 @@ func newCmdClaimsSchema(ios *IOStreams, runF func(*ClaimsOptions) error) *cobra.
 			return claimsRun(cmd.Context(), runF, opts)
 		},
 	}
+}
+
+func newCmdClaimsValidate(ios *IOStreams, runF func(*ClaimsOptions) error) *cobra.Command {
+	opts := &ClaimsOptions{IO: ios, Verb: "validate"}
+	return &cobra.Command{
+		Use:   "validate FILE...",
+		Short: "Check claims files against the schema and the loader",
+		Long: `Check claims files: the JSON Schema (what editors see) and the loader (every
+value readable for its key), with the file and line of each problem.`,
+		Example: "  kaiji claims validate disclosure.yaml",
+		Args:    minArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Args = args
+			return claimsRun(cmd.Context(), runF, opts)
+		},
+	}
+}
+
+func claimsValidateRun(opts *ClaimsOptions) error {
+	var errs []error
+	for _, file := range opts.Args {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("read claims: %w", err))
+			continue
+		}
+		if err := claims.ValidateSchema(file, data); err != nil {
+			errs = append(errs, err)
+		}
+		d, err := claims.Parse(file, data)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		nulls := 0
+		for _, c := range d.Claims {
+			if c.Value == nil {
+				nulls++
+			}
+		}
+		fmt.Fprintf(opts.IO.Out, "%s: %d claims (%d null), edition %s\n", file, len(d.Claims), nulls, d.Edition)
+	}
+	if len(errs) > 0 {
+		return &InputError{Err: errors.Join(errs...)}
+	}
+	return nil
 }
 
 // claimsArgs is cobra.ExactArgs returning a usage error (exit code 2).

@@ -156,3 +156,18 @@ func TestClaimsItemsAndSchema(t *testing.T) {
 	}
 	validate(t, "internal/claims/schema/claims.schema.json", []byte(`{"apiVersion":"kaiji/v1","kind":"Disclosure","claims":[]}`))
 }
+
+func TestClaimsValidate(t *testing.T) {
+	stdout, stderr, code := run(t, "claims", "validate", "testdata/demo/disclosure.yaml", "testdata/sheets/seed002.disclosure.yaml")
+	if code != ExitOK || !strings.Contains(stdout, "seed002.disclosure.yaml: 38 claims (4 null), edition asp-saas") {
+		t.Errorf("exit %d: %s%s", code, stdout, stderr)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(bad, []byte("apiVersion: kaiji/v1\nkind: Disclosure\nclaims:\n  - item: 54\n    key: backup.interval\n    value: daily\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code = run(t, "claims", "validate", bad)
+	if code != ExitInput || !strings.Contains(stderr, "bad.yaml:4: claims[0].value (backup.interval)") {
+		t.Errorf("bad file: exit %d: %s", code, stderr)
+	}
+}
