@@ -139,3 +139,33 @@ func TestPlanMatchesConfiguration(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanElsewhere checks that a plan outside the configuration's directory
+// is matched to it by resource addresses, so facts are not doubled.
+func TestPlanElsewhere(t *testing.T) {
+	t.Parallel()
+	var files []collectors.File
+	for _, f := range loadDir(t, "testdata/golden/plan") {
+		if strings.HasSuffix(f.Path, "plan.json") {
+			f.Path = "ci/plan.json"
+		} else {
+			f.Path = "infra/" + filepath.Base(f.Path)
+		}
+		files = append(files, f)
+	}
+	facts, diags := collect(t, Options{}, files)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	seen := map[string]bool{}
+	for _, f := range facts {
+		k := string(f.Kind) + " " + f.ID
+		if seen[k] {
+			t.Errorf("fact %s twice", k)
+		}
+		seen[k] = true
+		if f.Source.File != "infra/main.tf" {
+			t.Errorf("%s from %s, want infra/main.tf", k, f.Source.File)
+		}
+	}
+}

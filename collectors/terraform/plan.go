@@ -117,6 +117,9 @@ func (l *loader) readPlan(f collectors.File, roots map[string]*module) ([]collec
 	}
 	rootDir := path.Dir(f.Path)
 	rootMod := roots[rootDir]
+	if rootMod == nil {
+		rootDir, rootMod = p.matchRoot(roots)
+	}
 	p.root = rootMod
 	if rootMod != nil {
 		p.hcl = map[string]*resource{}
@@ -144,6 +147,48 @@ func (l *loader) readPlan(f collectors.File, roots map[string]*module) ([]collec
 		facts = append(facts, p.mods[prefix].facts()...)
 	}
 	return facts, rootDir, p.notes
+}
+
+// matchRoot finds the scanned root module a plan was made from when the plan
+// is not in the configuration's directory (plan.json at the repository root,
+// configuration in infra/): the root that declares most of the plan's
+// resources, and at least half of them.
+func (p *plan) matchRoot(roots map[string]*module) (string, *module) {
+	addrs := map[string]bool{}
+	var collect func(planModule)
+	collect = func(pm planModule) {
+		for _, r := range pm.Resources {
+			if r.Mode == "" || r.Mode == "managed" {
+				addrs[r.Address] = true
+			}
+		}
+		for _, c := range pm.ChildModules {
+			collect(c)
+		}
+	}
+	collect(p.doc.PlannedValues.RootModule)
+	collect(p.doc.Values.RootModule)
+	if len(addrs) == 0 {
+		return "", nil
+	}
+	best, bestN := "", 0
+	for _, dir := range sortedKeys(roots) {
+		n := 0
+		for _, m := range roots[dir].all() {
+			for _, r := range m.resources {
+				if addrs[r.addr] {
+					n++
+				}
+			}
+		}
+		if n > bestN {
+			best, bestN = dir, n
+		}
+	}
+	if bestN*2 < len(addrs) {
+		return "", nil
+	}
+	return best, roots[best]
 }
 
 // indexConfig records each configured resource by its module-qualified address.
