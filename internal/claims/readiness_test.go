@@ -156,3 +156,37 @@ func TestReadinessGolden(t *testing.T) {
 		golden(t, "seed002.check."+lang+".txt", []byte(b.String()))
 	}
 }
+
+func TestReadinessIoTEdition(t *testing.T) {
+	sheet := "No. | 種別 | サービスレベル項目例 | 規程内容 | 必須/選択 | 内容 |\n" +
+		"75 | セキュリティ | IoT機器認証 | IoT機器の認証方法 | 必須 | 有り X.509証明書 |\n" +
+		"43 | サービス基本特性 | サービス(事業)変更・終了時等の事前告知 | 利用者への告知時期 | 必須 | 2週間前 |\n" +
+		"59 | セキュリティ | 死活監視 | 死活監視の有無 | 必須 | 無し |\n"
+	res, err := Import("iot.md", []byte(sheet), ImportOptions{Edition: EditionIoT})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := CheckReadiness(res.Disclosure, ReadinessOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := map[int][]string{}
+	for _, f := range r.Findings {
+		by[f.Item] = append(by[f.Item], f.Check+"/"+f.Severity)
+	}
+	if by[75] != nil {
+		t.Errorf("item 75 (IoT device authentication, 有り): %v", by[75])
+	}
+	if diff := cmp.Diff([]string{"minimum_value/blocker"}, by[43]); diff != "" {
+		t.Errorf("item 43 (2週間前 < 1mo) (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"measure_in_place/blocker"}, by[59]); diff != "" {
+		t.Errorf("item 59 (無し) (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"mandatory_disclosed/blocker"}, by[1]); diff != "" {
+		t.Errorf("item 1 missing (-want +got):\n%s", diff)
+	}
+	if r.Checked.Measures != 13 || r.Ready {
+		t.Errorf("checked %+v, ready %v", r.Checked, r.Ready)
+	}
+}
