@@ -21,11 +21,22 @@ result := {
 
 # ---- claims ----
 
-all_findings := [f | some f in data.kaiji.claims[_].findings]
-
 handled := {k | some k in data.kaiji.claims[_].keys}
 
-claims := [claim_result(c) | some c in input.claims]
+claims := [claim_result(c, findings_of(c)) | some c in input.claims]
+
+# findings_of gathers a claim's findings from the packages that declare its
+# key (never a scan of every finding per claim), ordered by resource and
+# outcome.
+findings_of(c) := by_resource([f |
+	some name
+	c.key in data.kaiji.claims[name].keys
+	some f in data.kaiji.claims[name].findings
+	f.claim == c.index
+])
+
+# by_resource orders findings or evaluations by resource id, then outcome.
+by_resource(xs) := [xs[p[2]] | some p in sort([[x.fact, x.outcome, i] | some i, x in xs])]
 
 # item_reason explains a not-checkable item: its title and the reason of its group.
 item_reason(entry) := {
@@ -35,8 +46,6 @@ item_reason(entry) := {
 	r := data.kaiji.data.not_checkable.reasons[entry.reason]
 }
 
-claim_findings(i) := [f | some f in all_findings; f.claim == i]
-
 base(c) := {
 	"index": c.index,
 	"item": c.item,
@@ -45,7 +54,7 @@ base(c) := {
 	"text": object.get(c, "text", ""),
 }
 
-claim_result(c) := object.union(base(c), {
+claim_result(c, fs) := object.union(base(c), {
 	"verdict": "not_checkable",
 	"reason": {"ja": reason.ja, "en": reason.en},
 	"evidence": [],
@@ -80,7 +89,7 @@ claim_result(c) := object.union(base(c), {
 	"details": [],
 }) if {
 	c.value == null
-} else := verdict(c, claim_findings(c.index))
+} else := verdict(c, fs)
 
 verdict(c, fs) := object.union(base(c), {
 	"verdict": "contradicted",
@@ -119,11 +128,10 @@ evidence_of(fs) := sort_evidence({e | some f in fs; some e in f.evidence})
 
 sort_evidence(s) := [e | some e in s]
 
-details(fs) := [{"fact": f.fact, "outcome": f.outcome, "reason": f.reason} | some f in sort_findings(fs)]
+# details lists every finding; fs is ordered by resource (findings_of).
+details(fs) := [{"fact": f.fact, "outcome": f.outcome, "reason": f.reason} | some f in fs]
 
-sort_findings(fs) := [f | some k in sort({sprintf("%s\u0000%s", [f.fact, f.outcome]) | some f in fs}); some f in fs; k == sprintf("%s\u0000%s", [f.fact, f.outcome])]
-
-# summary: the first reason (by resource id) and how many more agree.
+# summary: the first reason (fs is ordered by resource id) and how many more agree.
 summary(fs) := first.reason if {
 	count(fs) == 1
 	first := fs[0]
@@ -134,12 +142,10 @@ summary(fs) := {
 	"en": sprintf("%s (and %d more)", [first.reason.en, count(fs) - 1]),
 } if {
 	count(fs) > 1
-	first := sort_findings(fs)[0]
+	first := fs[0]
 }
 
 # ---- controls ----
-
-all_evaluations := [e | some e in data.kaiji.controls[_].evaluations]
 
 # checked refers to the control and eval_items rules only, never to whole
 # packages, so that test packages under kaiji.controls do not look recursive.
@@ -148,9 +154,18 @@ checked := {[id, item] |
 	some item in data.kaiji.controls[name].eval_items
 }
 
-controls := [control_result(id, item) | some [id, item] in sort(checked)]
+controls := [control_result(id, item, evaluations_of(id, item)) | some [id, item] in sort(checked)]
 
-control_result(id, item) := object.union(control_base(id, item), {
+# evaluations_of gathers one evaluation item's evaluations from the
+# packages of its control, ordered by resource.
+evaluations_of(id, item) := by_resource([e |
+	some name
+	data.kaiji.controls[name].control == id
+	some e in data.kaiji.controls[name].evaluations
+	e.eval_item == item
+])
+
+control_result(id, item, es) := object.union(control_base(id, item), {
 	"verdict": "not_applicable",
 	"reason": {
 		"ja": sprintf("パターン %d にはこの評価項目の対策参照値がありません", [input.pattern]),
@@ -161,7 +176,7 @@ control_result(id, item) := object.union(control_base(id, item), {
 }) if {
 	item != "-"
 	lib.reference(id, item) == null
-} else := control_verdict(id, item, [e | some e in all_evaluations; e.control == id; e.eval_item == item])
+} else := control_verdict(id, item, es)
 
 control_base(id, item) := {
 	"id": id,
@@ -218,6 +233,4 @@ control_verdict(id, item, es) := object.union(control_base(id, item), {
 	"actual": [],
 })
 
-actuals(es) := [{"fact": e.fact, "value": e.actual, "outcome": e.outcome} | some e in sort_findings_c(es)]
-
-sort_findings_c(es) := [e | some k in sort({e.fact | some e in es}); some e in es; e.fact == k]
+actuals(es) := [{"fact": e.fact, "value": e.actual, "outcome": e.outcome} | some e in es]

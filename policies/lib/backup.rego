@@ -58,21 +58,23 @@ subjects contains d if {
 }
 
 # covering lists the schedules that back up subject d: its own, and those
-# targeting it by reference or tag.
-covering(d) := [s |
-	some s in schedules
-	covers(s, d)
-]
+# targeting it by reference or tag. Schedules are indexed by the ids they
+# cover (sorted [id, n] pairs in runs), so this stays n log n overall.
+covering(d) := [schedule_list[p[1]] | some p in array.slice(cover_pairs, cover_starts[d.id], cover_ends[d.id])] if cover_starts[d.id]
 
-covers(s, d) if {
-	s.builtin
-	s.fact.id == d.id
-}
+else := []
 
-covers(s, d) if {
-	not s.builtin
-	d.id in object.get(s.fact.attrs, "targets", [])
-}
+schedule_list := [s | some s in schedules]
+
+cover_pairs := sort([[id, n] | some n, s in schedule_list; some id in covered_ids(s)])
+
+cover_starts := {p[0]: i | some i, p in cover_pairs; lib.run_starts(cover_pairs, i, 0)}
+
+cover_ends := {p[0]: n | some i, p in cover_pairs; lib.run_ends(cover_pairs, i, 0); n := i + 1}
+
+covered_ids(s) := [s.fact.id] if s.builtin
+
+covered_ids(s) := [id | some id in object.get(s.fact.attrs, "targets", []); is_string(id)] if not s.builtin
 
 # maybe_covering lists schedules whose targets are not known statically.
 maybe_covering := [s |

@@ -10,7 +10,11 @@ package kaiji.lib
 facts(kind) := object.get(input.facts, kind, [])
 
 # unknown is true when the collector could not know attrs.<path> statically.
-unknown(fact, path) if concat("", ["attrs.", path]) in object.get(fact, "unknown", [])
+unknown(fact, path) if {
+	u := object.get(fact, "unknown", [])
+	count(u) > 0
+	concat("", ["attrs.", path]) in u
+}
 
 # known is true when attrs.<path> is set and known.
 known(fact, path) if {
@@ -19,7 +23,9 @@ known(fact, path) if {
 }
 
 # attr returns attrs.<path>, or null.
-attr(fact, path) := object.get(fact.attrs, split(path, "."), null)
+attr(fact, path) := object.get(fact.attrs, path, null) if not contains(path, ".")
+
+attr(fact, path) := object.get(fact.attrs, split(path, "."), null) if contains(path, ".")
 
 # line returns the line that sets attrs.<path>, or the fact's own line.
 line(fact, path) := object.get(object.get(fact, "lines", {}), path, fact.source.line)
@@ -232,3 +238,22 @@ claim_bool(claim, r) := negate(r) if claim.value == false
 
 # bool_finding is one resource's bearing on a boolean (有り/無し) claim.
 bool_finding(claim, subject, r) := finding(claim, subject, claim_bool(claim, r), yes_ja(claim.value), yes_en(claim.value))
+
+# ---- runs in sorted lists ----
+
+# run_starts and run_ends are true where list[_][field] changes in a sorted
+# list: grouping by sorting and slicing runs keeps large estates n log n
+# where a comprehension per group would be quadratic.
+run_starts(_, 0, _)
+
+run_starts(list, i, field) if {
+	i > 0
+	list[i - 1][field] != list[i][field]
+}
+
+run_ends(list, i, _) if i == count(list) - 1
+
+run_ends(list, i, field) if {
+	i < count(list) - 1
+	list[i + 1][field] != list[i][field]
+}
