@@ -17,6 +17,8 @@ func TestAccepts(t *testing.T) {
 		{"terraform plan", "plan.json", `{"format_version":"1.2","planned_values":{},"DBInstances":[]}`, false},
 		{"kubernetes list", "k8s.json", `{"apiVersion":"v1","items":[]}`, false},
 		{"package.json", "package.json", `{"name":"web"}`, false},
+		{"kaiji results", "results.json", `{"schema": "kaiji.results/v1", "claims": [{"fact": "/subscriptions/0/providers/Microsoft.Sql/servers/s"}]}`, false},
+		{"kaiji facts output, azure ids", "facts.json", `{"facts": [{"id": "/subscriptions/0/resourceGroups/r/providers/Microsoft.Storage/storageAccounts/a"`, false},
 		{"kaiji facts output", "facts.json", `{"facts": [{"id": "x", "attrs": {"BackupPlan": 1}, "source": {"file": "a", "collector": "cloudexport"}}]}`, false},
 		{"not JSON by name", "rds.yaml", `{"DBInstances": [`, false},
 	}

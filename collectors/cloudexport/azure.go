@@ -26,12 +26,20 @@ func (b *builder) azureResources(x jv) {
 	if x.isMap() {
 		list = []jv{x}
 	}
+	// Short-term retention policies are child resources of their database.
+	retention := map[string]jv{}
 	for _, r := range list {
-		b.azureResource(r)
+		id := strings.ToLower(r.get("id").str())
+		if i := strings.Index(id, "/backupshorttermretentionpolicies/"); i > 0 {
+			retention[id[:i]] = r.get("properties")
+		}
+	}
+	for _, r := range list {
+		b.azureResource(r, retention)
 	}
 }
 
-func (b *builder) azureResource(r jv) {
+func (b *builder) azureResource(r jv, retention map[string]jv) {
 	typ := strings.ToLower(r.get("type").str())
 	p := r.get("properties")
 	switch typ {
@@ -54,6 +62,25 @@ func (b *builder) azureResource(r jv) {
 			v := strings.ToLower(s.str())
 			set(f, "cross_region_replica", v == "geo" || v == "geozone", s)
 		}
+		// Point-in-time restore is always on; how long and how often is the
+		// short-term retention policy, a child resource the export may hold.
+		set(f, "backup.kind", "point_in_time", jv{})
+		set(f, "backup.enabled", true, jv{})
+		str, ok := retention[strings.ToLower(r.get("id").str())]
+		days, dok := str.get("retentionDays").int()
+		if !ok || !dok {
+			f.SetUnknown("backup.retention_seconds")
+			f.SetUnknown("backup.interval_seconds")
+			f.SetUnknown("backup.generations")
+			break
+		}
+		interval := int64(12 * schedule.Hour) // the default differential backup interval
+		if h, ok := str.get("diffBackupIntervalInHours").int(); ok && h > 0 {
+			interval = h * schedule.Hour
+		}
+		set(f, "backup.retention_seconds", days*schedule.Day, str.get("retentionDays"))
+		set(f, "backup.interval_seconds", interval, str.get("diffBackupIntervalInHours"))
+		set(f, "backup.generations", days*schedule.Day/interval, str.get("retentionDays"))
 	case "microsoft.dbforpostgresql/flexibleservers", "microsoft.dbformysql/flexibleservers":
 		f := b.azFact(collectors.KindDatastore, "azurerm_"+map[bool]string{true: "postgresql", false: "mysql"}[strings.Contains(typ, "postgresql")]+"_flexible_server", r)
 		set(f, "class", "database", jv{})

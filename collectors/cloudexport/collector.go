@@ -3,6 +3,7 @@ package cloudexport
 import (
 	"bytes"
 	"context"
+	"regexp"
 	"strings"
 
 	"github.com/kaiji-dev/kaiji/collectors"
@@ -44,6 +45,13 @@ const (
 	formatGCP
 )
 
+var (
+	// kaijiOutput matches kaiji's own JSON (facts, results), which names cloud resources too.
+	kaijiOutput = regexp.MustCompile(`^\s*\{\s*"(facts|schema|tool|version|run)"\s*:`)
+	// armID matches the id of an ARM resource.
+	armID = regexp.MustCompile(`(?i)"id"\s*:\s*"/subscriptions/[^"]*/providers/microsoft\.`)
+)
+
 // sniff recognises an export by its first bytes.
 func sniff(head []byte) format {
 	// Terraform plans, Kubernetes objects and kaiji's own facts or results.
@@ -52,10 +60,13 @@ func sniff(head []byte) format {
 			return formatNone
 		}
 	}
+	if kaijiOutput.Match(head) {
+		return formatNone
+	}
 	switch {
 	case bytes.Contains(head, []byte(`"asset_type"`)) || bytes.Contains(head, []byte(`"assetType"`)):
 		return formatGCP
-	case bytes.Contains(head, []byte(`/subscriptions/`)) && bytes.Contains(bytes.ToLower(head), []byte(`/providers/microsoft.`)):
+	case armID.Match(head):
 		return formatAzure
 	}
 	if bytes.Contains(head, []byte(`"Results"`)) && bytes.Contains(head, []byte(`resourceType`)) {
