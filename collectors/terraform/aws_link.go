@@ -173,6 +173,19 @@ func linkAWSMore(m *module, byAddr map[string]*collectors.Fact, byType map[strin
 				set(f, "encrypted_at_rest", enc)
 				clearUnknown(f, "encrypted_at_rest")
 			}
+		case "aws_lb_listener", "aws_alb_listener":
+			f := byAddr[r.local]
+			cert := refResource(m, r.body.attr("certificate_arn"))
+			if cert != nil && cert.typ == "aws_acm_certificate_validation" {
+				cert = refResource(m, cert.body.attr("certificate_arn"))
+			}
+			if f != nil && cert != nil {
+				set(f, "certificate_id", cert.addr)
+			}
+		case "aws_lb_listener_certificate":
+			if f := refFact(r.body.attr("listener_arn"), byAddr); f != nil && f.Kind == collectors.KindEndpoint {
+				set(f, "certificate", true)
+			}
 		case "aws_ebs_encryption_by_default":
 			if on, ok := asBool(r.body.get("enabled").v); ok && on || !r.body.get("enabled").present {
 				for _, f := range byType["aws_ebs_volume"] {

@@ -378,6 +378,17 @@ resource "aws_vpn_connection" "office" { customer_gateway_id = aws_customer_gate
 			want: map[string]any{"type": "vpn", "remote": "aws_customer_gateway.office"},
 		},
 		{
+			name: "listener linked to its certificate",
+			src: `resource "aws_acm_certificate" "web" { domain_name = "reports.example.jp" }
+resource "aws_acm_certificate_validation" "web" { certificate_arn = aws_acm_certificate.web.arn }
+resource "aws_lb_listener" "h" {
+  protocol        = "HTTPS"
+  certificate_arn = aws_acm_certificate_validation.web.certificate_arn
+}`,
+			id: "aws_lb_listener.h", kind: collectors.KindEndpoint,
+			want: map[string]any{"certificate": true, "certificate_id": "aws_acm_certificate.web"},
+		},
+		{
 			name: "listener with policy",
 			src: `resource "aws_lb" "l" { internal = true }
 resource "aws_lb_listener" "h" {
