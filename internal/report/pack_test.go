@@ -18,8 +18,12 @@ import (
 func copyInputs(t *testing.T) string {
 	t.Helper()
 	dst := t.TempDir()
-	for _, name := range []string{"main.tf", "terraform.tfvars", "vars.tf", "claims.yaml"} {
-		rel := filepath.Join("internal", "report", "testdata", "canary", name)
+	entries, err := os.ReadDir(filepath.Join(root, "internal", "report", "testdata", "canary"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		rel := filepath.Join("internal", "report", "testdata", "canary", e.Name())
 		data, err := os.ReadFile(filepath.Join(root, rel))
 		if err != nil {
 			t.Fatal(err)

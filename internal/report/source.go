@@ -2,7 +2,9 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -85,9 +87,15 @@ func NewSources(root string, r *results.Run) *Sources {
 		}
 		raw[p] = strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
 	}
-	// First pass: variables declared sensitive anywhere (their values may sit in tfvars).
+	// First pass: variables declared sensitive anywhere (their values may
+	// sit in tfvars), and the values a Terraform plan marks sensitive.
 	for _, p := range paths {
 		markBlocks(raw[p], nil, s.sensitiveVars)
+		if strings.HasSuffix(p, ".json") {
+			for _, v := range planSecrets([]byte(strings.Join(raw[p], "\n"))) {
+				s.addSecret(v)
+			}
+		}
 	}
 	for _, p := range paths {
 		lines, ok := raw[p]
@@ -96,6 +104,9 @@ func NewSources(root string, r *results.Run) *Sources {
 		}
 		src := &source{lines: lines, sensitive: map[int]bool{}}
 		markBlocks(lines, src.sensitive, nil)
+		if strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml") {
+			markKubernetes(lines, src.sensitive)
+		}
 		tfvars := strings.HasSuffix(p, ".tfvars") || strings.HasSuffix(p, ".tfvars.json")
 		inPEM := false
 		for i, l := range lines {
@@ -130,8 +141,166 @@ func NewSources(root string, r *results.Run) *Sources {
 		}
 		s.files[p] = src
 	}
-	slices.SortFunc(s.secrets, func(a, b string) int { return len(b) - len(a) }) // longest first
+	// Longest first, so a secret containing another is replaced whole;
+	// then by text, so the order never depends on map iteration.
+	slices.SortFunc(s.secrets, func(a, b string) int { return cmp.Or(cmp.Compare(len(b), len(a)), strings.Compare(a, b)) })
+	// Last pass: any line, in any file, that holds a known secret value.
+	for _, src := range s.files {
+		for i, l := range src.lines {
+			if !src.sensitive[i] && slices.ContainsFunc(s.secrets, func(v string) bool { return strings.Contains(l, v) }) {
+				src.sensitive[i] = true
+			}
+		}
+	}
 	return s
+}
+
+// markKubernetes marks the values of Secret objects (data, stringData) and
+// the value of environment variables whose name says secret.
+func markKubernetes(lines []string, mark map[int]bool) {
+	indent := func(l string) int { return len(l) - len(strings.TrimLeft(l, " ")) }
+	secretDoc := false
+	docStart := 0
+	for i := 0; i <= len(lines); i++ {
+		if i == len(lines) || strings.HasPrefix(lines[i], "---") {
+			if secretDoc {
+				markSecretData(lines[docStart:i], docStart, mark, indent)
+			}
+			secretDoc, docStart = false, i+1
+			continue
+		}
+		if secretKind.MatchString(lines[i]) {
+			secretDoc = true
+		}
+		// - name: DB_PASSWORD
+		//   value: s3cr3t
+		if m := envName.FindStringSubmatch(lines[i]); m != nil && sensitiveKey.MatchString(m[2]) && i+1 < len(lines) {
+			if v := envValue.FindStringSubmatch(lines[i+1]); v != nil && !harmless(v[1]) {
+				mark[i+1] = true
+			}
+		}
+	}
+}
+
+var (
+	secretKind = regexp.MustCompile(`^kind:\s*"?Secret"?\s*$`)
+	envName    = regexp.MustCompile(`^(\s*-?\s*)name:\s*"?([A-Za-z0-9_.\-]+)"?\s*$`)
+	envValue   = regexp.MustCompile(`^\s*value:\s*(.+)$`)
+	dataKey    = regexp.MustCompile(`^(data|stringData):\s*$`)
+)
+
+func markSecretData(doc []string, offset int, mark map[int]bool, indent func(string) int) {
+	in := false
+	for j, l := range doc {
+		switch {
+		case dataKey.MatchString(l):
+			in = true
+		case in && strings.TrimSpace(l) != "" && indent(l) == 0:
+			in = false
+		case in && strings.TrimSpace(l) != "":
+			mark[offset+j] = true
+		}
+	}
+}
+
+// planSecrets returns the values a Terraform plan or state JSON marks
+// sensitive: resource values under sensitive_values, before_sensitive and
+// after_sensitive, outputs with sensitive true, and the values of variables
+// the configuration declares sensitive. Other JSON gives nothing.
+func planSecrets(data []byte) []string {
+	if !bytes.Contains(data, []byte("sensitive")) {
+		return nil
+	}
+	var doc any
+	if json.Unmarshal(data, &doc) != nil {
+		return nil
+	}
+	var out []string
+	leaves := func(v any) {
+		var walk func(any)
+		walk = func(v any) {
+			switch x := v.(type) {
+			case string:
+				out = append(out, x)
+			case map[string]any:
+				for _, e := range x {
+					walk(e)
+				}
+			case []any:
+				for _, e := range x {
+					walk(e)
+				}
+			}
+		}
+		walk(v)
+	}
+	var masked func(v, mask any)
+	masked = func(v, mask any) {
+		switch m := mask.(type) {
+		case bool:
+			if m {
+				leaves(v)
+			}
+		case map[string]any:
+			if obj, ok := v.(map[string]any); ok {
+				for k, mk := range m {
+					masked(obj[k], mk)
+				}
+			}
+		case []any:
+			if arr, ok := v.([]any); ok {
+				for i, mk := range m {
+					if i < len(arr) {
+						masked(arr[i], mk)
+					}
+				}
+			}
+		}
+	}
+	sensitiveVars := map[string]bool{}
+	var walk func(any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for _, pair := range [][2]string{{"values", "sensitive_values"}, {"after", "after_sensitive"}, {"before", "before_sensitive"}} {
+				if mask, ok := x[pair[1]]; ok {
+					masked(x[pair[0]], mask)
+				}
+			}
+			if s, _ := x["sensitive"].(bool); s {
+				leaves(x["value"])
+			}
+			if cfg, ok := x["configuration"].(map[string]any); ok {
+				if root, ok := cfg["root_module"].(map[string]any); ok {
+					if vars, ok := root["variables"].(map[string]any); ok {
+						for name, d := range vars {
+							if dm, ok := d.(map[string]any); ok && dm["sensitive"] == true {
+								sensitiveVars[name] = true
+							}
+						}
+					}
+				}
+			}
+			for _, e := range x {
+				walk(e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(doc)
+	if top, ok := doc.(map[string]any); ok {
+		if vars, ok := top["variables"].(map[string]any); ok {
+			for name := range sensitiveVars {
+				if v, ok := vars[name].(map[string]any); ok {
+					leaves(v["value"])
+				}
+			}
+		}
+	}
+	return out
 }
 
 // harmless values are no secret whatever their attribute's name: booleans,
@@ -210,6 +379,12 @@ func (s *Sources) addSecret(v string) {
 	}
 	if !slices.Contains(s.secrets, v) {
 		s.secrets = append(s.secrets, v)
+	}
+	// A connection string's password is a secret on its own too.
+	if u, err := url.Parse(v); err == nil && u.User != nil {
+		if pw, ok := u.User.Password(); ok {
+			s.addSecret(pw)
+		}
 	}
 }
 
