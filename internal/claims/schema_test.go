@@ -46,7 +46,7 @@ func yamlDoc(t *testing.T, data []byte) any {
 // seed 002 validate; broken files do not.
 func TestSchemaValidatesClaimsFiles(t *testing.T) {
 	s := compileSchema(t)
-	for _, f := range []string{"demo/disclosure.yaml", "sheets/seed002.disclosure.yaml"} {
+	for _, f := range []string{"demo/disclosure.yaml", "sheets/seed002.disclosure.yaml", "sheets/seed002.expected.yaml"} {
 		data, err := os.ReadFile(filepath.Join("..", "..", "testdata", f))
 		if err != nil {
 			t.Fatal(err)
