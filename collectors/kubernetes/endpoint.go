@@ -46,6 +46,28 @@ func minTLSFromELBPolicy(p string) (string, bool) {
 	return "", false
 }
 
+// ingressNginxMinTLS is ingress-nginx's documented default minimum TLS
+// version (ssl-protocols: TLSv1.2 TLSv1.3).
+const ingressNginxMinTLS = "1.2"
+
+// minTLSFromProtocols reads an nginx ssl_protocols list (TLSv1.2 TLSv1.3).
+func minTLSFromProtocols(s string) (string, bool) {
+	best := ""
+	for _, p := range strings.Fields(s) {
+		v := strings.TrimPrefix(strings.ToLower(p), "tlsv")
+		if v == "1" {
+			v = "1.0"
+		}
+		switch v {
+		case "1.0", "1.1", "1.2", "1.3":
+			if best == "" || v < best {
+				best = v
+			}
+		}
+	}
+	return best, best != ""
+}
+
 // ingressFacts maps an Ingress to an HTTPS endpoint when it has TLS and an
 // HTTP endpoint unless the controller is told not to serve plain HTTP.
 func ingressFacts(o *object) []*collectors.Fact {
@@ -94,6 +116,10 @@ func ingressFacts(o *object) []*collectors.Fact {
 			} else {
 				unknown(f, "min_tls_version", p)
 			}
+		} else if ctrl == "nginx" {
+			// ingress-nginx serves TLSv1.2 TLSv1.3 unless its ConfigMap's
+			// ssl-protocols says otherwise (linked when the scan has it).
+			set(f, "min_tls_version", ingressNginxMinTLS, val{})
 		} else {
 			f.SetUnknown("min_tls_version") // set in the controller's configuration
 		}

@@ -70,6 +70,7 @@ func link(objs []*object, facts [][]*collectors.Fact) [][]*collectors.Fact {
 			}
 		}
 	}
+	linkNginxConfig(objs, facts, ingresses)
 	linkClasses(objs, facts, classes)
 	facts = linkCertificates(objs, facts, certs, ingresses)
 	linkVelero(objs, facts)
@@ -196,6 +197,48 @@ func linkHPA(f *collectors.Fact, hpa *object) {
 		set(f, "autoscaling.max", n, at(spec.get("maxReplicas")))
 	} else {
 		f.SetUnknown("autoscaling.max")
+	}
+}
+
+// linkNginxConfig applies the ssl-protocols of an ingress-nginx controller
+// ConfigMap (one whose name or labels say ingress-nginx) to the HTTPS
+// endpoints of nginx Ingresses.
+func linkNginxConfig(objs []*object, facts [][]*collectors.Fact, ingresses []int) {
+	var cm *object
+	for _, o := range objs {
+		if o.kind() != "ConfigMap" || !o.v.path("data", "ssl-protocols").present() {
+			continue
+		}
+		if strings.Contains(o.name(), "nginx") || strings.Contains(o.labels()["app.kubernetes.io/name"], "nginx") {
+			cm = o
+		}
+	}
+	if cm == nil {
+		return
+	}
+	protos := cm.v.path("data", "ssl-protocols")
+	v, ok := minTLSFromProtocols(protos.str())
+	for _, i := range ingresses {
+		if c, _ := ingressController(objs[i]); c != "nginx" || !related(cm, objs[i]) {
+			continue
+		}
+		for _, f := range facts[i] {
+			if f.ID != objs[i].ref()+".https" {
+				continue
+			}
+			at := val{}
+			if cm.file == f.Source.File {
+				at = protos
+			}
+			delete(f.Lines, "min_tls_version")
+			if ok {
+				set(f, "min_tls_version", v, at)
+			} else {
+				delete(f.Attrs, "min_tls_version")
+				f.SetUnknown("min_tls_version")
+			}
+			set(f, "tls_policy", protos.str(), at)
+		}
 	}
 }
 

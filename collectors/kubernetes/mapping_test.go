@@ -125,6 +125,14 @@ func TestFactsFromObject(t *testing.T) {
 			wantUnknown: []string{"attrs.min_tls_version", "attrs.public"},
 		},
 		{
+			name: "ingress-nginx default TLS versions",
+			obj: `{apiVersion: networking.k8s.io/v1, kind: Ingress, metadata: {name: i},
+				spec: {ingressClassName: nginx, tls: [{secretName: s}]}}`,
+			id:          "networking.k8s.io/v1/Ingress/i.https",
+			want:        map[string]any{"protocol": "https", "port": int64(443), "tls": true, "certificate": true, "min_tls_version": "1.2"},
+			wantUnknown: []string{"attrs.public"},
+		},
+		{
 			name: "gateway listener",
 			obj: `{apiVersion: gateway.networking.k8s.io/v1, kind: Gateway, metadata: {name: g},
 				spec: {listeners: [{name: l, protocol: HTTPS, port: 443, tls: {certificateRefs: [{name: c}], frontendValidation: {caCertificateRefs: [{name: ca}]}}}]}}`,
