@@ -7,6 +7,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
 	"github.com/kaiji-dev/kaiji/collectors"
 	"github.com/kaiji-dev/kaiji/collectors/internal/schedule"
 )
@@ -284,6 +287,12 @@ func mapIAMAttachment(m *module, r *resource) []*collectors.Fact {
 		break
 	}
 	arn, ok := str(b, "policy_arn")
+	if !ok {
+		// "arn:${data.aws_partition.current.partition}:iam::aws:policy/X": the
+		// partition is unknown, but the policy name is written literally.
+		arn, ok = literalSuffix(b.attr("policy_arn"))
+		ok = ok && strings.Contains(arn, "/")
+	}
 	if !ok {
 		f.SetUnknown("role")
 		f.SetUnknown("admin")
@@ -683,4 +692,21 @@ func mapNetworkFirewallPolicy(m *module, r *resource) []*collectors.Fact {
 	set(f, "intrusion_detection", len(fp.children("stateful_rule_group_reference")) > 0)
 	location(m, r, f)
 	return []*collectors.Fact{f}
+}
+
+// literalSuffix returns the literal text that ends a string template
+// ("${local.prefix}/AdministratorAccess" → "/AdministratorAccess").
+func literalSuffix(a *attr) (string, bool) {
+	if a == nil {
+		return "", false
+	}
+	t, ok := a.expr.(*hclsyntax.TemplateExpr)
+	if !ok || len(t.Parts) == 0 {
+		return "", false
+	}
+	lit, ok := t.Parts[len(t.Parts)-1].(*hclsyntax.LiteralValueExpr)
+	if !ok || lit.Val.Type() != cty.String || lit.Val.IsNull() {
+		return "", false
+	}
+	return lit.Val.AsString(), true
 }

@@ -220,6 +220,16 @@ resource "aws_iam_role_policy_attachment" "admin" {
 			want: map[string]any{"admin": true, "role": "AdministratorAccess", "subject": "aws_iam_role.ops"},
 		},
 		{
+			name: "administrator access in an unknown partition",
+			src: `data "aws_partition" "current" {}
+resource "aws_iam_user_policy_attachment" "a" {
+  user       = "alice"
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AdministratorAccess"
+}`,
+			id: "aws_iam_user_policy_attachment.a", kind: collectors.KindIdentity,
+			want: map[string]any{"admin": true, "role": "AdministratorAccess", "subject": "alice"},
+		},
+		{
 			name: "wildcard policy",
 			src: `resource "aws_iam_policy" "all" {
   name = "all"
