@@ -48,7 +48,18 @@ var spanRe = regexp.MustCompile(`(約|およそ|最低|少なくとも)?(\d+(?:\
 // 「72時間程度」 → 72h approximately. Calendar dates (2024年6月12日) and
 // fiscal years (2023年度) are not durations.
 func ParseSpan(s string) (Span, bool) {
+	spans := ParseSpans(s)
+	if len(spans) == 0 {
+		return Span{}, false
+	}
+	return spans[0], true
+}
+
+// ParseSpans reads every duration of a text, in order: 「アクセスログ:1年、
+// 操作ログ:3年」 → 1y, 3y.
+func ParseSpans(s string) []Span {
 	s = Clean(s)
+	var out []Span
 	for _, m := range spanRe.FindAllStringSubmatchIndex(s, -1) {
 		num := s[m[4]:m[5]]
 		word := s[m[6]:m[7]]
@@ -57,7 +68,7 @@ func ParseSpan(s string) (Span, bool) {
 			continue
 		}
 		f, err := strconv.ParseFloat(num, 64)
-		if err != nil || f <= 0 {
+		if err != nil || f <= 0 || f > 1e6 {
 			continue
 		}
 		sec := int64(f * float64(unitSeconds[unitOf(word)]))
@@ -87,9 +98,9 @@ func ParseSpan(s string) (Span, bool) {
 			}
 		}
 		sp.Before = m[10] >= 0 && s[m[10]:m[11]] == "前"
-		return sp, true
+		out = append(out, sp)
 	}
-	return Span{}, false
+	return out
 }
 
 // isDatePart tells dates and year numbers from durations: 2024年6月,

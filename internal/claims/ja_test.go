@@ -173,6 +173,26 @@ func TestParseGenerations(t *testing.T) {
 	}
 }
 
+func TestRetentionShortest(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want any
+	}{
+		{"有り 1年以上保管しています", "1y"},
+		{"アクセスログ:1年、操作ログ:3年", "1y"},
+		{"操作ログは3年、アクセスログは13ヶ月保管", "13mo"},
+		{"90日間保存", "3mo"},
+		{"30日以内に削除", nil},
+		{"保存期間は非公開", nil},
+	}
+	for _, tt := range tests {
+		if got, _ := parseRetention(tt.in); got != tt.want {
+			t.Errorf("parseRetention(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
 func TestParseKeptSpan(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ in, want string }{

@@ -193,15 +193,23 @@ func parseGenerationsValue(text string) (any, string) {
 	return n, ""
 }
 
+// parseRetention reads the shortest period a statement keeps logs for
+// (「アクセスログ:1年、操作ログ:3年」 → 1y): a claim about all logs holds
+// only for the shortest.
 func parseRetention(text string) (any, string) {
-	sp, ok := ParseSpan(text)
-	if !ok {
+	var best *Span
+	for _, sp := range ParseSpans(text) {
+		if sp.Bound == AtMost || sp.Bound == Below {
+			return nil, fmt.Sprintf("the period %s is an upper bound, not a retention", sp.Text)
+		}
+		if best == nil || sp.Seconds < best.Seconds {
+			best = &sp
+		}
+	}
+	if best == nil {
 		return nil, "no retention period (1年以上, 3ヶ月 …) found"
 	}
-	if sp.Bound == AtMost || sp.Bound == Below {
-		return nil, fmt.Sprintf("the period %s is an upper bound, not a retention", sp.Text)
-	}
-	return sp.Text, ""
+	return best.Text, ""
 }
 
 func parseNotice(text string) (any, string) {
