@@ -47,7 +47,8 @@ kaiji report takes the same flags as kaiji scan and scans PATH... with them;
 with --results it reads a results.json written by kaiji scan --format json
 instead (its input hashes are those recorded at scan time).
 
-Without --pack it writes --format to --output, as scan does. With --pack DIR
+Without --pack it writes --format to --output (and --also FORMAT=FILE), as
+scan does. With --pack DIR
 it writes into DIR (which must be empty or absent):
 
   report.html     the HTML evidence report (self-contained, ja/en, printable)
@@ -135,7 +136,19 @@ func reportRun(ctx context.Context, opts *ReportOptions) error {
 		}
 	}
 	if opts.Pack == "" {
-		return writeReport(ctx, so, so.Format, so.Output, run)
+		if err := writeReport(ctx, so, so.Format, so.Output, run); err != nil {
+			return err
+		}
+		for _, a := range so.Also {
+			format, file, _ := strings.Cut(a, "=")
+			if file == "-" {
+				file = ""
+			}
+			if err := writeReport(ctx, so, format, file, run); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	var key ed25519.PrivateKey
 	if opts.SignKey != "" {

@@ -64,6 +64,13 @@ func TestReportFromResults(t *testing.T) {
 	if !strings.Contains(stdout, "### ❌ contradicted (2)") {
 		t.Errorf("markdown report lacks the contradicted group:\n%s", stdout)
 	}
+	sarif := filepath.Join(t.TempDir(), "r.sarif")
+	if _, stderr, code := run(t, "report", "--results", "internal/cli/testdata/demo.scan.json", "--format", "html", "-o", filepath.Join(t.TempDir(), "r.html"), "--also", "sarif="+sarif); code != ExitOK {
+		t.Fatalf("report --also: exit %d: %s", code, stderr)
+	}
+	if data, err := os.ReadFile(sarif); err != nil || !strings.Contains(string(data), `"version": "2.1.0"`) {
+		t.Errorf("report --also sarif=FILE wrote no SARIF: %v", err)
+	}
 	for _, args := range [][]string{
 		{"report"},
 		{"report", "--results", "internal/cli/testdata/demo.scan.json", "testdata/demo/infra"},
