@@ -33,7 +33,10 @@ type Warning struct {
 
 // String writes the warning as "file: line N: item I key: message".
 func (w Warning) String() string {
-	where := fmt.Sprintf("%s: %s", w.File, w.Pos)
+	where := w.File
+	if w.Pos != "" {
+		where += ": " + w.Pos
+	}
 	if w.Item > 0 {
 		where += fmt.Sprintf(": item %d", w.Item)
 	}
@@ -100,6 +103,16 @@ func Import(file string, data []byte, opts ImportOptions) (*ImportResult, error)
 		return nil, fmt.Errorf("import %s: unknown edition %q (want %s)", file, edition, strings.Join(catalog.Editions(), " or "))
 	}
 	res.Stats.Edition = edition
+	numbered := 0
+	for _, r := range rows {
+		if r.numbered {
+			numbered++
+		}
+	}
+	if numbered >= 5 && res.Stats.EditionMatches*2 < numbered {
+		res.Warnings = append(res.Warnings, Warning{File: file, Row: -1, Msg: fmt.Sprintf(
+			"only %d of %d numbered items are named as in the %s catalog: is the sheet in the other edition (--edition)?", res.Stats.EditionMatches, numbered, edition)})
+	}
 	im := &importer{file: file, edition: edition, cat: cat, res: res,
 		d: &Disclosure{APIVersion: APIVersion, Kind: Kind, Edition: edition, Sheet: sheet, File: file}}
 	serviceItem, _ := cat.Convert(catalog.EditionIoT, edition, 34)

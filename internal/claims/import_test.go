@@ -268,6 +268,10 @@ func TestImportEdition(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("keys (-want +got):\n%s", diff)
 	}
+	wrong := importFile(t, "seed002.md", ImportOptions{Edition: EditionIoT})
+	if len(wrong.Warnings) == 0 || !strings.Contains(wrong.Warnings[0].String(), "is the sheet in the other edition") {
+		t.Errorf("seed 002 forced to iot-asp-saas: no edition warning first: %v", wrong.Warnings)
+	}
 	if _, err := Import("x.md", []byte(sheet), ImportOptions{Edition: "v3"}); err == nil {
 		t.Error("unknown edition accepted")
 	}
