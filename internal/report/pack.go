@@ -198,6 +198,7 @@ type Problem struct {
 	Detail string `json:"detail,omitempty"`
 }
 
+// String describes the problem in one line: "changed: report.html (…)".
 func (p Problem) String() string {
 	if p.Detail != "" {
 		return fmt.Sprintf("%s: %s (%s)", p.Kind, p.Path, p.Detail)

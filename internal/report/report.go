@@ -103,6 +103,7 @@ type redacting struct {
 	next Reporter
 }
 
+// Report implements Reporter.
 func (r *redacting) Report(ctx context.Context, w io.Writer, run *results.Run) error {
 	src := NewSources(r.opts.Root, run)
 	clean, err := src.Redact(run)
