@@ -43,6 +43,18 @@ func (b *builder) aws(root jv) {
 		b.trail(r, r.get("HomeRegion").str())
 		found = true
 	}
+	for _, r := range root.get("Listeners").list() {
+		b.listener(r, "")
+		found = true
+	}
+	for _, r := range root.get("Volumes").list() {
+		b.volume(r, tagList(r.get("Tags")), "")
+		found = true
+	}
+	for _, r := range root.get("MetricAlarms").list() {
+		b.alarm(r, "")
+		found = true
+	}
 	if root.get("FindingPublishingFrequency").present() {
 		b.guardDuty(root, b.file+"#detector", "")
 		found = true

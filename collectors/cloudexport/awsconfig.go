@@ -57,6 +57,12 @@ func (b *builder) configItem(it jv) {
 			p = conf
 		}
 		b.backupPlan(p, it.get("ARN").str(), region)
+	case "AWS::ElasticLoadBalancingV2::Listener":
+		b.listener(conf, region)
+	case "AWS::EC2::Volume":
+		b.volume(conf, tags, region)
+	case "AWS::CloudWatch::Alarm":
+		b.alarm(conf, region)
 	case "AWS::S3::Bucket":
 		b.configBucket(it, conf, region, tags)
 	case "":

@@ -23,7 +23,8 @@ func (*Collector) Name() string { return Name }
 // awsKeys are the top-level keys of the AWS CLI outputs and AWS Config files read.
 var awsKeys = []string{`"DBInstances"`, `"DBClusters"`, `"BackupPlan"`, `"BackupPlansList"`, `"logGroups"`,
 	`"SecurityGroups"`, `"trailList"`, `"ServerSideEncryptionConfiguration"`, `"FindingPublishingFrequency"`,
-	`"configurationItems"`, `"ConfigurationItems"`, `"configurationItem"`, `"QueryInfo"`}
+	`"configurationItems"`, `"ConfigurationItems"`, `"configurationItem"`, `"QueryInfo"`,
+	`"Listeners"`, `"Volumes"`, `"MetricAlarms"`}
 
 // Accepts implements collectors.Collector: JSON and JSON lines whose first
 // bytes have the shape of a supported export. Terraform plans
