@@ -71,6 +71,7 @@ func link(objs []*object, facts [][]*collectors.Fact) [][]*collectors.Fact {
 		}
 	}
 	linkNginxConfig(objs, facts, ingresses)
+	linkRoutes(objs, facts)
 	linkClasses(objs, facts, classes)
 	facts = linkCertificates(objs, facts, certs, ingresses)
 	linkVelero(objs, facts)
@@ -198,6 +199,87 @@ func linkHPA(f *collectors.Fact, hpa *object) {
 	} else {
 		f.SetUnknown("autoscaling.max")
 	}
+}
+
+// linkRoutes decides whether plain-HTTP Gateway listeners only redirect to
+// HTTPS: every HTTPRoute attached to the listener must redirect every rule
+// to the https scheme. Without attached routes in the scan it stays unknown.
+func linkRoutes(objs []*object, facts [][]*collectors.Fact) {
+	var routes []*object
+	for _, o := range objs {
+		if o.kind() == "HTTPRoute" && o.group() == "gateway.networking.k8s.io" {
+			routes = append(routes, o)
+		}
+	}
+	if len(routes) == 0 {
+		return
+	}
+	for i, gw := range objs {
+		if gw.kind() != "Gateway" || gw.group() != "gateway.networking.k8s.io" {
+			continue
+		}
+		for _, l := range gw.v.path("spec", "listeners").list() {
+			if !strings.EqualFold(l.get("protocol").str(), "HTTP") {
+				continue
+			}
+			attached, redirects := 0, true
+			for _, r := range routes {
+				if !related(r, gw) || !attaches(r, gw, l) {
+					continue
+				}
+				attached++
+				for _, rule := range r.v.path("spec", "rules").list() {
+					redirects = redirects && redirectsToHTTPS(rule)
+				}
+			}
+			if attached == 0 {
+				continue
+			}
+			id := gw.ref() + ".listeners" + quoteKey(l.get("name").str())
+			for _, f := range facts[i] {
+				if f.ID == id {
+					clearUnknown(f, "redirects_to_tls")
+					set(f, "redirects_to_tls", redirects, val{})
+				}
+			}
+		}
+	}
+}
+
+// attaches reports whether an HTTPRoute's parentRefs select a listener.
+func attaches(r, gw *object, l val) bool {
+	for _, p := range r.v.path("spec", "parentRefs").list() {
+		ns := p.get("namespace").str()
+		if ns == "" {
+			ns = r.namespace()
+		}
+		if p.get("name").str() != gw.name() || ns != gw.namespace() {
+			continue
+		}
+		if k := p.get("kind").str(); k != "" && k != "Gateway" {
+			continue
+		}
+		if s := p.get("sectionName").str(); s != "" && s != l.get("name").str() {
+			continue
+		}
+		if port, ok := p.get("port").int(); ok {
+			if lp, _ := l.get("port").int(); lp != port {
+				continue
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// redirectsToHTTPS reports whether a route rule redirects to the https scheme.
+func redirectsToHTTPS(rule val) bool {
+	for _, f := range rule.get("filters").list() {
+		if f.get("type").str() == "RequestRedirect" && strings.EqualFold(f.path("requestRedirect", "scheme").str(), "https") {
+			return true
+		}
+	}
+	return false
 }
 
 // linkNginxConfig applies the ssl-protocols of an ingress-nginx controller
