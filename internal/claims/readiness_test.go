@@ -116,11 +116,19 @@ func allRules(iot int) []keyRule {
 func TestSuggestedSheetImports(t *testing.T) {
 	for _, edition := range []string{EditionASPSaaS, EditionIoT} {
 		cands := Candidates(edition, nil)
-		var ss []Suggestion
+		var chosen []Claim
 		want := map[string]any{}
 		for _, i := range Strongest(cands, func(int) bool { return true }) {
-			ss = append(ss, Suggestion{Claim: cands[i], Evidence: []string{"infra/main.tf:1"}})
+			chosen = append(chosen, cands[i])
 			want[cands[i].Key] = cands[i].Value
+		}
+		Strengthen(chosen)
+		var ss []Suggestion
+		for _, c := range chosen {
+			ss = append(ss, Suggestion{Claim: c, Evidence: []string{"infra/main.tf:1"}})
+			if c.Key == "backup.generations" && !strings.HasPrefix(c.Text, "1回/1時間、") {
+				t.Errorf("generations phrase %q does not state the interval", c.Text)
+			}
 		}
 		var b strings.Builder
 		if err := WriteSheetRows(&b, edition, ss); err != nil {

@@ -134,6 +134,26 @@ func Strongest(candidates []Claim, supported func(i int) bool) []int {
 	return out
 }
 
+// Strengthen rewrites the texts of chosen suggestions the way sheets state
+// them together: the generations row says how often as well
+// (「1回/1日、7世代」), since generations mean little without the interval.
+func Strengthen(chosen []Claim) {
+	interval := ""
+	for _, c := range chosen {
+		if c.Key == "backup.interval" {
+			interval = c.Text
+		}
+	}
+	if interval == "" {
+		return
+	}
+	for i := range chosen {
+		if chosen[i].Key == "backup.generations" {
+			chosen[i].Text = interval + "、" + chosen[i].Text
+		}
+	}
+}
+
 // ItemOf returns the item that carries a key in an edition: from the
 // policies' key list, else from the importer's rules.
 func ItemOf(key, edition string) (int, bool) {

@@ -322,6 +322,10 @@ func claimsSuggestRun(ctx context.Context, opts *ClaimsOptions) error {
 		d.Claims = append(d.Claims, s.Claim)
 		notes[i] = "evidence: " + strings.Join(s.Evidence, " ")
 	}
+	claims.Strengthen(d.Claims)
+	for i := range sugg {
+		sugg[i].Claim = d.Claims[i]
+	}
 	header := []string{
 		"Suggested by kaiji claims suggest from " + strings.Join(opts.Collect.Paths, " ") + ": the strongest claims the scanned",
 		"infrastructure supports, each judged supported by the built-in policies (evidence in the comments).",
