@@ -72,6 +72,7 @@ func link(objs []*object, facts [][]*collectors.Fact) [][]*collectors.Fact {
 	}
 	linkNginxConfig(objs, facts, ingresses)
 	linkRoutes(objs, facts)
+	linkAdminRoles(objs, facts)
 	linkClasses(objs, facts, classes)
 	facts = linkCertificates(objs, facts, certs, ingresses)
 	linkVelero(objs, facts)
