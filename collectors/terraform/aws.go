@@ -584,7 +584,7 @@ func linkAWS(m *module, facts map[string]*collectors.Fact, byType map[string][]*
 			}
 			var rules []*collectors.Fact
 			for _, ref := range a.refs() {
-				rules = append(rules, plans[ref]...)
+				rules = append(rules, plans[m.prefix+ref]...)
 			}
 			targets, known := backupTargets(m, r, facts)
 			for _, rule := range rules {

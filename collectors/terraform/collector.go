@@ -89,6 +89,9 @@ func (c *Collector) Collect(ctx context.Context, files []collectors.File) ([]col
 	roots := map[string]*module{}
 	var facts []collectors.Fact
 	rootDirs := l.roots()
+	// With several root modules in one scan, the same module address exists
+	// once per root: ids are then prefixed with the root directory.
+	l.qualify = len(rootDirs) > 1
 	total := len(rootDirs) + len(plans)
 	for i, dir := range rootDirs {
 		if ctx.Err() != nil {
@@ -103,7 +106,7 @@ func (c *Collector) Collect(ctx context.Context, files []collectors.File) ([]col
 			break
 		}
 		prog.set("terraform: plan %d/%d %s", len(rootDirs)+i+1, total, p.Path)
-		pf, root, diags := l.readPlan(p, roots)
+		pf, root, diags := l.readPlan(p, roots, len(rootDirs)+len(plans) > 1)
 		facts = append(facts, pf...)
 		l.notes = append(l.notes, diags...)
 		if root != "" {

@@ -169,3 +169,39 @@ func TestPlanElsewhere(t *testing.T) {
 		}
 	}
 }
+
+// TestSeveralRoots checks that two root modules with the same addresses give
+// distinct ids, and that links stay within their root.
+func TestSeveralRoots(t *testing.T) {
+	t.Parallel()
+	db := `resource "aws_db_instance" "app" { backup_retention_period = 7 }
+`
+	backup := `resource "aws_backup_plan" "p" {
+  rule {
+    rule_name = "daily"
+    lifecycle {
+      delete_after = 7
+    }
+  }
+}
+resource "aws_backup_selection" "s" {
+  plan_id   = aws_backup_plan.p.id
+  resources = [aws_db_instance.app.arn]
+}
+`
+	facts, _ := collect(t, Options{}, []collectors.File{
+		{Path: "env/prod/main.tf", Data: []byte(db + backup)},
+		{Path: "env/stg/main.tf", Data: []byte(db)},
+	})
+	ids := map[string]bool{}
+	for _, f := range facts {
+		ids[string(f.Kind)+" "+f.ID] = true
+	}
+	for _, want := range []string{"datastore env/prod:aws_db_instance.app", "datastore env/stg:aws_db_instance.app"} {
+		if !ids[want] {
+			t.Errorf("no %s among %v", want, ids)
+		}
+	}
+	rule := find(t, facts, `env/prod:aws_backup_plan.p.rule["daily"]`, collectors.KindBackup)
+	checkAttrs(t, rule, map[string]any{"targets": []any{"env/prod:aws_db_instance.app"}})
+}

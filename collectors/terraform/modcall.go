@@ -42,6 +42,7 @@ type loader struct {
 	notes     collectors.Diagnostics
 	count     int
 	work      *work
+	qualify   bool // several roots: ids carry the root directory
 }
 
 func newLoader(opts Options, scanned map[string]*dirInput) *loader {
@@ -330,6 +331,9 @@ func (l *loader) roots() []string {
 func (l *loader) evalRoot(dir string) *module {
 	cfg := l.config(dir)
 	m := &module{dir: dir, root: dir, providers: map[string]*providerConfig{}}
+	if l.qualify {
+		m.prefix = dir + ":"
+	}
 	in := l.scanned[dir]
 	vars := l.rootVariables(declaredVariables(cfg), in.tfvars)
 	for _, f := range in.ignored {

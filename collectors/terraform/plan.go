@@ -97,13 +97,14 @@ type plan struct {
 	hcl     map[string]*resource       // full address → resource of the configuration scanned together
 	mods    map[string]*module         // module prefix → synthetic module
 	root    *module                    // the configuration scanned together, or nil
+	pfx     string                     // id prefix when a scan holds several roots or plans
 	notes   collectors.Diagnostics
 }
 
 // readPlan maps a plan's planned values to facts. root is the configuration
 // directory the plan belongs to (the plan's own directory), when that
 // configuration was scanned too; its facts are then replaced by the plan's.
-func (l *loader) readPlan(f collectors.File, roots map[string]*module) ([]collectors.Fact, string, collectors.Diagnostics) {
+func (l *loader) readPlan(f collectors.File, roots map[string]*module, qualify bool) ([]collectors.Fact, string, collectors.Diagnostics) {
 	p := &plan{file: f, changes: map[string]*planChange{}, config: map[string]*configResource{}, mods: map[string]*module{}}
 	dec := json.NewDecoder(bytes.NewReader(f.Data))
 	dec.UseNumber()
@@ -121,6 +122,12 @@ func (l *loader) readPlan(f collectors.File, roots map[string]*module) ([]collec
 		rootDir, rootMod = p.matchRoot(roots)
 	}
 	p.root = rootMod
+	switch {
+	case rootMod != nil:
+		p.pfx = rootMod.prefix
+	case qualify:
+		p.pfx = f.Path + ":" // several plans or roots in one scan: keep their ids apart
+	}
 	if rootMod != nil {
 		p.hcl = map[string]*resource{}
 		for _, m := range rootMod.all() {
@@ -272,16 +279,16 @@ func (p *plan) resource(pr planResource) {
 	}
 	prefix, local, base := splitAddress(pr.Address, pr.Type, pr.Name)
 	cfg := p.config[stripKeys(prefix)+pr.Type+"."+pr.Name]
-	h := p.hcl[pr.Address]
+	h := p.hcl[p.pfx+pr.Address]
 	if h == nil {
-		h = p.hcl[base]
+		h = p.hcl[p.pfx+base]
 	}
-	m := p.mods[prefix]
+	m := p.mods[p.pfx+prefix]
 	if m == nil {
-		m = &module{prefix: prefix, providers: map[string]*providerConfig{}}
-		p.mods[prefix] = m
+		m = &module{prefix: p.pfx + prefix, providers: map[string]*providerConfig{}}
+		p.mods[p.pfx+prefix] = m
 	}
-	r := &resource{typ: pr.Type, name: pr.Name, addr: pr.Address, local: local, provider: pr.Address}
+	r := &resource{typ: pr.Type, name: pr.Name, addr: p.pfx + pr.Address, local: local, provider: pr.Address}
 	var hb *block
 	rng := hcl.Range{Filename: p.file.Path, Start: hcl.Pos{Line: p.line(pr.Address)}, End: hcl.Pos{Line: p.line(pr.Address)}}
 	if h != nil {
@@ -421,10 +428,10 @@ func (p *plan) providerConfig(pp planProvider, key string) *providerConfig {
 
 // providerFacts adds the location facts of the root module's provider configurations.
 func (p *plan) providerFacts() {
-	m := p.mods[""]
+	m := p.mods[p.pfx]
 	if m == nil {
-		m = &module{providers: map[string]*providerConfig{}}
-		p.mods[""] = m
+		m = &module{prefix: p.pfx, providers: map[string]*providerConfig{}}
+		p.mods[p.pfx] = m
 	}
 	for _, key := range sortedKeys(p.doc.Configuration.ProviderConfig) {
 		pp := p.doc.Configuration.ProviderConfig[key]
