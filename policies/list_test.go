@@ -1,6 +1,8 @@
 package policies
 
 import (
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/kaiji-dev/kaiji/internal/claims"
@@ -94,4 +96,37 @@ func containsLatin(s string) bool {
 		}
 	}
 	return false
+}
+
+// TestKeysDocumented checks that docs/policies.md names every claim key a
+// policy evaluates.
+func TestKeysDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../docs/policies.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	infos, err := List(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range infos {
+		if strings.HasPrefix(i.File, "policies/admission/") {
+			continue
+		}
+		for _, k := range i.Keys {
+			if !strings.Contains(string(doc), "`"+k+"`") {
+				t.Errorf("docs/policies.md does not document key %s (%s)", k, i.ID)
+			}
+		}
+		for _, c := range i.Controls {
+			name := strings.TrimPrefix(c, "IV.")
+			if !strings.Contains(string(doc), name) {
+				t.Errorf("docs/policies.md does not document control %s", c)
+			}
+		}
+	}
 }

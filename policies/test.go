@@ -131,6 +131,22 @@ func RunTests(ctx context.Context, b *bundle.Bundle, opts TestOptions) (*TestRep
 			}
 		}
 		report := cov.Report(mods)
+		// The tracer also records lines of modules left out (tests, the
+		// library under --policy): keep only the modules asked about.
+		covered, notCovered := 0, 0
+		for f, fr := range report.Files {
+			if mods[f] == nil {
+				delete(report.Files, f)
+				continue
+			}
+			covered += fr.CoveredLines
+			notCovered += fr.NotCoveredLines
+		}
+		report.CoveredLines, report.NotCoveredLines = covered, notCovered
+		report.Coverage = 0
+		if covered+notCovered > 0 {
+			report.Coverage = 100 * float64(covered) / float64(covered+notCovered)
+		}
 		rep.Coverage = &report
 	}
 	return rep, nil
