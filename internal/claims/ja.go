@@ -19,15 +19,13 @@ import (
 // numbers and units), footnote stars and superscript markers dropped, and
 // simple kanji numerals before a unit turned into digits.
 func Clean(s string) string {
-	s = strings.NewReplacer("<sup>", " ", "</sup>", " ").Replace(norm.NFKC.String(s))
+	s = strings.NewReplacer("<sup>", " ", "</sup>", " ", "*", "", "※", "").Replace(norm.NFKC.String(s))
 	rs := []rune(s)
 	var b strings.Builder
 	last := ' '
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
 		switch {
-		case r == '*', r == '※':
-			continue
 		case unicode.IsSpace(r):
 			// Spaces next to a digit come from PDF extraction (「24 時間」);
 			// others separate words (「有り すべての…」) and are kept, once.
