@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/zclconf/go-cty/cty"
+
 	"github.com/kaiji-dev/kaiji/collectors"
 	"github.com/kaiji-dev/kaiji/collectors/internal/schedule"
 )
@@ -195,25 +197,16 @@ func linkAWSMore(m *module, byAddr map[string]*collectors.Fact, byType map[strin
 					}
 				}
 			}
-		case "aws_cloudtrail":
-			f := byAddr[r.local]
-			b := bucket(r, "s3_bucket_name")
-			if f == nil || b == nil {
-				continue
-			}
-			set(f, "bucket", b.ID)
-			switch {
-			case b.Attrs["retention_seconds"] != nil:
-				set(f, "retention_seconds", b.Attrs["retention_seconds"])
-				clearUnknown(f, "retention_seconds")
-			case b.Attrs["retention_forever"] == true:
-				set(f, "retention_forever", true)
-				clearUnknown(f, "retention_seconds")
-			}
-			if b.Attrs["object_lock"] == true && f.Attrs["tamper_protection"] != true {
-				set(f, "tamper_protection", true)
-				set(f, "tamper_mechanism", "object_lock")
-			}
+		case "aws_cloudtrail", "aws_lb", "aws_alb", "aws_s3_bucket_logging", "aws_flow_log":
+			linkLogs(m, r, byAddr, func(r *resource, a *attr) *collectors.Fact {
+				if f := refFact(a, byAddr); f != nil {
+					return f
+				}
+				if a != nil && a.val.IsKnown() && a.val.Type() == cty.String && !a.val.IsNull() {
+					return bucketByName[a.val.AsString()]
+				}
+				return nil
+			})
 		}
 	}
 }

@@ -103,6 +103,45 @@ resource "aws_cloudtrail" "main" {
 			want: map[string]any{"retention_seconds": isUnknown, "tamper_protection": false},
 		},
 		{
+			name: "load balancer access logs in a locked bucket",
+			src: `resource "aws_s3_bucket" "alb" {
+  bucket              = "alb-logs"
+  object_lock_enabled = true
+}
+resource "aws_s3_bucket_lifecycle_configuration" "alb" {
+  bucket = aws_s3_bucket.alb.id
+  rule {
+    id     = "expire"
+    status = "Enabled"
+    expiration {
+      days = 90
+    }
+  }
+}
+resource "aws_lb" "web" {
+  access_logs {
+    bucket  = aws_s3_bucket.alb.id
+    enabled = true
+  }
+}`,
+			id: "aws_lb.web#access_logs", kind: collectors.KindLog,
+			want: map[string]any{"category": "access", "retention_seconds": 90 * 86400, "tamper_protection": true,
+				"tamper_mechanism": "object_lock", "bucket": "aws_s3_bucket.alb"},
+		},
+		{
+			name: "flow log into a log group",
+			src: `resource "aws_cloudwatch_log_group" "vpc" {
+  name              = var.name
+  retention_in_days = 30
+}
+resource "aws_flow_log" "vpc" {
+  log_destination = aws_cloudwatch_log_group.vpc.arn
+  traffic_type    = "ALL"
+}`,
+			id: "aws_cloudwatch_log_group.vpc", kind: collectors.KindLog,
+			want: map[string]any{"category": "flow"},
+		},
+		{
 			name: "backup vault lock",
 			src: awsProvider + `resource "aws_backup_vault" "v" { name = "v" }
 resource "aws_backup_vault_lock_configuration" "lock" {

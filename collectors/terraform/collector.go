@@ -159,6 +159,9 @@ func (m *module) facts() []collectors.Fact {
 		for _, f := range mapper(m, r) {
 			out = append(out, f)
 			byType[r.typ] = append(byType[r.typ], f)
+			if sub, ok := strings.CutPrefix(f.ID, r.addr+"#"); ok {
+				byAddr[r.local+"#"+sub] = f // a second fact of the resource (#endpoint, #access_logs)
+			}
 			if _, seen := byAddr[r.local]; f.ID == r.addr && !seen {
 				byAddr[r.local] = f
 				byAddr[r.typ+"."+r.name] = f
