@@ -6,9 +6,11 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 
+	"github.com/mattn/go-runewidth"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/kaiji-dev/kaiji/internal/results"
@@ -236,27 +238,66 @@ func (s *SheetXLSX) Report(_ context.Context, w io.Writer, r *results.Run) error
 			}
 		}
 	}
-	for i, c := range fs.Columns {
+	widths := make([]float64, len(fs.Columns))
+	for i := range fs.Columns {
 		col, _ := excelize.ColumnNumberToName(i + 1)
-		width := 14.0
+		widths[i] = 14
 		switch {
 		case i == len(fs.Columns)-1:
-			width = 60
+			widths[i] = 70
 		case i == len(fs.Columns)-2:
-			width = 18
+			widths[i] = 26
 		case len(fs.Rows) > 0 && maxLen(fs.Rows, i) > 20:
-			width = 40
+			widths[i] = 40
 		}
-		_ = c
-		if err := f.SetColWidth(name, col, col, width); err != nil {
+		if err := f.SetColWidth(name, col, col, widths[i]); err != nil {
 			return err
 		}
+	}
+	// Row heights are set from the wrapped text, as not every application
+	// fits them on opening; the same content gives the same heights.
+	if err := f.SetRowHeight(name, 1, rowHeight(fs.Columns, widths)); err != nil {
+		return err
+	}
+	for ri, row := range fs.Rows {
+		if err := f.SetRowHeight(name, ri+2, rowHeight(row, widths)); err != nil {
+			return err
+		}
+	}
+	// Printed: A4 landscape, one page wide, the header row on every page.
+	landscape, a4, one, any := "landscape", 9, 1, 0
+	if err := f.SetPageLayout(name, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape, FitToWidth: &one, FitToHeight: &any}); err != nil {
+		return err
+	}
+	fit := true
+	if err := f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + name + "'!$1:$1", Scope: name}); err != nil {
+		return err
 	}
 	if err := f.SetPanes(name, &excelize.Panes{Freeze: true, Split: false, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
 	_, err = f.WriteTo(w)
 	return err
+}
+
+// rowHeight estimates the height in points of a row whose cells wrap in
+// columns of the given widths (in characters; CJK characters take two).
+func rowHeight(cells []string, widths []float64) float64 {
+	lines := 1
+	for i, c := range cells {
+		if i >= len(widths) {
+			break
+		}
+		n := 0
+		for _, l := range strings.Split(c, "\n") {
+			n += max(1, int(math.Ceil(float64(runewidth.StringWidth(l))/(widths[i]-1))))
+		}
+		lines = max(lines, n)
+	}
+	return min(409, 4+15*float64(lines))
 }
 
 func borders() []excelize.Border {
