@@ -69,6 +69,14 @@ func mapAzureStorageAccount(m *module, r *resource) []*collectors.Fact {
 		f.SetUnknown("cross_region_replica")
 	}
 	read(f, "public", b, "public_network_access_enabled", toBool, absentDefault, true)
+	if nr := b.child("network_rules"); nr != nil && f.Attrs["public"] == true {
+		// Public access through the firewall only from listed networks.
+		if da, ok := str(nr, "default_action"); ok && da == "Deny" {
+			set(f, "public", false)
+			set(f, "ip_restricted", true)
+			f.SetLine("public", nr.get("default_action").line)
+		}
+	}
 	if bp := b.child("blob_properties"); bp != nil {
 		read(f, "versioning", bp, "versioning_enabled", toBool, absentDefault, false)
 	} else {

@@ -46,6 +46,18 @@ func TestAzureMappers(t *testing.T) {
 			want: map[string]any{"kms_key": true, "multi_az": true, "zones": 3, "versioning": true, "cross_region_replica": false},
 		},
 		{
+			name: "storage account firewall",
+			src: `resource "azurerm_storage_account" "sa" {
+  location = "japaneast"
+  network_rules {
+    default_action = "Deny"
+    ip_rules       = ["203.0.113.0/24"]
+  }
+}`,
+			id: "azurerm_storage_account.sa", kind: collectors.KindDatastore,
+			want: map[string]any{"public": false, "ip_restricted": true},
+		},
+		{
 			name: "mssql database retention",
 			src: `resource "azurerm_mssql_server" "s" {
   location = "Japan East"
