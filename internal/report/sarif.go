@@ -59,6 +59,26 @@ func (s *SARIF) Report(_ context.Context, w io.Writer, r *results.Run) error {
 		run.Properties["service"] = r.Service
 	}
 
+	// With a baseline, each result says whether the change introduced it.
+	changed := map[string]bool{}
+	if r.Baseline != nil {
+		for _, ch := range r.Baseline.Changes {
+			if ch.Kind == results.ChangeWorse || ch.Kind == results.ChangeNew {
+				changed[fmt.Sprintf("claim/%d/%s", ch.Item, ch.Key)] = true
+				changed["control/"+controlName(results.Control{ID: ch.Control, EvalItem: ch.EvalItem})] = true
+			}
+		}
+	}
+	baselineState := func(res *sarif.Result, key string) {
+		if r.Baseline == nil {
+			return
+		}
+		if changed[key] {
+			res.WithBaselineState("new")
+		} else {
+			res.WithBaselineState("unchanged")
+		}
+	}
 	for _, c := range r.Claims {
 		level := claimLevel(c.Verdict)
 		if level == "" {
@@ -68,6 +88,7 @@ func (s *SARIF) Report(_ context.Context, w io.Writer, r *results.Run) error {
 		idx := s.claimRule(run, c)
 		for _, f := range claimFindings(c, r.ClaimsFile, lang) {
 			res := s.result(run, id, idx, level, f)
+			baselineState(res, fmt.Sprintf("claim/%d/%s", c.Item, c.Key))
 			if c.Waived != nil {
 				suppress(res, id, f, c.Waived)
 			}
@@ -82,6 +103,7 @@ func (s *SARIF) Report(_ context.Context, w io.Writer, r *results.Run) error {
 		idx := s.controlRule(run, c)
 		for _, f := range controlFindings(c, r.ClaimsFile, lang) {
 			res := s.result(run, id, idx, level, f)
+			baselineState(res, id)
 			if c.Waived != nil {
 				suppress(res, id, f, c.Waived)
 			}
