@@ -119,7 +119,10 @@ func (l *loader) evalModule(m *module, cfg *dirConfig, vars map[string]cty.Value
 		outs[c.call] = c.outputs
 	}
 	for _, d := range cfg.blocks("module") {
-		if _, ok := outs[d.labels[0]]; !ok && len(d.labels) == 1 {
+		if len(d.labels) != 1 {
+			continue
+		}
+		if _, ok := outs[d.labels[0]]; !ok {
 			outs[d.labels[0]] = cty.DynamicVal // not read: its outputs are unknown
 		}
 	}
