@@ -109,7 +109,16 @@ func TestNoSecrets(t *testing.T) {
 // was made from give the same facts, with the same file and line.
 func TestPlanMatchesConfiguration(t *testing.T) {
 	t.Parallel()
-	all := loadDir(t, "testdata/golden/plan")
+	for _, dir := range []string{"testdata/golden/plan", "testdata/golden/plan_modules"} {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			t.Parallel()
+			planMatchesConfiguration(t, dir)
+		})
+	}
+}
+
+func planMatchesConfiguration(t *testing.T, dir string) {
+	all := loadDir(t, dir)
 	var hclOnly []collectors.File
 	for _, f := range all {
 		if strings.HasSuffix(f.Path, ".tf") {

@@ -283,11 +283,7 @@ func (p *plan) resource(pr planResource) {
 	if h == nil {
 		h = p.hcl[p.pfx+base]
 	}
-	m := p.mods[p.pfx+prefix]
-	if m == nil {
-		m = &module{prefix: p.pfx + prefix, providers: map[string]*providerConfig{}}
-		p.mods[p.pfx+prefix] = m
-	}
+	m := p.module(p.pfx + prefix)
 	r := &resource{typ: pr.Type, name: pr.Name, addr: p.pfx + pr.Address, local: local, provider: pr.Address}
 	var hb *block
 	rng := hcl.Range{Filename: p.file.Path, Start: hcl.Pos{Line: p.line(pr.Address)}, End: hcl.Pos{Line: p.line(pr.Address)}}
@@ -426,13 +422,28 @@ func (p *plan) providerConfig(pp planProvider, key string) *providerConfig {
 	return &providerConfig{name: pp.Name, alias: pp.Alias, body: b}
 }
 
+// module returns the synthetic module of a prefix, creating it. When the
+// configuration was scanned together, it takes the configuration module's
+// children, so that references through module outputs can be followed.
+func (p *plan) module(prefix string) *module {
+	if m := p.mods[prefix]; m != nil {
+		return m
+	}
+	m := &module{prefix: prefix, providers: map[string]*providerConfig{}}
+	if p.root != nil {
+		for _, hm := range p.root.all() {
+			if hm.prefix == prefix {
+				m.children, m.root = hm.children, hm.root
+			}
+		}
+	}
+	p.mods[prefix] = m
+	return m
+}
+
 // providerFacts adds the location facts of the root module's provider configurations.
 func (p *plan) providerFacts() {
-	m := p.mods[p.pfx]
-	if m == nil {
-		m = &module{prefix: p.pfx, providers: map[string]*providerConfig{}}
-		p.mods[p.pfx] = m
-	}
+	m := p.module(p.pfx)
 	for _, key := range sortedKeys(p.doc.Configuration.ProviderConfig) {
 		pp := p.doc.Configuration.ProviderConfig[key]
 		if pp.ModuleAddress != "" || strings.Contains(key, ":") {
