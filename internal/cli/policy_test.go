@@ -13,6 +13,7 @@ func runPolicy(t *testing.T, args ...string) (string, string, int) {
 	t.Chdir(repoRoot)
 	var out, errOut bytes.Buffer
 	cmd := NewCmdPolicy(&IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
 	cmd.SetArgs(args)
 	err := cmd.Execute()
 	if err != nil && !errors.Is(err, ErrFailing) {
