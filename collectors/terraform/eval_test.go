@@ -82,6 +82,18 @@ resource "aws_db_instance" "d" {
 			want: map[string]any{"sources": []any{"10.0.2.0/24"}, "internet_exposed": false},
 		},
 		{
+			name: "cidrsubnets from go-cty-funcs",
+			src: `resource "aws_security_group_rule" "r" {
+  type        = "ingress"
+  protocol    = "tcp"
+  from_port   = 5432
+  to_port     = 5432
+  cidr_blocks = [cidrsubnets("10.0.0.0/16", 8, 8)[1]]
+}`,
+			id: "aws_security_group_rule.r", kind: collectors.KindFirewallRule,
+			want: map[string]any{"sources": []any{"10.0.1.0/24"}},
+		},
+		{
 			name: "conditional on locals",
 			src: `locals {
   env  = "prod"

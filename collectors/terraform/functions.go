@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/go-cty-funcs/crypto"
 	"github.com/hashicorp/go-cty-funcs/encoding"
 	"github.com/hashicorp/go-cty-funcs/filesystem"
+	"github.com/hashicorp/go-cty-funcs/uuid"
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
@@ -22,8 +23,8 @@ import (
 var unknownFunctions = []string{
 	"bcrypt", "ephemeralasnull", "filebase64sha256", "filebase64sha512", "filemd5", "filesha1",
 	"filesha256", "filesha512", "plantimestamp", "rsadecrypt", "templatefile", "templatestring",
-	"textdecodebase64", "textencodebase64", "timestamp", "uuid", "uuidv5", "base64gzip",
-	"cidrsubnets", "issensitive", "provider::", "transpose", "yamldecode", "yamlencode",
+	"textdecodebase64", "textencodebase64", "timestamp", "uuid", "base64gzip",
+	"issensitive", "transpose", "yamldecode", "yamlencode",
 }
 
 // functions returns Terraform's built-in functions as implemented by go-cty's
@@ -63,6 +64,7 @@ func (l *loader) functions() map[string]function.Function {
 
 		// hashicorp/go-cty-funcs
 		"cidrhost": cidr.HostFunc, "cidrnetmask": cidr.NetmaskFunc, "cidrsubnet": cidr.SubnetFunc,
+		"cidrsubnets": cidr.SubnetsFunc, "uuidv5": uuid.V5Func,
 		"md5": crypto.Md5Func, "sha1": crypto.Sha1Func, "sha256": crypto.Sha256Func, "sha512": crypto.Sha512Func,
 		"base64decode": encoding.Base64DecodeFunc, "base64encode": encoding.Base64EncodeFunc,
 		"urlencode": encoding.URLEncodeFunc,
