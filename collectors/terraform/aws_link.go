@@ -190,9 +190,10 @@ func linkAWSMore(m *module, byAddr map[string]*collectors.Fact, byType map[strin
 			}
 		case "aws_ebs_encryption_by_default":
 			if on, ok := asBool(r.body.get("enabled").v); ok && on || !r.body.get("enabled").present {
-				for _, f := range byType["aws_ebs_volume"] {
+				for _, f := range slices.Concat(byType["aws_ebs_volume"], byType["aws_instance"]) {
 					if f.Lines["encrypted_at_rest"] == 0 {
 						set(f, "encrypted_at_rest", true)
+						clearUnknown(f, "encrypted_at_rest")
 						set(f, "encryption_default", r.addr)
 					}
 				}

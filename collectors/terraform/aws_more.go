@@ -710,3 +710,40 @@ func literalSuffix(a *attr) (string, bool) {
 	}
 	return lit.Val.AsString(), true
 }
+
+func init() {
+	awsMappers["aws_instance"] = mapInstanceVolumes
+}
+
+// mapInstanceVolumes reads the EBS volumes an EC2 instance creates with it
+// (root and additional block devices): unencrypted unless set, or unless
+// aws_ebs_encryption_by_default is on (linked later).
+func mapInstanceVolumes(m *module, r *resource) []*collectors.Fact {
+	var out []*collectors.Fact
+	if r.body.child("root_block_device") == nil {
+		// The root volume exists anyway; its encryption comes from the AMI's snapshot.
+		f := newFact(r, collectors.KindDatastore, r.addr+".root_block_device[0]")
+		set(f, "class", "block_storage")
+		tags(f, r.body)
+		f.SetUnknown("encrypted_at_rest")
+		set(f, "multi_az", false)
+		location(m, r, f)
+		out = append(out, f)
+	}
+	for _, typ := range []string{"root_block_device", "ebs_block_device"} {
+		for i, d := range r.body.children(typ) {
+			f := blockFact(r, d, collectors.KindDatastore, fmt.Sprintf("%s.%s[%d]", r.addr, typ, i))
+			set(f, "class", "block_storage")
+			tags(f, r.body)
+			if d.dynamic {
+				set(f, "dynamic", true)
+			}
+			read(f, "encrypted_at_rest", d, "encrypted", toBool, absentDefault, false)
+			present(f, "kms_key", d, "kms_key_id")
+			set(f, "multi_az", false)
+			location(m, r, f)
+			out = append(out, f)
+		}
+	}
+	return out
+}

@@ -186,6 +186,17 @@ resource "aws_ebs_volume" "v" { size = 10 }`,
 			want: map[string]any{"encrypted_at_rest": true},
 		},
 		{
+			name: "instance root volume",
+			src: `resource "aws_instance" "web" {
+  root_block_device {
+    encrypted  = true
+    kms_key_id = "k"
+  }
+}`,
+			id: "aws_instance.web.root_block_device[0]", kind: collectors.KindDatastore,
+			want: map[string]any{"encrypted_at_rest": true, "kms_key": true, "class": "block_storage"},
+		},
+		{
 			name: "ebs unencrypted",
 			src:  `resource "aws_ebs_volume" "v" { size = 10 }`,
 			id:   "aws_ebs_volume.v", kind: collectors.KindDatastore,
