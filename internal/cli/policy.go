@@ -8,8 +8,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"text/tabwriter"
 
+	"github.com/mattn/go-runewidth"
 	"github.com/open-policy-agent/opa/v1/bundle"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -144,12 +144,34 @@ func policyListRun(opts *PolicyListOptions) error {
 	if opts.Format == "json" {
 		return report.WriteJSON(opts.IO.Out, infos)
 	}
-	tw := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tTITLE\tCOVERS\tREADS")
+	rows := [][]string{{"ID", "TITLE", "COVERS", "READS"}}
 	for _, i := range infos {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", i.ID, i.Title, i.Covers(), strings.Join(i.Reads, ","))
+		rows = append(rows, []string{i.ID, i.Title, i.Covers(), strings.Join(i.Reads, ",")})
 	}
-	return tw.Flush()
+	return writeAligned(opts.IO.Out, rows)
+}
+
+// writeAligned writes rows with columns aligned by display width, so that
+// Japanese titles (two cells per character) line up.
+func writeAligned(w io.Writer, rows [][]string) error {
+	widths := map[int]int{}
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], runewidth.StringWidth(c))
+		}
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		for i, c := range r {
+			b.WriteString(c)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-runewidth.StringWidth(c)+2))
+			}
+		}
+		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // PolicyTestOptions are the options of kaiji policy test.

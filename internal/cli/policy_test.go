@@ -32,7 +32,6 @@ func TestPolicyList(t *testing.T) {
 			t.Errorf("policy list lacks %q:\n%s", want, out)
 		}
 	}
-	t.Log("\n" + out)
 	out, _, code = runPolicy(t, "list", "--format", "json", "--policy", "docs/examples/policies")
 	if code != 0 {
 		t.Fatalf("exit %d", code)
