@@ -48,8 +48,7 @@ with --results it reads a results.json written by kaiji scan --format json
 instead (its input hashes are those recorded at scan time).
 
 Without --pack it writes --format to --output (and --also FORMAT=FILE), as
-scan does. With --pack DIR
-it writes into DIR (which must be empty or absent):
+scan does. With --pack DIR it writes into DIR (which must be empty or absent):
 
   report.html     the HTML evidence report (self-contained, ja/en, printable)
   results.json    the results (docs/results.md)
