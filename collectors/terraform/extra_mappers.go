@@ -132,3 +132,45 @@ func mapGoogleSCC(m *module, r *resource) []*collectors.Fact {
 	set(f, "location.region", "global")
 	return []*collectors.Fact{f}
 }
+
+func init() {
+	azureMappers["azurerm_linux_virtual_machine"] = mapAzureVMDisk
+	azureMappers["azurerm_windows_virtual_machine"] = mapAzureVMDisk
+	googleMappers["google_compute_instance"] = mapGoogleInstanceDisk
+}
+
+// mapAzureVMDisk reads a virtual machine's OS disk: encrypted at rest by the
+// platform, with a customer key through a disk encryption set.
+func mapAzureVMDisk(m *module, r *resource) []*collectors.Fact {
+	od := r.body.child("os_disk")
+	if od == nil {
+		return nil
+	}
+	f := blockFact(r, od, collectors.KindDatastore, r.addr+".os_disk")
+	set(f, "class", "block_storage")
+	set(f, "encrypted_at_rest", true)
+	set(f, "encryption", "platform_default")
+	present(f, "kms_key", od, "disk_encryption_set_id", "secure_vm_disk_encryption_set_id")
+	if zone, ok := str(r.body, "zone"); ok && zone != "" {
+		set(f, "zones", 1)
+	}
+	set(f, "multi_az", false)
+	azLocation(m, r, f)
+	return []*collectors.Fact{f}
+}
+
+// mapGoogleInstanceDisk reads a Compute Engine instance's boot disk.
+func mapGoogleInstanceDisk(m *module, r *resource) []*collectors.Fact {
+	bd := r.body.child("boot_disk")
+	if bd == nil {
+		return nil
+	}
+	f := blockFact(r, bd, collectors.KindDatastore, r.addr+".boot_disk")
+	set(f, "class", "block_storage")
+	set(f, "encrypted_at_rest", true)
+	set(f, "encryption", "platform_default")
+	present(f, "kms_key", bd, "kms_key_self_link", "disk_encryption_key_raw", "disk_encryption_key_rsa")
+	set(f, "multi_az", false)
+	regionOf(m, r, f, zoneRegion, "zone")
+	return []*collectors.Fact{f}
+}

@@ -253,6 +253,17 @@ resource "google_compute_target_https_proxy" "p" {
 			want: map[string]any{"auto_update": true, "channel": "STABLE"},
 		},
 		{
+			name: "instance boot disk with CMEK",
+			src: `resource "google_compute_instance" "vm" {
+  zone = "asia-northeast1-a"
+  boot_disk {
+    kms_key_self_link = "projects/p/locations/l/keyRings/r/cryptoKeys/k"
+  }
+}`,
+			id: "google_compute_instance.vm.boot_disk", kind: collectors.KindDatastore,
+			want: map[string]any{"kms_key": true, "encrypted_at_rest": true, "location.region": "asia-northeast1"},
+		},
+		{
 			name: "security command center",
 			src:  `resource "google_scc_notification_config" "n" { config_id = "n" }`,
 			id:   "google_scc_notification_config.n", kind: collectors.KindDetection,

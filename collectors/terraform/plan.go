@@ -291,7 +291,14 @@ func (p *plan) resource(pr planResource) {
 		hb = h.body
 		rng = h.body.rng
 	}
-	r.body = planBlock("resource", values, unknown, sensitive, hb, rng)
+	var exprs map[string]any // nil: no configuration in the plan
+	if cfg != nil {
+		exprs = cfg.Expressions
+		if exprs == nil {
+			exprs = map[string]any{}
+		}
+	}
+	r.body = planBlock("resource", values, unknown, sensitive, hb, rng, exprs)
 	r.body.labels = []string{pr.Type, pr.Name}
 	if cfg != nil && hb == nil {
 		for name, e := range cfg.Expressions {
@@ -460,7 +467,7 @@ func (p *plan) providerFacts() {
 // (after_unknown) become unknown; values marked sensitive are dropped and
 // read as unknown, so they never reach a fact. Positions come from the
 // configuration's block when it was scanned together.
-func planBlock(typ string, values map[string]any, unknown, sensitive any, hb *block, rng hcl.Range) *block {
+func planBlock(typ string, values map[string]any, unknown, sensitive any, hb *block, rng hcl.Range, exprs map[string]any) *block {
 	b := &block{typ: typ, attrs: map[string]*attr{}, rng: rng, def: rng, file: rng.Filename}
 	if hb != nil {
 		b.def = hb.def
@@ -494,7 +501,8 @@ func planBlock(typ string, values map[string]any, unknown, sensitive any, hb *bl
 		case anyTrue(sen[name]):
 			a.val = cty.DynamicVal
 			continue
-		case unk[name] == true && hb != nil && ha == nil && !hasBlocks(hb, name):
+		case unk[name] == true && hb != nil && ha == nil && !hasBlocks(hb, name),
+			unk[name] == true && hb == nil && exprs != nil && exprs[name] == nil:
 			// Computed by the provider and not configured: as in the
 			// configuration, the mapper's documented default applies.
 			delete(b.attrs, name)
@@ -515,7 +523,16 @@ func planBlock(typ string, values map[string]any, unknown, sensitive any, hb *bl
 					hc = hcs[i]
 					nrng = hc.rng
 				}
-				b.blocks = append(b.blocks, planBlock(name, e.(map[string]any), at(us, i), at(ss, i), hc, nrng))
+				var sub map[string]any
+				if exprs != nil {
+					sub = map[string]any{}
+					if list, ok := exprs[name].([]any); ok && i < len(list) {
+						if m, ok := list[i].(map[string]any); ok {
+							sub = m
+						}
+					}
+				}
+				b.blocks = append(b.blocks, planBlock(name, e.(map[string]any), at(us, i), at(ss, i), hc, nrng, sub))
 			}
 		}
 		if anyTrue(unk[name]) {
