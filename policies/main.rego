@@ -176,6 +176,17 @@ control_result(id, item, es) := object.union(control_base(id, item), {
 }) if {
 	item != "-"
 	lib.reference(id, item) == null
+} else := object.union(control_base(id, item), {
+	"verdict": "not_applicable",
+	"reason": {
+		"ja": "第IV部の IoT 対策は IoT サービス（iot-asp-saas 版の開示）に適用されます",
+		"en": "Part IV countermeasures apply to IoT services (disclosures in the iot-asp-saas edition)",
+	},
+	"evidence": [],
+	"actual": [],
+}) if {
+	startswith(id, "IV.")
+	object.get(input, "edition", "") != "iot-asp-saas"
 } else := control_verdict(id, item, es)
 
 control_base(id, item) := {

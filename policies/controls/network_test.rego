@@ -42,3 +42,11 @@ test_peak_scaling if {
 	fx.outcome([fx.fact("redundancy", "ingest", {"autoscaling": {"min": 1, "max": 8}})], "IV.B-57", "-", 1) == ["meets", "advisory"]
 	fx.outcome([fx.fact("redundancy", "ingest", {"autoscaling": {"min": 3, "max": 3}})], "IV.B-57", "-", 1) == ["below", "advisory"]
 }
+
+test_part_iv_only_for_iot_services if {
+	x509 := fx.fact("device_auth", "dps", {"method": "x509", "certificate": true})
+	inp := fx.doc([x509], [], 1)
+	some r in data.kaiji.main.result.controls with input as inp
+	r.id == "IV.B-52"
+	r.verdict == "not_applicable"
+}

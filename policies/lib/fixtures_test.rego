@@ -32,9 +32,10 @@ verdict(facts, key, value) := v if {
 	v := main.result.claims[0].verdict with input as inp
 }
 
-# control is the result of one control evaluation item at a pattern.
+# control is the result of one control evaluation item at a pattern; Part IV
+# countermeasures are judged for an IoT service.
 control(facts, id, item, pattern) := r if {
-	inp := doc(facts, [], pattern)
+	inp := object.union(doc(facts, [], pattern), {"edition": edition_for(id)})
 	some r in main.result.controls with input as inp
 	r.id == id
 	r.eval_item == item
@@ -44,3 +45,7 @@ control(facts, id, item, pattern) := r if {
 outcome(facts, id, item, pattern) := [r.verdict, r.severity] if {
 	r := control(facts, id, item, pattern)
 }
+
+edition_for(id) := "iot-asp-saas" if startswith(id, "IV.")
+
+edition_for(id) := "asp-saas" if not startswith(id, "IV.")
