@@ -13,6 +13,7 @@ import (
 func init() {
 	awsMappers["aws_db_instance"] = withPatching(mapDBInstance)
 	awsMappers["aws_rds_cluster"] = withPatching(mapRDSCluster)
+	awsMappers["aws_rds_cluster_instance"] = withPatching(func(*module, *resource) []*collectors.Fact { return nil })
 }
 
 // withPatching adds the patching fact of a database: minor engine versions
@@ -187,6 +188,18 @@ func linkAWSMore(m *module, byAddr map[string]*collectors.Fact, byType map[strin
 		case "aws_lb_listener_certificate":
 			if f := refFact(r.body.attr("listener_arn"), byAddr); f != nil && f.Kind == collectors.KindEndpoint {
 				set(f, "certificate", true)
+			}
+		case "aws_rds_cluster_instance":
+			// Each instance beyond the writer is an Aurora replica of its cluster.
+			c := refFact(r.body.attr("cluster_identifier"), byAddr)
+			if c == nil || c.Kind != collectors.KindDatastore {
+				continue
+			}
+			n, _ := c.Attrs["instances"].(int)
+			set(c, "instances", n+1)
+			set(c, "replicas", n) // the first instance is the writer
+			if r.unknownCount {
+				c.SetUnknown("replicas")
 			}
 		case "aws_ebs_encryption_by_default":
 			if on, ok := asBool(r.body.get("enabled").v); ok && on || !r.body.get("enabled").present {

@@ -373,6 +373,25 @@ resource "aws_db_instance" "dr" {
 			want: map[string]any{"replicas": 1, "cross_region_replica": true},
 		},
 		{
+			name: "aurora cluster with replicas",
+			src: `resource "aws_rds_cluster" "c" {
+  engine            = "aurora-postgresql"
+  storage_encrypted = true
+}
+resource "aws_rds_cluster_instance" "i" {
+  count              = 3
+  cluster_identifier = aws_rds_cluster.c.id
+}`,
+			id: "aws_rds_cluster.c", kind: collectors.KindDatastore,
+			want: map[string]any{"replicas": 2, "instances": 3, "encrypted_at_rest": true},
+		},
+		{
+			name: "aurora instance patching",
+			src:  `resource "aws_rds_cluster_instance" "i" { auto_minor_version_upgrade = false }`,
+			id:   "aws_rds_cluster_instance.i", kind: collectors.KindPatching,
+			want: map[string]any{"auto_update": false},
+		},
+		{
 			name: "asg zones",
 			src: `resource "aws_autoscaling_group" "g" {
   availability_zones = ["ap-northeast-1a", "ap-northeast-1c"]
