@@ -3,9 +3,11 @@ package report_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,7 +23,7 @@ import (
 // recorder is the browser's only way out: Chromium is started with it as
 // its proxy for every URL, loopback included, so any request the page makes
 // (a font, a script, an image, a prefetch) reaches it and is recorded. It
-// serves the report at pageURL and nothing else.
+// serves the pages it was given and nothing else.
 type recorder struct {
 	mu       sync.Mutex
 	requests []request
@@ -85,6 +87,11 @@ func artifactDir(t *testing.T) string {
 // and in English: the DOM holds the report's content, the browser logs no
 // console error, the page makes no network request beyond loading itself,
 // and screenshots and a printed PDF are written as artifacts.
+//
+// Requests are watched twice: a recording proxy is the browser's only way
+// out, and Chromium's NetLog says who initiated each request, which sets the
+// browser's own background traffic apart from the page's. A leaky page (a
+// web font, an image, a console error) is checked to be caught.
 func TestHTMLInChromium(t *testing.T) {
 	browser := needTool(t, "chromium", "scripts/setup/chromium.sh", os.Getenv("KAIJI_CHROMIUM"), "chromium", "chromium-browser")
 	rec := &recorder{pages: map[string][]byte{}}
@@ -98,10 +105,15 @@ func TestHTMLInChromium(t *testing.T) {
 	proxy := "http://" + ln.Addr().String()
 	artifacts := artifactDir(t)
 
-	chrome := func(t *testing.T, args ...string) (stdout, stderr string) {
+	// chrome runs the browser once, with a NetLog: Chromium records there
+	// who initiated each request. Requests a page makes carry the page's
+	// origin as initiator; the browser's own (component updates, sign-in,
+	// network time) carry none ("not an origin").
+	chrome := func(t *testing.T, args ...string) (stdout, stderr string, log netLog) {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 		defer cancel()
+		tmp := t.TempDir()
 		base := []string{
 			"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 			"--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -109,7 +121,7 @@ func TestHTMLInChromium(t *testing.T) {
 			"--disable-features=NetworkTimeServiceQuerying,OptimizationHints,MediaRouter,AutofillServerCommunication,CertificateTransparencyComponentUpdater,Translate",
 			"--disable-domain-reliability", "--disable-client-side-phishing-detection", "--no-pings",
 			"--safebrowsing-disable-auto-update", "--disable-breakpad", "--metrics-recording-only",
-			"--user-data-dir=" + t.TempDir(),
+			"--user-data-dir=" + filepath.Join(tmp, "profile"), "--log-net-log=" + filepath.Join(tmp, "netlog.json"),
 			"--proxy-server=" + proxy, "--proxy-bypass-list=<-loopback>",
 			"--enable-logging=stderr", "--v=0", "--hide-scrollbars",
 		}
@@ -119,34 +131,36 @@ func TestHTMLInChromium(t *testing.T) {
 		if err := cmd.Run(); err != nil {
 			t.Fatalf("chromium %v: %v\n%s", args, err, errOut.String())
 		}
-		return out.String(), errOut.String()
+		return out.String(), errOut.String(), readNetLog(t, filepath.Join(tmp, "netlog.json"))
 	}
 
-	// The browser's own background hosts, learnt from a blank page: the
-	// report's requests are judged apart from them. A request to any other
-	// host, or one a page made (fetch metadata) to any host, fails the test.
-	chrome(t, "--dump-dom", "about:blank")
-	// Hosts Chromium itself contacts in the background (component updates,
-	// sign-in, network time) whether or not a blank page triggers them in
-	// a given run; a page's request to one of them over plain HTTP still
-	// fails the test through its fetch metadata.
-	own := map[string]bool{
-		"accounts.google.com": true, "update.googleapis.com": true, "clients2.google.com": true,
-		"clientservices.googleapis.com": true, "optimizationguide-pa.googleapis.com": true,
-		"safebrowsing.googleapis.com": true, "redirector.gvt1.com": true, "edgedl.me.gvt1.com": true,
-	}
-	for _, r := range rec.take() {
-		if r.FromPage {
-			t.Fatalf("about:blank made a page request: %s", r.Line)
+	// Hosts Chromium contacts on its own even when the NetLog of a run
+	// shows no request for them (a preconnect opens a tunnel only).
+	knownOwn := []string{"accounts.google.com", "update.googleapis.com", "clients2.google.com",
+		"clientservices.googleapis.com", "optimizationguide-pa.googleapis.com", "safebrowsing.googleapis.com"}
+	// fromPage returns what the page itself asked for: every request the
+	// NetLog attributes to a page, and every request that reached the proxy
+	// with fetch metadata or for a host the browser had no business with.
+	fromPage := func(proxied []request, log netLog, page string) []string {
+		own := map[string]bool{}
+		for _, h := range knownOwn {
+			own[h] = true
 		}
-		own[r.Host] = true
-	}
-	t.Logf("Chromium's own background hosts (ignored): %v", own)
-	pageRequests := func(rs []request) []string {
 		var out []string
-		for _, r := range rs {
+		for _, r := range log {
+			switch {
+			case r.own():
+				own[hostOf(r.URL)] = true
+			case r.URL != page:
+				out = append(out, "netlog: "+r.URL+" (initiator "+r.Initiator+")")
+			}
+		}
+		for _, r := range proxied {
+			if r.Line == "GET "+page {
+				continue
+			}
 			if r.FromPage || !own[r.Host] {
-				out = append(out, r.Line)
+				out = append(out, "proxy: "+r.Line)
 			}
 		}
 		return out
@@ -161,10 +175,12 @@ func TestHTMLInChromium(t *testing.T) {
 			`</head><body><img src="http://example.com/pixel.png"><script>console.error("kaiji-leak")</script></body></html>`)
 		rec.mu.Unlock()
 		rec.take()
-		_, logs := chrome(t, "--dump-dom", "--virtual-time-budget=3000", url)
-		got := pageRequests(rec.take())
-		if len(got) < 3 || !slices.ContainsFunc(got, func(l string) bool { return strings.Contains(l, "fonts.googleapis.com") }) {
-			t.Errorf("requests seen = %q, want the page, the font and the image", got)
+		_, logs, nl := chrome(t, "--dump-dom", "--virtual-time-budget=3000", url)
+		got := fromPage(rec.take(), nl, url)
+		for _, want := range []string{"netlog: https://fonts.googleapis.com/", "netlog: http://example.com/pixel.png", "proxy: GET http://example.com/pixel.png", "proxy: CONNECT fonts.googleapis.com:443"} {
+			if !slices.ContainsFunc(got, func(l string) bool { return strings.HasPrefix(l, want) }) {
+				t.Errorf("requests seen from the page = %q, want one starting %q", got, want)
+			}
 		}
 		if !strings.Contains(logs, "kaiji-leak") {
 			t.Errorf("the console error did not reach the log:\n%s", logs)
@@ -180,7 +196,7 @@ func TestHTMLInChromium(t *testing.T) {
 			rec.mu.Unlock()
 			rec.take()
 
-			dom, logs := chrome(t, "--dump-dom", url)
+			dom, logs, nl := chrome(t, "--dump-dom", url)
 			for _, want := range []string{
 				"情報開示 検証報告書（疎明資料）", "Disclosure evidence report",
 				"システムログは1年以上保管しています", "testdata/demo/infra/logs.tf:3", "retention_in_days = 90",
@@ -197,22 +213,24 @@ func TestHTMLInChromium(t *testing.T) {
 					t.Errorf("browser console: %s", l)
 				}
 			}
-			if got := pageRequests(rec.take()); len(got) != 1 || got[0] != "GET "+url {
-				t.Errorf("network requests = %q, want only the page itself", got)
+			if got := fromPage(rec.take(), nl, url); len(got) != 0 {
+				t.Errorf("the report made network requests: %q", got)
 			}
 
 			shot := filepath.Join(artifacts, "report-"+lang+".png")
-			chrome(t, "--window-size=1280,6000", "--screenshot="+shot, url)
+			_, _, nl1 := chrome(t, "--window-size=1280,6000", "--screenshot="+shot, url)
+			got := fromPage(rec.take(), nl1, url)
 			pdf := filepath.Join(artifacts, "report-"+lang+".pdf")
-			chrome(t, "--no-pdf-header-footer", "--print-to-pdf="+pdf, url)
+			_, _, nl2 := chrome(t, "--no-pdf-header-footer", "--print-to-pdf="+pdf, url)
+			got = append(got, fromPage(rec.take(), nl2, url)...)
 			for _, f := range []string{shot, pdf} {
 				st, err := os.Stat(f)
 				if err != nil || st.Size() < 10_000 {
 					t.Errorf("%s: %v, size %d", f, err, sizeOf(st))
 				}
 			}
-			if got := pageRequests(rec.take()); len(got) != 2 {
-				t.Errorf("network requests while taking the screenshot and PDF = %q, want the page twice", got)
+			if len(got) != 0 {
+				t.Errorf("the report made network requests while screenshotted and printed: %q", got)
 			}
 			t.Logf("screenshot %s, PDF %s", shot, pdf)
 		})
@@ -229,4 +247,57 @@ func sizeOf(st os.FileInfo) int64 {
 		return 0
 	}
 	return st.Size()
+}
+
+// netReq is one URL request in Chromium's NetLog.
+type netReq struct{ URL, Initiator string }
+
+// own reports whether the browser made the request for itself.
+func (r netReq) own() bool { return r.Initiator == "" || r.Initiator == "not an origin" }
+
+type netLog []netReq
+
+// readNetLog reads the URL requests of a NetLog (--log-net-log).
+func readNetLog(t *testing.T, path string) netLog {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read NetLog: %v", err)
+	}
+	var doc struct {
+		Constants struct {
+			LogEventTypes map[string]int `json:"logEventTypes"`
+		} `json:"constants"`
+		Events []struct {
+			Type   int            `json:"type"`
+			Params map[string]any `json:"params"`
+		} `json:"events"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("parse NetLog: %v", err)
+	}
+	start, ok := doc.Constants.LogEventTypes["URL_REQUEST_START_JOB"]
+	if !ok {
+		t.Fatal("NetLog has no URL_REQUEST_START_JOB event type")
+	}
+	var out netLog
+	for _, e := range doc.Events {
+		if e.Type != start {
+			continue
+		}
+		u, _ := e.Params["url"].(string)
+		in, _ := e.Params["initiator"].(string)
+		if u != "" {
+			out = append(out, netReq{URL: u, Initiator: in})
+		}
+	}
+	return out
+}
+
+func hostOf(u string) string {
+	p, err := neturl.Parse(u)
+	if err != nil {
+		return ""
+	}
+	return p.Hostname()
 }
