@@ -42,6 +42,23 @@ func link(objs []*object, facts [][]*collectors.Fact) [][]*collectors.Fact {
 		}
 		return nil
 	}
+	pdbIdx := newSelectorIndex(objs, pdbs, func(o *object) map[string]string {
+		return o.v.path("spec", "selector", "matchLabels").strMap()
+	})
+	svcSel := map[int]map[string]string{}
+	for _, s := range services {
+		svcSel[s] = objs[s].v.path("spec", "selector").strMap()
+	}
+	svcIdx := newSelectorIndex(objs, services, func(o *object) map[string]string {
+		return o.v.path("spec", "selector").strMap()
+	})
+	hpaByTarget := map[string][]int{}
+	for _, h := range hpas {
+		ho := objs[h]
+		ref := ho.v.path("spec", "scaleTargetRef")
+		k := ho.namespace() + "/" + ref.get("kind").str() + "/" + ref.get("name").str()
+		hpaByTarget[k] = append(hpaByTarget[k], h)
+	}
 	for _, w := range workloads {
 		f := redundancy(w)
 		if f == nil {
@@ -49,24 +66,24 @@ func link(objs []*object, facts [][]*collectors.Fact) [][]*collectors.Fact {
 		}
 		wo := objs[w]
 		podLabels := podTemplate(wo).path("metadata", "labels").strMap()
-		for _, p := range pdbs {
+		for _, p := range pdbIdx.candidates(wo.namespace(), podLabels) {
 			po := objs[p]
-			if related(po, wo) && po.namespace() == wo.namespace() && selects(po.v.path("spec", "selector"), podLabels) {
+			if related(po, wo) && selects(po.v.path("spec", "selector"), podLabels) {
+				// Kubernetes refuses evictions of pods with several budgets;
+				// the first (in scan order) is the one recorded.
 				linkPDB(f, po)
+				break
 			}
 		}
-		for _, h := range hpas {
-			ho := objs[h]
-			ref := ho.v.path("spec", "scaleTargetRef")
-			if related(ho, wo) && ho.namespace() == wo.namespace() && ref.get("kind").str() == wo.kind() && ref.get("name").str() == wo.name() {
-				linkHPA(f, ho)
+		for _, h := range hpaByTarget[wo.namespace()+"/"+wo.kind()+"/"+wo.name()] {
+			if related(objs[h], wo) {
+				linkHPA(f, objs[h])
 			}
 		}
-		for _, s := range services {
-			so := objs[s]
-			sel := so.v.path("spec", "selector").strMap()
-			if related(so, wo) && so.namespace() == wo.namespace() && len(sel) > 0 && subset(sel, podLabels) {
+		for _, s := range svcIdx.candidates(wo.namespace(), podLabels) {
+			if sel := svcSel[s]; related(objs[s], wo) && len(sel) > 0 && subset(sel, podLabels) {
 				set(f, "load_balanced", true, val{})
+				break
 			}
 		}
 	}
@@ -77,6 +94,46 @@ func link(objs []*object, facts [][]*collectors.Fact) [][]*collectors.Fact {
 	facts = linkCertificates(objs, facts, certs, ingresses)
 	linkVelero(objs, facts)
 	return facts
+}
+
+// selectorIndex finds the objects (PodDisruptionBudgets, Services) whose
+// label selector may match a set of labels, without trying every object:
+// an object is filed under one of its selector's label pairs, or under the
+// namespace when the selector has none (expressions only, or empty).
+type selectorIndex struct {
+	byPair map[string][]int // namespace + "\x00" + key=value
+	anyIn  map[string][]int // namespace
+}
+
+func newSelectorIndex(objs []*object, idx []int, labels func(*object) map[string]string) selectorIndex {
+	si := selectorIndex{byPair: map[string][]int{}, anyIn: map[string][]int{}}
+	for _, i := range idx {
+		o := objs[i]
+		ml := labels(o)
+		if len(ml) == 0 {
+			si.anyIn[o.namespace()] = append(si.anyIn[o.namespace()], i)
+			continue
+		}
+		keys := make([]string, 0, len(ml))
+		for k := range ml {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		k := keys[0]
+		pair := o.namespace() + "\x00" + k + "=" + ml[k]
+		si.byPair[pair] = append(si.byPair[pair], i)
+	}
+	return si
+}
+
+// candidates lists the objects that may select the labels, in order.
+func (si selectorIndex) candidates(ns string, labels map[string]string) []int {
+	out := slices.Clone(si.anyIn[ns])
+	for k, v := range labels {
+		out = append(out, si.byPair[ns+"\x00"+k+"="+v]...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // related reports whether two objects may refer to each other: objects of
@@ -328,12 +385,20 @@ func linkNginxConfig(objs []*object, facts [][]*collectors.Fact, ingresses []int
 // linkClasses resolves each claim's StorageClass, or the default class when
 // the claim names none.
 func linkClasses(objs []*object, facts [][]*collectors.Fact, classes []int) {
+	byName := map[string][]int{}
+	var defaults []int
+	for _, c := range classes {
+		byName[objs[c].name()] = append(byName[objs[c].name()], c)
+		if v, _ := objs[c].v.path("metadata", "annotations", defaultClassAnnotation).bool(); v {
+			defaults = append(defaults, c)
+		}
+	}
 	// A class in the claim's own directory wins over one elsewhere.
-	find := func(f *collectors.Fact, owner *object, match func(*object) bool) *object {
+	find := func(f *collectors.Fact, owner *object, cands []int) *object {
 		var found *object
-		for _, c := range classes {
+		for _, c := range cands {
 			o := objs[c]
-			if !related(o, owner) || !match(o) {
+			if !related(o, owner) {
 				continue
 			}
 			if path.Dir(o.file) == path.Dir(f.Source.File) {
@@ -345,10 +410,6 @@ func linkClasses(objs []*object, facts [][]*collectors.Fact, classes []int) {
 		}
 		return found
 	}
-	isDefault := func(o *object) bool {
-		v, _ := o.v.path("metadata", "annotations", defaultClassAnnotation).bool()
-		return v
-	}
 	for i, fs := range facts {
 		for _, f := range fs {
 			if f.Kind != collectors.KindDatastore || f.Type != "PersistentVolumeClaim" {
@@ -357,11 +418,11 @@ func linkClasses(objs []*object, facts [][]*collectors.Fact, classes []int) {
 			name, named := f.Attrs["storage_class"].(string)
 			switch {
 			case named && name != "":
-				if sc := find(f, objs[i], func(o *object) bool { return o.name() == name }); sc != nil {
+				if sc := find(f, objs[i], byName[name]); sc != nil {
 					applyClassEncryption(f, sc)
 				}
 			case !named:
-				if sc := find(f, objs[i], isDefault); sc != nil {
+				if sc := find(f, objs[i], defaults); sc != nil {
 					set(f, "storage_class", sc.name(), val{})
 					applyClassEncryption(f, sc)
 				}
@@ -373,22 +434,25 @@ func linkClasses(objs []*object, facts [][]*collectors.Fact, classes []int) {
 // linkCertificates merges each cert-manager Certificate into the Ingresses
 // that serve its secret.
 func linkCertificates(objs []*object, facts [][]*collectors.Fact, certs, ingresses []int) [][]*collectors.Fact {
+	bySecret := map[string][]int{} // namespace/secret → Ingresses serving it
+	for _, in := range ingresses {
+		io := objs[in]
+		for _, t := range io.v.path("spec", "tls").list() {
+			if s := t.get("secretName").str(); s != "" {
+				k := io.namespace() + "/" + s
+				if !slices.Contains(bySecret[k], in) {
+					bySecret[k] = append(bySecret[k], in)
+				}
+			}
+		}
+	}
 	for _, c := range certs {
 		co := objs[c]
 		secret := co.v.path("spec", "secretName").str()
 		merged := false
-		for _, in := range ingresses {
+		for _, in := range bySecret[co.namespace()+"/"+secret] {
 			io := objs[in]
-			if !related(io, co) || io.namespace() != co.namespace() || secret == "" {
-				continue
-			}
-			serves := false
-			for _, t := range io.v.path("spec", "tls").list() {
-				if t.get("secretName").str() == secret {
-					serves = true
-				}
-			}
-			if !serves {
+			if !related(io, co) || secret == "" {
 				continue
 			}
 			for _, f := range facts[in] {

@@ -20,22 +20,36 @@ type object struct {
 	// template is the Helm template that rendered the object (helm template's
 	// "# Source:" comment), if any.
 	template string
+	// meta caches the identifying fields, read in hot loops when linking.
+	meta *objectMeta
 	// variant tells apart objects several kustomizations build under one
 	// reference; it suffixes the reference (@overlays/prod).
 	variant string
 }
 
-func (o *object) apiVersion() string { return o.v.get("apiVersion").str() }
-func (o *object) kind() string       { return o.v.get("kind").str() }
-func (o *object) name() string       { return o.v.get("metadata").get("name").str() }
-func (o *object) namespace() string  { return o.v.get("metadata").get("namespace").str() }
-func (o *object) group() string {
-	g, _, ok := strings.Cut(o.apiVersion(), "/")
-	if !ok {
-		return ""
-	}
-	return g
+// objectMeta holds an object's identifying fields.
+type objectMeta struct {
+	apiVersion, kind, name, namespace, group string
 }
+
+func (o *object) m() *objectMeta {
+	if o.meta == nil {
+		md, _ := o.v.v.(map[string]any)["metadata"].(map[string]any)
+		str := func(m map[string]any, k string) string { s, _ := m[k].(string); return s }
+		root, _ := o.v.v.(map[string]any)
+		o.meta = &objectMeta{apiVersion: str(root, "apiVersion"), kind: str(root, "kind"), name: str(md, "name"), namespace: str(md, "namespace")}
+		if g, _, ok := strings.Cut(o.meta.apiVersion, "/"); ok {
+			o.meta.group = g
+		}
+	}
+	return o.meta
+}
+
+func (o *object) apiVersion() string { return o.m().apiVersion }
+func (o *object) kind() string       { return o.m().kind }
+func (o *object) name() string       { return o.m().name }
+func (o *object) namespace() string  { return o.m().namespace }
+func (o *object) group() string      { return o.m().group }
 
 // ref is the object's reference id: apiVersion/Kind[/namespace]/name.
 func (o *object) ref() string {
