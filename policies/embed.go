@@ -12,5 +12,5 @@ import "embed"
 // FS holds all modules, tests and data; tests are filtered out at load time
 // unless asked for.
 //
-//go:embed lib claims controls admission data main.rego
+//go:embed lib claims controls admission data main.rego main_test.rego
 var FS embed.FS

@@ -16,7 +16,7 @@ fact(kind, id, attrs) := {
 # vague is fact with the attribute paths in unknown not known statically.
 vague(kind, id, attrs, unknown) := object.union(fact(kind, id, attrs), {"unknown": [sprintf("attrs.%s", [u]) | some u in unknown]})
 
-claim(key, value) := {"index": 0, "item": 1, "key": key, "value": value, "raw": value, "text": ""}
+claim(key, value) := {"index": 0, "item": 0, "key": key, "value": value, "raw": value, "text": ""}
 
 # doc is a policy input: facts grouped by kind, claims, pattern.
 doc(facts, claims, pattern) := {
