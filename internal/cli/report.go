@@ -60,6 +60,7 @@ scan does. With --pack DIR it writes into DIR (which must be empty or absent):
   manifest.json   SHA-256 of every input and every file above, the policy set
                   digest, kaiji's version, the time and the arguments
   manifest.json.sig  with --sign-key: a raw ed25519 signature of manifest.json
+  README.md       what the files are and how to verify them (ja/en)
 
 The manifest's time is the only thing that differs between two packs of the
 same inputs; set SOURCE_DATE_EPOCH to fix it. Secrets in the inputs never

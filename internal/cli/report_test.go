@@ -27,7 +27,7 @@ func TestReportPack(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("report --pack: exit %d: %s", code, stderr)
 	}
-	for _, f := range []string{"report.html", "results.json", "results.sarif", "summary.md", "sheet.xlsx", "sheet.csv", "sheet.md", "manifest.json", "manifest.json.sig"} {
+	for _, f := range []string{"report.html", "results.json", "results.sarif", "summary.md", "sheet.xlsx", "sheet.csv", "sheet.md", "manifest.json", "manifest.json.sig", "README.md"} {
 		if _, err := os.Stat(filepath.Join(pack, f)); err != nil {
 			t.Errorf("pack lacks %s", f)
 		}

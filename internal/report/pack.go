@@ -151,6 +151,12 @@ func WritePack(ctx context.Context, dir string, r *results.Run, opts PackOptions
 		sum := sha256.Sum256(b.Bytes())
 		m.Files = append(m.Files, PackFile{Name: f.name, SHA256: hex.EncodeToString(sum[:]), Size: int64(b.Len())})
 	}
+	readme := packReadme(r, opts.SignKey != nil)
+	if err := os.WriteFile(filepath.Join(dir, "README.md"), readme, 0o644); err != nil {
+		return nil, fmt.Errorf("write README.md: %w", err)
+	}
+	sum := sha256.Sum256(readme)
+	m.Files = append(m.Files, PackFile{Name: "README.md", SHA256: hex.EncodeToString(sum[:]), Size: int64(len(readme))})
 	if opts.SignKey != nil {
 		m.Signed = KeyID(opts.SignKey.Public().(ed25519.PublicKey))
 	}
@@ -341,4 +347,48 @@ func ParsePublicKey(data []byte) (ed25519.PublicKey, error) {
 		return nil, fmt.Errorf("parse public key: %w", ErrNotEd25519)
 	}
 	return pub, nil
+}
+
+// packReadme tells whoever opens the pack what is in it and how to check
+// it, in Japanese and English. It holds nothing that varies between runs.
+func packReadme(r *results.Run, signed bool) []byte {
+	var b strings.Builder
+	service := r.Service
+	if service == "" {
+		service = "-"
+	}
+	fmt.Fprintf(&b, "# 疎明資料パック / Evidence pack — %s\n\n", service)
+	fmt.Fprintf(&b, "kaiji %s · %s · %s · pattern %d\n\n", r.Tool.Version, r.Tool.PolicyDigest, r.Edition, r.Pattern)
+	b.WriteString(`| ファイル / file | 内容 / contents |
+|---|---|
+| report.html | 検証報告書（ブラウザで開き、PDF に印刷可）/ the evidence report (open in a browser, print to PDF) |
+| sheet.xlsx, sheet.csv, sheet.md | 判定・疎明資料を追記した情報開示シート / the disclosure sheet with verdict and evidence columns |
+| results.json | 判定結果（機械可読）/ the results, machine-readable |
+| results.sarif | SARIF 2.1.0 |
+| summary.md | 要約 / summary |
+| manifest.json | 入力ファイルと各ファイルの SHA-256、ポリシー群ダイジェスト、作成日時、引数 / SHA-256 of every input and file, policy set digest, time, arguments |
+`)
+	if signed {
+		b.WriteString("| manifest.json.sig | manifest.json の ed25519 署名 / ed25519 signature of manifest.json |\n")
+	}
+	b.WriteString(`
+## 検証 / Verify
+
+    kaiji report verify . --pub-key KEY.pub --inputs REPOSITORY
+
+`)
+	if signed {
+		b.WriteString(`OpenSSL だけでも署名を検証できます / OpenSSL alone verifies the signature:
+
+    openssl pkeyutl -verify -pubin -inkey KEY.pub -rawin -in manifest.json -sigfile manifest.json.sig
+
+`)
+	}
+	b.WriteString(`各ファイルの SHA-256 は manifest.json の files に、走査した入力の SHA-256 は inputs にあります
+（sha256sum で照合できます）。秘密情報（パスワード、トークン、秘密鍵、sensitive な値）は伏せ字です。
+
+The SHA-256 of each file is in manifest.json (files), that of each scanned input in inputs
+(sha256sum checks them). Secrets (passwords, tokens, private keys, sensitive values) are redacted.
+`)
+	return []byte(b.String())
 }

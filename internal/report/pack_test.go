@@ -167,7 +167,7 @@ func TestPackDeterministic(t *testing.T) {
 			t.Errorf("%s shows a secret", e.Name())
 		}
 	}
-	want := []string{"manifest.json", "report.html", "results.json", "results.sarif", "sheet.csv", "sheet.md", "sheet.xlsx", "summary.md"}
+	want := []string{"README.md", "manifest.json", "report.html", "results.json", "results.sarif", "sheet.csv", "sheet.md", "sheet.xlsx", "summary.md"}
 	if !slices.Equal(names, want) {
 		t.Errorf("pack files = %q, want %q", names, want)
 	}
