@@ -169,7 +169,7 @@ func buildKustomizations(ctx context.Context, files []collectors.File) ([]*objec
 		}
 		objs, err := buildOne(fsys, k, files, cache)
 		if err != nil {
-			diags = append(diags, collectors.Errorf(k.file, 0, "kustomization not built, its files are read one by one: %s", oneLine(err)))
+			diags = append(diags, collectors.Errorf(k.file, 1, "kustomization not built, its files are read one by one: %s", oneLine(err)))
 			for _, r := range k.refs {
 				delete(consumed, r)
 			}
@@ -181,8 +181,14 @@ func buildKustomizations(ctx context.Context, files []collectors.File) ([]*objec
 	return out, diags, consumed
 }
 
+// oneLine flattens a kustomize error and makes the absolute paths it names
+// relative to the working directory, as the scan's paths are.
 func oneLine(err error) string {
-	return strings.Join(strings.Fields(err.Error()), " ")
+	msg := strings.Join(strings.Fields(err.Error()), " ")
+	if wd, werr := os.Getwd(); werr == nil {
+		msg = strings.ReplaceAll(msg, filepath.ToSlash(wd)+"/", "")
+	}
+	return msg
 }
 
 // buildOne runs kustomize on one root and places each object at its origin.
