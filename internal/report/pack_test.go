@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -208,5 +209,35 @@ func remove(t *testing.T, p string) {
 	t.Helper()
 	if err := os.Remove(p); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPackSignatureOpenSSL checks that the signature interoperates with
+// OpenSSL both ways: a key from openssl genpkey signs the pack, and openssl
+// pkeyutl verifies manifest.json.sig.
+func TestPackSignatureOpenSSL(t *testing.T) {
+	openssl, err := exec.LookPath("openssl")
+	if err != nil {
+		t.Skip("openssl not found")
+	}
+	dir := t.TempDir()
+	key, pub := filepath.Join(dir, "k.pem"), filepath.Join(dir, "k.pub")
+	for _, args := range [][]string{{"genpkey", "-algorithm", "ed25519", "-out", key}, {"pkey", "-in", key, "-pubout", "-out", pub}} {
+		if out, err := exec.Command(openssl, args...).CombinedOutput(); err != nil {
+			t.Fatalf("openssl %v: %v\n%s", args, err, out)
+		}
+	}
+	pack := writePack(t, copyInputs(t), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), read(t, key))
+	out, err := exec.Command(openssl, "pkeyutl", "-verify", "-pubin", "-inkey", pub, "-rawin",
+		"-in", filepath.Join(pack, report.ManifestFile), "-sigfile", filepath.Join(pack, report.SignatureFile)).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "Signature Verified Successfully") {
+		t.Errorf("openssl pkeyutl -verify: %v\n%s", err, out)
+	}
+	pk, err := report.ParsePublicKey(read(t, pub))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, probs, err := report.VerifyPack(pack, report.VerifyOptions{PublicKey: pk}); err != nil || len(probs) > 0 {
+		t.Errorf("VerifyPack with the OpenSSL public key: %v %v", err, probs)
 	}
 }
