@@ -62,32 +62,6 @@ func unknown(f *collectors.Fact, path string, from val) {
 	f.SetLine(path, from.line())
 }
 
-// attr reads attrs.path back.
-func attr(f *collectors.Fact, path string) (any, bool) {
-	var cur any = f.Attrs
-	for _, p := range strings.Split(path, ".") {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		cur, ok = m[p]
-		if !ok {
-			return nil, false
-		}
-	}
-	return cur, true
-}
-
-// isUnknown reports whether attrs.path is recorded as unknown.
-func isUnknown(f *collectors.Fact, path string) bool {
-	for _, u := range f.Unknown {
-		if u == "attrs."+path {
-			return true
-		}
-	}
-	return false
-}
-
 // clearUnknown removes attrs.path from the unknown list, once it is known.
 func clearUnknown(f *collectors.Fact, path string) {
 	out := f.Unknown[:0]
