@@ -228,3 +228,15 @@ func TestSARIFFingerprintsStable(t *testing.T) {
 		t.Errorf("fingerprints changed when lines moved (-before +after):\n%s", diff)
 	}
 }
+
+// TestEmptyRun renders a run with nothing in it (no claims file, no
+// infrastructure) in every format without error.
+func TestEmptyRun(t *testing.T) {
+	r := &results.Run{Tool: results.Tool{Name: "kaiji", Version: "dev"}, Edition: "asp-saas", Pattern: 1}
+	r.Finalize()
+	for _, format := range report.Formats() {
+		if out := render(t, format, "ja", r); len(out) == 0 {
+			t.Errorf("%s: empty output", format)
+		}
+	}
+}
