@@ -20,6 +20,15 @@ func isARM(x jv) bool {
 	return first.isMap() && strings.HasPrefix(id, "/subscriptions/") && strings.Contains(id, "/providers/")
 }
 
+// azureMapped lists the resource types read, lower case.
+var azureMapped = map[string]bool{
+	"microsoft.storage/storageaccounts": true, "microsoft.sql/servers/databases": true,
+	"microsoft.dbforpostgresql/flexibleservers": true, "microsoft.dbformysql/flexibleservers": true,
+	"microsoft.compute/disks": true, "microsoft.network/networksecuritygroups": true,
+	"microsoft.operationalinsights/workspaces": true, "microsoft.recoveryservices/vaults/backuppolicies": true,
+	"microsoft.web/sites": true, "microsoft.security/pricings": true,
+}
+
 // azureResources maps each ARM resource by type.
 func (b *builder) azureResources(x jv) {
 	list := x.list()
@@ -42,6 +51,12 @@ func (b *builder) azureResources(x jv) {
 func (b *builder) azureResource(r jv, retention map[string]jv) {
 	typ := strings.ToLower(r.get("type").str())
 	p := r.get("properties")
+	if !p.isMap() && azureMapped[typ] && !b.noProps {
+		// az resource list leaves properties out unless asked to expand them.
+		b.noProps = true
+		b.diags = append(b.diags, collectors.Diagnostic{File: b.file, Line: r.line(), Severity: collectors.SeverityInfo,
+			Message: "Azure resources without properties (az resource list?); export with az graph query (Resource Graph) or az resource show to read their configuration"})
+	}
 	switch typ {
 	case "microsoft.storage/storageaccounts":
 		b.azureStorage(r, p)

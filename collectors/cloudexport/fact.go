@@ -16,6 +16,8 @@ type builder struct {
 	diags collectors.Diagnostics
 	// noData is set once an asset without resource data was reported.
 	noData bool
+	// noProps is set once an Azure resource without properties was reported.
+	noProps bool
 }
 
 // fact starts a fact for the resource at r. typ is the Terraform resource
