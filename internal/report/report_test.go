@@ -240,3 +240,18 @@ func TestEmptyRun(t *testing.T) {
 		}
 	}
 }
+
+// TestSheetCSVNoFormulas checks that a sheet cell that looks like a formula
+// reaches the CSV inert.
+func TestSheetCSVNoFormulas(t *testing.T) {
+	r := &results.Run{Sheet: &results.Sheet{Columns: []string{"No.", "内容"}, Rows: [][]string{
+		{"1", `=HYPERLINK("http://evil.example","x")`}, {"-", "+1+1"}, {"-3", "@SUM(A1)"},
+	}}}
+	r.Finalize()
+	got := string(render(t, report.FormatSheet, "ja", r))
+	for _, want := range []string{`"'=HYPERLINK(`, "'+1+1", "'@SUM(A1)", "\r\n-,", "\r\n-3,"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("CSV lacks %q:\n%s", want, got)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/mattn/go-runewidth"
@@ -127,11 +128,35 @@ func (s *SheetCSV) Report(_ context.Context, w io.Writer, r *results.Run) error 
 	if err := cw.Write(fs.Columns); err != nil {
 		return err
 	}
-	if err := cw.WriteAll(fs.Rows); err != nil {
+	for _, row := range fs.Rows {
+		safe := make([]string, len(row))
+		for i, c := range row {
+			safe[i] = csvSafe(c)
+		}
+		if err := cw.Write(safe); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
 		return err
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// csvSafe keeps a spreadsheet from reading a cell as a formula (CSV
+// injection): a cell starting with = + - @ or a control character gets a
+// leading apostrophe, unless it is just a number or a dash. The workbook
+// needs no such care: its cells are typed as strings.
+func csvSafe(c string) string {
+	if c == "" || strings.IndexByte("=+-@\t\r", c[0]) < 0 || c == "-" {
+		return c
+	}
+	if _, err := strconv.ParseFloat(c, 64); err == nil {
+		return c
+	}
+	return "'" + c
 }
 
 // SheetMarkdown writes the filled sheet as a Markdown table.
