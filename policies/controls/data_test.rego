@@ -56,3 +56,12 @@ test_record_integrity if {
 	fx.outcome([log("trail", {"tamper_protection": false})], "III.5.1.1", "a", 6) == ["below", "advisory"]
 	fx.outcome([log("trail", {"tamper_protection": true, "tamper_mechanism": "object_lock"})], "III.5.1.1", "a", 6) == ["unknown", "advisory"]
 }
+
+# III.2.3.2 a: restore tests at least as often as backups (every pattern).
+test_restore_testing if {
+	daily := fx.fact("backup", "plan", {"interval_seconds": 86400, "restore_test_interval_seconds": 86400})
+	fx.outcome([daily], "III.2.3.2", "a", 1) == ["meets", "advisory"]
+	weekly_tests := fx.fact("backup", "plan", {"interval_seconds": 86400, "restore_test_interval_seconds": 604800})
+	fx.outcome([weekly_tests], "III.2.3.2", "a", 6) == ["below", "advisory"]
+	fx.outcome([fx.fact("backup", "plan", {"interval_seconds": 86400})], "III.2.3.2", "a", 2) == ["unknown", "advisory"]
+}
