@@ -61,7 +61,7 @@ func TestReportFromResults(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stdout, "### ❌ contradicted (2)") {
+	if !strings.Contains(stdout, "### ❌ Contradicted (2)") {
 		t.Errorf("markdown report lacks the contradicted group:\n%s", stdout)
 	}
 	sarif := filepath.Join(t.TempDir(), "r.sarif")

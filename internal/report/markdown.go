@@ -90,7 +90,7 @@ func (m *Markdown) Report(_ context.Context, w io.Writer, r *results.Run) error 
 			continue
 		}
 		icon := map[string]string{results.Contradicted: "❌", results.Unproven: "⚠️"}[v]
-		fmt.Fprintf(b, "### %s %s (%d)\n\n", icon, label(v, lang), len(cs))
+		fmt.Fprintf(b, "### %s %s (%d)\n\n", icon, capitalize(label(v, lang)), len(cs))
 		fmt.Fprintf(b, "| %s | %s | %s | %s |\n|---|---|---|---|\n",
 			tr(lang, "項目", "Item"), tr(lang, "開示内容", "Sheet says"), tr(lang, "理由", "Why"), tr(lang, "根拠", "Evidence"))
 		for i, c := range cs {
@@ -107,9 +107,11 @@ func (m *Markdown) Report(_ context.Context, w io.Writer, r *results.Run) error 
 		b.WriteString("\n")
 	}
 
+	// Controls below the reference value are listed; unknown ones (often
+	// many: nothing in the code shows them) are folded with what passed.
 	var failing, other []results.Control
 	for _, c := range worstControls(r.Controls) {
-		if c.Verdict == results.Below || c.Verdict == results.Unknown {
+		if c.Verdict == results.Below {
 			failing = append(failing, c)
 		} else {
 			other = append(other, c)
@@ -146,8 +148,8 @@ func (m *Markdown) Report(_ context.Context, w io.Writer, r *results.Run) error 
 
 	if n := len(passed) + len(notCheckable) + len(other); n > 0 {
 		fmt.Fprintf(b, "<details><summary>%s</summary>\n\n", tr(lang,
-			fmt.Sprintf("✅ 裏付けあり %d · 対象外 %d · その他の対策 %d", len(passed), len(notCheckable), len(other)),
-			fmt.Sprintf("✅ %d supported · %d not checkable · %d other controls", len(passed), len(notCheckable), len(other))))
+			fmt.Sprintf("✅ 裏付けあり %d · 対象外 %d · その他の対策 %d（不明 %d）", len(passed), len(notCheckable), len(other), s.Controls[results.Unknown]),
+			fmt.Sprintf("✅ %d supported · %d not checkable · %d other controls (%d unknown)", len(passed), len(notCheckable), len(other), s.Controls[results.Unknown])))
 		for _, c := range append(passed, notCheckable...) {
 			fmt.Fprintf(b, "- %s · %d `%s` %s — %s\n", label(c.Verdict, lang), c.Item, c.Key, mdEscape(oneLine(c.Text)), mdEvidence(c.Evidence, 2))
 		}
@@ -169,6 +171,14 @@ func (m *Markdown) Report(_ context.Context, w io.Writer, r *results.Run) error 
 	fmt.Fprintf(b, "<sub>kaiji %s · %s</sub>\n", mdEscape(r.Tool.Version), mdEscape(r.Tool.PolicyDigest))
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// capitalize upper-cases the first letter of an English label.
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
 }
 
 func countLabel(n int, verdict, lang string) string {
