@@ -14,6 +14,7 @@ import (
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
 
+	"github.com/kaiji-dev/kaiji/collectors"
 	"github.com/kaiji-dev/kaiji/internal/results"
 )
 
@@ -112,6 +113,19 @@ func (s *SARIF) Report(_ context.Context, w io.Writer, r *results.Run) error {
 	if run.Results == nil {
 		run.Results = []*sarif.Result{}
 	}
+	// Input problems (diagnostics) are tool execution notifications, so a
+	// code-scanning view shows that part of the input could not be read.
+	ok := true
+	inv := &sarif.Invocation{ExecutionSuccessful: &ok}
+	for _, d := range r.Diagnostics {
+		level := map[collectors.Severity]string{collectors.SeverityError: "error", collectors.SeverityWarning: "warning"}[d.Severity]
+		n := &sarif.Notification{Level: cmp.Or(level, "note"), Message: sarif.NewTextMessage(sentence(d.Message))}
+		if d.File != "" {
+			n.Locations = []*sarif.Location{location(results.Evidence{File: d.File, Line: d.Line})}
+		}
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
+	}
+	run.Invocations = []*sarif.Invocation{inv}
 	log.AddRun(run)
 	data, err := json.MarshalIndent(log, "", "  ")
 	if err != nil {
