@@ -187,12 +187,20 @@ flag_outcome(fact, path, _, no) := {
 
 flag_outcome(fact, path, _, _) := not_known(fact, path) if not known_bool(fact, path)
 
-# not_known is the outcome of an attribute that cannot be known statically.
+# not_known is the outcome of an attribute that cannot be known statically,
+# or that the collector says nothing about.
 not_known(fact, path) := {
 	"outcome": "unknown", "actual": null,
 	"evidence": [evidence(fact, path)],
 	"detail_ja": sprintf("%s の %s を静的に確定できません", [fact.id, path]),
 	"detail_en": sprintf("%s of %s cannot be known statically", [path, fact.id]),
+} if unknown(fact, path)
+
+else := {
+	"outcome": "unknown", "actual": null,
+	"evidence": [evidence(fact, path)],
+	"detail_ja": sprintf("%s のコードからは %s がわかりません", [fact.id, path]),
+	"detail_en": sprintf("the code of %s does not show %s", [fact.id, path]),
 }
 
 # known_number is true when attrs.<path> is a number known statically.
