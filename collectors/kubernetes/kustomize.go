@@ -137,42 +137,61 @@ func buildKustomizations(ctx context.Context, files []collectors.File) ([]*objec
 	if len(ks) == 0 {
 		return nil, nil, consumed
 	}
-	dirs := map[string]bool{}
+	byDir := map[string]kustomization{}
 	for _, k := range ks {
-		dirs[k.dir] = true
+		byDir[k.dir] = k
 	}
+	// A kustomization that another one builds is not a root; the files a
+	// kustomization names are consumed by its build.
 	referenced := map[string]bool{}
 	for _, k := range ks {
+		if bad[k.dir] {
+			continue
+		}
 		for _, r := range k.refs {
-			if dirs[r] {
+			if _, ok := byDir[r]; ok {
 				referenced[r] = true
 			} else {
 				consumed[r] = true
 			}
 		}
 	}
-	// A kustomization that cannot be built does not consume its files: they
-	// are read one by one instead.
+	var queue []kustomization
 	for _, k := range ks {
-		if bad[k.dir] {
-			for _, r := range k.refs {
-				delete(consumed, r)
-			}
+		if !referenced[k.dir] {
+			queue = append(queue, k)
 		}
 	}
 	fsys := readOnlyFS{filesys.MakeFsOnDisk()}
 	var out []*object
 	cache := map[string][]document{}
-	for _, k := range ks {
-		if ctx.Err() != nil || referenced[k.dir] || bad[k.dir] {
+	done := map[string]bool{}
+	// release gives up a build: its files are read one by one and the
+	// kustomizations it would have built are built on their own.
+	release := func(k kustomization) {
+		for _, r := range k.refs {
+			if sub, ok := byDir[r]; ok {
+				queue = append(queue, sub)
+			} else {
+				delete(consumed, r)
+			}
+		}
+	}
+	for len(queue) > 0 && ctx.Err() == nil {
+		k := queue[0]
+		queue = queue[1:]
+		if done[k.dir] {
+			continue
+		}
+		done[k.dir] = true
+		if bad[k.dir] {
+			release(k)
 			continue
 		}
 		objs, err := buildOne(fsys, k, files, cache)
 		if err != nil {
 			diags = append(diags, collectors.Errorf(k.file, 1, "kustomization not built, its files are read one by one: %s", oneLine(err)))
-			for _, r := range k.refs {
-				delete(consumed, r)
-			}
+			release(k)
 			continue
 		}
 		out = append(out, objs...)
