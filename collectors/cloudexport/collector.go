@@ -3,6 +3,8 @@ package cloudexport
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"regexp"
 	"strings"
 
@@ -118,7 +120,7 @@ func (b *builder) parse(data []byte) []doc {
 	if err == nil {
 		return []doc{d}
 	}
-	whole := err
+	whole, wholeLine := err, errorLine(data, err)
 	var docs []doc
 	line := 1
 	for _, l := range bytes.Split(data, []byte("\n")) {
@@ -126,7 +128,7 @@ func (b *builder) parse(data []byte) []doc {
 			d, err := parseJSON(l, line)
 			if err != nil {
 				if len(docs) == 0 {
-					b.diags = append(b.diags, collectors.Errorf(b.file, 0, "cannot read JSON export: %v", whole))
+					b.diags = append(b.diags, collectors.Errorf(b.file, wholeLine, "cannot read JSON export: %v", whole))
 					return nil
 				}
 				b.diags = append(b.diags, collectors.Errorf(b.file, line, "cannot read JSON line: %v", err))
@@ -137,6 +139,15 @@ func (b *builder) parse(data []byte) []doc {
 		line++
 	}
 	return docs
+}
+
+// errorLine finds the line of a JSON syntax error, or 0.
+func errorLine(data []byte, err error) int {
+	var se *json.SyntaxError
+	if !errors.As(err, &se) || se.Offset <= 0 || se.Offset > int64(len(data)) {
+		return 0
+	}
+	return 1 + bytes.Count(data[:se.Offset], []byte("\n"))
 }
 
 // dispatch recognises the shape of a document and maps what it holds.
