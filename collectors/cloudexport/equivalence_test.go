@@ -79,3 +79,40 @@ func clone(m map[string]any) map[string]any {
 	}
 	return c
 }
+
+// TestSameCloudSQLEverywhere reads one Cloud SQL instance as Terraform
+// declares it and as Cloud Asset Inventory exports it.
+func TestSameCloudSQLEverywhere(t *testing.T) {
+	tf := terraform.New(terraform.Options{Env: []string{}})
+	data, err := os.ReadFile("testdata/equivalence-gcp/main.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tfFacts, diags := tf.Collect(context.Background(), []collectors.File{{Path: "testdata/equivalence-gcp/main.tf", Data: data}})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	exports, _ := collectDir(t, "testdata/equivalence-gcp")
+	for _, kind := range []collectors.Kind{collectors.KindDatastore, collectors.KindEndpoint} {
+		want := ofKind(tfFacts, kind)
+		got := ofKind(exports, kind)
+		if len(want) != 1 || len(got) != 1 {
+			t.Fatalf("%s: %d Terraform facts, %d exported, want one each", kind, len(want), len(got))
+		}
+		attrs := clone(got[0].Attrs)
+		delete(attrs, "field")
+		if diff := cmp.Diff(want[0].Attrs, attrs); diff != "" {
+			t.Errorf("%s: attributes differ (-terraform +export):\n%s", kind, diff)
+		}
+	}
+}
+
+func ofKind(fs []collectors.Fact, kind collectors.Kind) []collectors.Fact {
+	var out []collectors.Fact
+	for _, f := range fs {
+		if f.Kind == kind && f.Provider == "gcp" && f.Type == "google_sql_database_instance" {
+			out = append(out, f)
+		}
+	}
+	return out
+}

@@ -123,11 +123,16 @@ func (b *builder) gcpSQL(a, d jv, loc string) {
 	if labels := s.get("userLabels"); labels.isMap() {
 		set(f, "tags", tagList(labels), jv{})
 	}
+	if d.get("masterInstanceName").str() != "" {
+		set(f, "replica_of", true, d.get("masterInstanceName"))
+	}
 	bc := s.get("backupConfiguration")
 	set(f, "backup.kind", "automated", jv{})
 	on, _ := bc.get("enabled").bool()
 	set(f, "backup.enabled", on, bc.get("enabled"))
 	if on {
+		pitr, _ := bc.get("pointInTimeRecoveryEnabled").bool()
+		set(f, "backup.point_in_time_recovery", pitr, bc.get("pointInTimeRecoveryEnabled"))
 		set(f, "backup.interval_seconds", int64(schedule.Day), jv{})
 		rs := bc.get("backupRetentionSettings")
 		n, ok := rs.get("retainedBackups").int()
@@ -141,16 +146,45 @@ func (b *builder) gcpSQL(a, d jv, loc string) {
 			f.SetUnknown("backup.generations")
 		}
 	}
+	// A public IP makes the instance reachable; authorized networks below
+	// say from where.
 	ip := s.get("ipConfiguration")
-	public := false
-	if v, _ := ip.get("ipv4Enabled").bool(); v {
-		for _, n := range ip.get("authorizedNetworks").list() {
-			if n.get("value").str() == "0.0.0.0/0" {
-				public = true
-			}
-		}
+	public := true
+	if v, ok := ip.get("ipv4Enabled").bool(); ok {
+		public = v
 	}
-	set(f, "public", public, ip)
+	set(f, "public", public, ip.get("ipv4Enabled"))
+
+	// The instance's connections: sslMode (or the older requireSsl).
+	e := b.fact(collectors.KindEndpoint, "gcp", "google_sql_database_instance", a.get("name").str()+"#endpoint", a)
+	set(e, "protocol", "sql", jv{})
+	mode := ip.get("sslMode")
+	switch {
+	case mode.str() != "":
+		set(e, "tls", mode.str() != "ALLOW_UNENCRYPTED_AND_ENCRYPTED", mode)
+		set(e, "client_certificate", mode.str() == "TRUSTED_CLIENT_CERTIFICATE_REQUIRED", mode)
+	case ip.get("requireSsl").present():
+		req, _ := ip.get("requireSsl").bool()
+		set(e, "tls", req, ip.get("requireSsl"))
+	default:
+		set(e, "tls", false, jv{}) // unencrypted connections are accepted by default
+	}
+	set(e, "public", public, ip.get("ipv4Enabled"))
+	location(e, "gcp", cmpOr(d.get("region").str(), loc), jv{})
+
+	for i, an := range ip.get("authorizedNetworks").list() {
+		rf := b.fact(collectors.KindFirewallRule, "gcp", "google_sql_database_instance", fmt.Sprintf("%s.authorized_networks[%d]", a.get("name").str(), i), an)
+		set(rf, "group", a.get("name").str(), jv{})
+		set(rf, "direction", "ingress", jv{})
+		set(rf, "action", "allow", jv{})
+		set(rf, "protocol", "tcp", jv{})
+		var srcs []string
+		if v := an.get("value").str(); v != "" {
+			srcs = append(srcs, v)
+		}
+		sources(rf, srcs, false, an.get("value"))
+		location(rf, "gcp", cmpOr(d.get("region").str(), loc), jv{})
+	}
 }
 
 // gcpFirewall maps a VPC firewall rule: one fact per allowed or denied protocol.
