@@ -46,15 +46,15 @@ outcome(t) := {
 	"detail_ja": sprintf("%s は %s と時刻を同期します", [t.id, concat(", ", servers)]),
 	"detail_en": sprintf("%s synchronises its clock with %s", [t.id, concat(", ", servers)]),
 } if {
-	lib.attr(t, "enabled") != false
+	object.get(t.attrs, "enabled", null) != false
 	not lib.unknown(t, "servers")
-	servers := lib.attr(t, "servers")
+	servers := object.get(t.attrs, "servers", null)
 	is_array(servers)
 	count(servers) > 0
 }
 
 outcome(t) := lib.not_known(t, "servers") if {
-	lib.attr(t, "enabled") != false
+	object.get(t.attrs, "enabled", null) != false
 	not has_servers(t)
 }
 

@@ -24,12 +24,12 @@ eval_items := {"a", "b"}
 # sign-in methods are stated.
 people("a") := [i |
 	some i in identity.stating("auth_methods")
-	lib.attr(i, "admin") != true
+	object.get(i.attrs, "admin", null) != true
 ]
 
 people("b") := [i |
 	some i in identity.stating("auth_methods")
-	lib.attr(i, "admin") == true
+	object.get(i.attrs, "admin", null) == true
 ]
 
 evaluations contains e if {

@@ -27,9 +27,9 @@ names := {
 	"multi_zone": {"ja": "複数ゾーンへの分散構成", "en": "spread over several zones"},
 }
 
-spread(f) if lib.attr(f, "multi_az") == true
+spread(f) if object.get(f.attrs, "multi_az", null) == true
 
-spread(f) if lib.attr(f, "spread_across_zones") == true
+spread(f) if object.get(f.attrs, "spread_across_zones", null) == true
 
 spread(f) if {
 	lib.known_number(f, "zones")
@@ -38,7 +38,7 @@ spread(f) if {
 
 # copies counts the running instances: a database's primary plus its
 # replicas, a workload's replicas or its autoscaling minimum.
-copies(f) := lib.attr(f, "replicas") + 1 if {
+copies(f) := object.get(f.attrs, "replicas", null) + 1 if {
 	f.kind == "datastore"
 	lib.known_number(f, "replicas")
 }
@@ -46,28 +46,28 @@ copies(f) := lib.attr(f, "replicas") + 1 if {
 copies(f) := 1 if {
 	f.kind == "datastore"
 	not lib.unknown(f, "replicas")
-	lib.attr(f, "replicas") == null
+	object.get(f.attrs, "replicas", null) == null
 }
 
 copies(f) := max([n |
-	some n in [lib.attr(f, "replicas"), lib.attr(f, "autoscaling.min")]
+	some n in [object.get(f.attrs, "replicas", null), lib.attr(f, "autoscaling.min")]
 	is_number(n)
 ]) if {
 	f.kind != "datastore"
 	not lib.unknown(f, "replicas")
-	count([n | some n in [lib.attr(f, "replicas"), lib.attr(f, "autoscaling.min")]; is_number(n)]) > 0
+	count([n | some n in [object.get(f.attrs, "replicas", null), lib.attr(f, "autoscaling.min")]; is_number(n)]) > 0
 }
 
 # single_known: the zone count is known to be one.
-one_zone(f) if lib.attr(f, "multi_az") == false
+one_zone(f) if object.get(f.attrs, "multi_az", null) == false
 
-one_zone(f) if lib.attr(f, "zones") == 1
+one_zone(f) if object.get(f.attrs, "zones", null) == 1
 
 one_zone(f) if {
 	f.kind != "datastore"
-	lib.attr(f, "zones") == null
+	object.get(f.attrs, "zones", null) == null
 	not lib.unknown(f, "zones")
-	lib.attr(f, "spread_across_zones") != true
+	object.get(f.attrs, "spread_across_zones", null) != true
 }
 
 level(f) := "multi_zone" if spread(f)
@@ -87,12 +87,12 @@ path(f) := "multi_az" if f.kind == "datastore"
 
 path(f) := "zones" if {
 	f.kind != "datastore"
-	lib.attr(f, "zones") != null
+	object.get(f.attrs, "zones", null) != null
 }
 
 path(f) := "replicas" if {
 	f.kind != "datastore"
-	lib.attr(f, "zones") == null
+	object.get(f.attrs, "zones", null) == null
 }
 
 # outcome judges f against a minimum level (single, replicated, multi_zone).
@@ -148,7 +148,7 @@ dr_outcome(d) := {
 	"detail_en": sprintf("%s has a replica in another region", [d.id]),
 } if {
 	d.kind == "datastore"
-	lib.attr(d, "cross_region_replica") == true
+	object.get(d.attrs, "cross_region_replica", null) == true
 }
 
 dr_outcome(d) := {
@@ -158,7 +158,7 @@ dr_outcome(d) := {
 	"detail_en": sprintf("the backups of %s are copied to %s (%s)", [d.id, destinations(s.fact), s.fact.id]),
 } if {
 	d.kind == "datastore"
-	lib.attr(d, "cross_region_replica") != true
+	object.get(d.attrs, "cross_region_replica", null) != true
 	s := offsite(d)[0]
 }
 
@@ -182,7 +182,7 @@ dr_outcome(d) := {
 	"detail_en": sprintf("whether %s is copied to another region cannot be known statically", [d.id]),
 } if {
 	d.kind == "datastore"
-	lib.attr(d, "cross_region_replica") != true
+	object.get(d.attrs, "cross_region_replica", null) != true
 	count(offsite(d)) == 0
 	not dr_known_absent(d)
 }
@@ -193,12 +193,12 @@ dr_known_absent(d) if {
 	count(backup.maybe_covering) == 0
 }
 
-dest_ja(f) := sprintf("（%s）", [f.attrs.destination_region]) if is_string(lib.attr(f, "destination_region"))
+dest_ja(f) := sprintf("（%s）", [f.attrs.destination_region]) if is_string(object.get(f.attrs, "destination_region", null))
 
-dest_ja(f) := "" if not is_string(lib.attr(f, "destination_region"))
+dest_ja(f) := "" if not is_string(object.get(f.attrs, "destination_region", null))
 
-dest_en(f) := sprintf(" (%s)", [f.attrs.destination_region]) if is_string(lib.attr(f, "destination_region"))
+dest_en(f) := sprintf(" (%s)", [f.attrs.destination_region]) if is_string(object.get(f.attrs, "destination_region", null))
 
-dest_en(f) := "" if not is_string(lib.attr(f, "destination_region"))
+dest_en(f) := "" if not is_string(object.get(f.attrs, "destination_region", null))
 
 destinations(b) := concat(", ", [sprintf("%v", [x]) | some x in b.attrs.copy_destinations])

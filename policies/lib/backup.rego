@@ -15,9 +15,9 @@ schedules contains s if {
 	some b in lib.facts("backup")
 	s := {
 		"fact": b,
-		"interval": lib.attr(b, "interval_seconds"),
-		"generations": lib.attr(b, "generations"),
-		"unbounded": lib.attr(b, "generations_unbounded") == true,
+		"interval": object.get(b.attrs, "interval_seconds", null),
+		"generations": object.get(b.attrs, "generations", null),
+		"unbounded": object.get(b.attrs, "generations_unbounded", null) == true,
 		"interval_path": "interval_seconds",
 		"generations_path": "generations",
 		"builtin": false,

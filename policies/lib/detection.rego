@@ -30,12 +30,12 @@ has(d, capability) if lib.unknown(d, capability)
 # the switch; enabled is written only where the provider has one.
 on(d) if {
 	not lib.unknown(d, "enabled")
-	lib.attr(d, "enabled") != false
+	object.get(d.attrs, "enabled", null) != false
 }
 
 # outcome: the capability is present and switched on.
 outcome(d, capability) := {
-	"outcome": "pass", "actual": lib.attr(d, "service"),
+	"outcome": "pass", "actual": object.get(d.attrs, "service", null),
 	"evidence": [lib.evidence(d, capability)],
 	"detail_ja": sprintf("%s で%sが有効です", [d.id, names[capability].ja]),
 	"detail_en": sprintf("%s provides %s and is enabled", [d.id, names[capability].en]),
@@ -88,7 +88,7 @@ signature_outcome(d, _, _) := {
 } if {
 	on(d)
 	not lib.known_number(d, "signature_update_seconds")
-	lib.attr(d, "managed") == true
+	object.get(d.attrs, "managed", null) == true
 }
 
 signature_outcome(d, _, _) := {
@@ -98,7 +98,7 @@ signature_outcome(d, _, _) := {
 	"detail_en": sprintf("how often %s updates its signatures (pattern files) does not appear in the infrastructure code", [d.id]),
 } if {
 	not lib.known_number(d, "signature_update_seconds")
-	lib.attr(d, "managed") != true
+	object.get(d.attrs, "managed", null) != true
 	not off_known(d)
 }
 

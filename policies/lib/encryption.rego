@@ -21,7 +21,7 @@ outcome(d) := {
 	"detail_ja": sprintf("%s は保存時に暗号化されています%s", [d.id, how_ja(d)]),
 	"detail_en": sprintf("%s is encrypted at rest%s", [d.id, how_en(d)]),
 } if {
-	lib.attr(d, "encrypted_at_rest") == true
+	object.get(d.attrs, "encrypted_at_rest", null) == true
 }
 
 outcome(d) := {
@@ -30,29 +30,29 @@ outcome(d) := {
 	"detail_ja": sprintf("%s は保存時に暗号化されていません", [d.id]),
 	"detail_en": sprintf("%s is not encrypted at rest", [d.id]),
 } if {
-	lib.attr(d, "encrypted_at_rest") == false
+	object.get(d.attrs, "encrypted_at_rest", null) == false
 }
 
-how_ja(d) := "（プラットフォームの既定の暗号化）" if lib.attr(d, "encryption") == "platform_default"
+how_ja(d) := "（プラットフォームの既定の暗号化）" if object.get(d.attrs, "encryption", null) == "platform_default"
 
 how_ja(d) := "（KMS鍵）" if {
-	lib.attr(d, "encryption") != "platform_default"
-	lib.attr(d, "kms_key") == true
+	object.get(d.attrs, "encryption", null) != "platform_default"
+	object.get(d.attrs, "kms_key", null) == true
 }
 
 how_ja(d) := "" if {
-	lib.attr(d, "encryption") != "platform_default"
-	lib.attr(d, "kms_key") != true
+	object.get(d.attrs, "encryption", null) != "platform_default"
+	object.get(d.attrs, "kms_key", null) != true
 }
 
-how_en(d) := " (platform default encryption)" if lib.attr(d, "encryption") == "platform_default"
+how_en(d) := " (platform default encryption)" if object.get(d.attrs, "encryption", null) == "platform_default"
 
 how_en(d) := " (KMS key)" if {
-	lib.attr(d, "encryption") != "platform_default"
-	lib.attr(d, "kms_key") == true
+	object.get(d.attrs, "encryption", null) != "platform_default"
+	object.get(d.attrs, "kms_key", null) == true
 }
 
 how_en(d) := "" if {
-	lib.attr(d, "encryption") != "platform_default"
-	lib.attr(d, "kms_key") != true
+	object.get(d.attrs, "encryption", null) != "platform_default"
+	object.get(d.attrs, "kms_key", null) != true
 }

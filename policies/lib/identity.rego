@@ -13,7 +13,7 @@ import data.kaiji.lib
 # admins are the identities holding full administrative rights.
 admins := [i |
 	some i in lib.facts("identity")
-	lib.attr(i, "admin") == true
+	object.get(i.attrs, "admin", null) == true
 ]
 
 # with lists the identities that say something about attrs.<path>.
@@ -56,7 +56,7 @@ admin_outcome(i) := {
 } if {
 	mfa(i) in {"optional", "off"}
 	not lib.unknown(i, "ip_restricted")
-	lib.attr(i, "ip_restricted") != true
+	object.get(i.attrs, "ip_restricted", null) != true
 }
 
 admin_outcome(i) := {
@@ -143,7 +143,7 @@ max_age_outcome(i, _) := {
 	"detail_ja": sprintf("%s のパスワードには有効期限がありません", [i.id]),
 	"detail_en": sprintf("passwords of %s never expire", [i.id]),
 } if {
-	is_object(lib.attr(i, "password_policy"))
+	is_object(object.get(i.attrs, "password_policy", null))
 	not lib.unknown(i, "password_policy.max_age_seconds")
 	lib.attr(i, "password_policy.max_age_seconds") == null
 }
@@ -153,7 +153,7 @@ max_age_outcome(i, _) := lib.not_known(i, "password_policy.max_age_seconds") if 
 }
 
 max_age_outcome(i, _) := lib.not_known(i, "password_policy") if {
-	not is_object(lib.attr(i, "password_policy"))
+	not is_object(object.get(i.attrs, "password_policy", null))
 	not lib.unknown(i, "password_policy.max_age_seconds")
 }
 

@@ -26,7 +26,7 @@ scalable := [r |
 	says_autoscaling(r)
 ]
 
-says_autoscaling(r) if lib.attr(r, "autoscaling") != null
+says_autoscaling(r) if object.get(r.attrs, "autoscaling", null) != null
 
 says_autoscaling(r) if lib.unknown(r, "autoscaling")
 

@@ -12,7 +12,7 @@ retention_outcome(l, _) := {
 	"detail_ja": sprintf("%s のログは期限なく保存されます", [l.id]),
 	"detail_en": sprintf("%s keeps its logs without expiry", [l.id]),
 } if {
-	lib.attr(l, "retention_forever") == true
+	object.get(l.attrs, "retention_forever", null) == true
 }
 
 retention_outcome(l, want) := {
@@ -21,7 +21,7 @@ retention_outcome(l, want) := {
 	"detail_ja": sprintf("%s のログ保存期間は %s です", [l.id, lib.dur_ja(have)]),
 	"detail_en": sprintf("%s keeps its logs for %s", [l.id, lib.dur_en(have)]),
 } if {
-	have := lib.attr(l, "retention_seconds")
+	have := object.get(l.attrs, "retention_seconds", null)
 	is_number(have)
 	not lib.unknown(l, "retention_seconds")
 }
@@ -32,8 +32,8 @@ retention_outcome(l, _) := {
 	"detail_ja": sprintf("%s のログ保存期間を静的に確定できません", [l.id]),
 	"detail_en": sprintf("the retention of %s cannot be known statically", [l.id]),
 } if {
-	lib.attr(l, "retention_forever") != true
-	not is_number(lib.attr(l, "retention_seconds"))
+	object.get(l.attrs, "retention_forever", null) != true
+	not is_number(object.get(l.attrs, "retention_seconds", null))
 }
 
 # kinds groups log categories as the guideline does: user activity
@@ -84,7 +84,7 @@ standby_outcome(l, "hot") := {
 	"detail_ja": sprintf("%s は複数リージョンに記録されるため、待機系で運用を継続できます", [l.id]),
 	"detail_en": sprintf("%s records in several regions, so a standby carries on", [l.id]),
 } if {
-	lib.attr(l, "multi_region") == true
+	object.get(l.attrs, "multi_region", null) == true
 }
 
 standby_outcome(l, "hot") := {

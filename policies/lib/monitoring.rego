@@ -19,7 +19,7 @@ purposes := {
 # monitors lists the monitor facts serving a purpose.
 monitors(purpose) := [m |
 	some m in lib.facts("monitor")
-	lib.attr(m, "check") in purposes[purpose]
+	object.get(m.attrs, "check", null) in purposes[purpose]
 ]
 
 interval_name := {"ja": "監視間隔", "en": "check interval"}

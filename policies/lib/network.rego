@@ -21,8 +21,8 @@ admin_ports_in(r) := [p |
 ]
 
 ports_known(r) if {
-	is_number(lib.attr(r, "from_port"))
-	is_number(lib.attr(r, "to_port"))
+	is_number(object.get(r.attrs, "from_port", null))
+	is_number(object.get(r.attrs, "to_port", null))
 }
 
 # exposure_outcome: pass when a rule does not open an administrative port to
@@ -33,7 +33,7 @@ exposure_outcome(r) := {
 	"detail_ja": sprintf("%s はインターネット全体（0.0.0.0/0）に管理用ポート %s を開放しています", [r.id, concat(", ", names)]),
 	"detail_en": sprintf("%s opens administrative port %s to the whole internet (0.0.0.0/0)", [r.id, concat(", ", names)]),
 } if {
-	lib.attr(r, "internet_exposed") == true
+	object.get(r.attrs, "internet_exposed", null) == true
 	ports_known(r)
 	names := [sprintf("%d (%s)", [p.port, p.name]) | some p in admin_ports_in(r)]
 	count(names) > 0
@@ -64,14 +64,14 @@ exposure_outcome(r) := {
 	"detail_ja": sprintf("%s はインターネットに開放されていますが、ポートを静的に確定できません", [r.id]),
 	"detail_en": sprintf("%s is open to the internet but its ports cannot be known statically", [r.id]),
 } if {
-	lib.attr(r, "internet_exposed") == true
+	object.get(r.attrs, "internet_exposed", null) == true
 	not ports_known(r)
 }
 
-safe(r) if lib.attr(r, "internet_exposed") == false
+safe(r) if object.get(r.attrs, "internet_exposed", null) == false
 
 safe(r) if {
-	lib.attr(r, "internet_exposed") == true
+	object.get(r.attrs, "internet_exposed", null) == true
 	ports_known(r)
 	count(admin_ports_in(r)) == 0
 }
@@ -79,7 +79,7 @@ safe(r) if {
 # public_endpoints are endpoints that are, or may be, reachable from the internet.
 public_endpoints := [e |
 	some e in lib.facts("endpoint")
-	lib.attr(e, "public") != false
+	object.get(e.attrs, "public", null) != false
 ]
 
 # tls_outcome judges one endpoint against a minimum TLS version.
@@ -89,8 +89,8 @@ tls_outcome(e, _) := {
 	"detail_ja": sprintf("%s は平文の要求をすべて HTTPS にリダイレクトします", [e.id]),
 	"detail_en": sprintf("%s redirects every plain request to HTTPS", [e.id]),
 } if {
-	lib.attr(e, "tls") == false
-	lib.attr(e, "redirects_to_tls") == true
+	object.get(e.attrs, "tls", null) == false
+	object.get(e.attrs, "redirects_to_tls", null) == true
 }
 
 tls_outcome(e, _) := {
@@ -99,8 +99,8 @@ tls_outcome(e, _) := {
 	"detail_ja": sprintf("%s は暗号化されていない通信（%s）を受け付けます", [e.id, upper(object.get(e.attrs, "protocol", "?"))]),
 	"detail_en": sprintf("%s accepts unencrypted connections (%s)", [e.id, upper(object.get(e.attrs, "protocol", "?"))]),
 } if {
-	lib.attr(e, "tls") == false
-	lib.attr(e, "redirects_to_tls") != true
+	object.get(e.attrs, "tls", null) == false
+	object.get(e.attrs, "redirects_to_tls", null) != true
 }
 
 tls_outcome(e, want) := {
@@ -109,8 +109,8 @@ tls_outcome(e, want) := {
 	"detail_ja": sprintf("%s の最小 TLS バージョンは %s です", [e.id, have]),
 	"detail_en": sprintf("%s accepts TLS %s and above", [e.id, have]),
 } if {
-	lib.attr(e, "tls") == true
-	have := lib.attr(e, "min_tls_version")
+	object.get(e.attrs, "tls", null) == true
+	have := object.get(e.attrs, "min_tls_version", null)
 	is_string(have)
 	not lib.unknown(e, "min_tls_version")
 }
@@ -121,8 +121,8 @@ tls_outcome(e, _) := {
 	"detail_ja": sprintf("%s の最小 TLS バージョンを静的に確定できません", [e.id]),
 	"detail_en": sprintf("the minimum TLS version of %s cannot be known statically", [e.id]),
 } if {
-	lib.attr(e, "tls") == true
-	not is_string(lib.attr(e, "min_tls_version"))
+	object.get(e.attrs, "tls", null) == true
+	not is_string(object.get(e.attrs, "min_tls_version", null))
 }
 
 tls_outcome(e, _) := {
@@ -131,7 +131,7 @@ tls_outcome(e, _) := {
 	"detail_ja": sprintf("%s のプロトコルを静的に確定できません", [e.id]),
 	"detail_en": sprintf("the protocol of %s cannot be known statically", [e.id]),
 } if {
-	not is_boolean(lib.attr(e, "tls"))
+	not is_boolean(object.get(e.attrs, "tls", null))
 }
 
 # ---- server certificates (anti-spoofing) ----
@@ -139,7 +139,7 @@ tls_outcome(e, _) := {
 # tls_endpoints are public endpoints that are not mere redirects to HTTPS.
 tls_endpoints := [e |
 	some e in public_endpoints
-	lib.attr(e, "redirects_to_tls") != true
+	object.get(e.attrs, "redirects_to_tls", null) != true
 ]
 
 # certificate_outcome: a public endpoint proves its identity with a server certificate.
@@ -173,7 +173,7 @@ certificate_outcome(e) := lib.not_known(e, "tls") if not lib.known_bool(e, "tls"
 
 # line_type is the kind of line a subject is: a connection's type, or
 # internet for a public endpoint.
-line_type(f) := lib.attr(f, "type") if f.kind == "connection"
+line_type(f) := object.get(f.attrs, "type", null) if f.kind == "connection"
 
 line_type(f) := "internet" if f.kind == "endpoint"
 

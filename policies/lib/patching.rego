@@ -17,13 +17,13 @@ auto_outcome(p) := lib.flag_outcome(
 	},
 )
 
-window_ja(p) := sprintf("（メンテナンス枠 %s）", [p.attrs.maintenance_window]) if is_string(lib.attr(p, "maintenance_window"))
+window_ja(p) := sprintf("（メンテナンス枠 %s）", [p.attrs.maintenance_window]) if is_string(object.get(p.attrs, "maintenance_window", null))
 
-window_ja(p) := "" if not is_string(lib.attr(p, "maintenance_window"))
+window_ja(p) := "" if not is_string(object.get(p.attrs, "maintenance_window", null))
 
-window_en(p) := sprintf(" (maintenance window %s)", [p.attrs.maintenance_window]) if is_string(lib.attr(p, "maintenance_window"))
+window_en(p) := sprintf(" (maintenance window %s)", [p.attrs.maintenance_window]) if is_string(object.get(p.attrs, "maintenance_window", null))
 
-window_en(p) := "" if not is_string(lib.attr(p, "maintenance_window"))
+window_en(p) := "" if not is_string(object.get(p.attrs, "maintenance_window", null))
 
 # delay_outcome judges how long after release patches are approved against
 # a maximum. Automatic updates without a stated delay leave it unknown: the
