@@ -213,6 +213,10 @@ func (b *builder) azureStorage(r, p jv) {
 	}
 	pna := p.get("publicNetworkAccess")
 	set(f, "public", !strings.EqualFold(pna.str(), "Disabled"), pna)
+	im := p.get("immutableStorageWithVersioning")
+	on, _ := im.get("enabled").bool()
+	set(f, "object_lock", on, im)
+	f.SetUnknown("versioning") // a property of the blobServices child resource
 
 	e := b.fact(collectors.KindEndpoint, "azure", "azurerm_storage_account", r.get("id").str()+"#endpoint", r)
 	https := p.get("supportsHttpsTrafficOnly")
