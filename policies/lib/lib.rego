@@ -39,12 +39,9 @@ evidence(fact, path) := {
 }
 
 # in_scope is true when the claim's scope (ids, path globs, tags) admits the fact.
-in_scope(fact, claim) if {
-	scope := object.get(claim, "scope", null)
-	scope == null
-}
+in_scope(fact, claim) if object.get(claim, "scope", null) == null
 
-in_scope(fact, claim) if {
+else if {
 	scope := claim.scope
 	scope != null
 	scope_ids(fact, scope)
@@ -167,25 +164,34 @@ known_bool(fact, path) if {
 # flag_outcome judges a boolean attribute: pass when true, fail when false,
 # unknown when it is absent or not known statically. yes and no are the
 # {ja, en} explanations of the two values.
-flag_outcome(fact, path, yes, _) := {
+flag_outcome(fact, path, yes, no) := r if {
+	v := flag_value(fact, path)
+	r := flag_result(fact, path, v, yes, no)
+}
+
+# flag_value is attrs.<path> when it is a boolean known statically, else "unknown".
+flag_value(fact, path) := "unknown" if unknown(fact, path)
+
+else := v if {
+	v := attr(fact, path)
+	is_boolean(v)
+}
+
+else := "unknown"
+
+flag_result(fact, path, true, yes, _) := {
 	"outcome": "pass", "actual": true,
 	"evidence": [evidence(fact, path)],
 	"detail_ja": yes.ja, "detail_en": yes.en,
-} if {
-	known_bool(fact, path)
-	attr(fact, path) == true
 }
 
-flag_outcome(fact, path, _, no) := {
+flag_result(fact, path, false, _, no) := {
 	"outcome": "fail", "actual": false,
 	"evidence": [evidence(fact, path)],
 	"detail_ja": no.ja, "detail_en": no.en,
-} if {
-	known_bool(fact, path)
-	attr(fact, path) == false
 }
 
-flag_outcome(fact, path, _, _) := not_known(fact, path) if not known_bool(fact, path)
+flag_result(fact, path, "unknown", _, _) := not_known(fact, path)
 
 # not_known is the outcome of an attribute that cannot be known statically,
 # or that the collector says nothing about.
@@ -219,9 +225,7 @@ duration_at_most(fact, path, limit, what) := {
 } if {
 	known_number(fact, path)
 	have := attr(fact, path)
-}
-
-duration_at_most(fact, path, _, _) := not_known(fact, path) if not known_number(fact, path)
+} else := not_known(fact, path)
 
 # negate turns the outcome for "the mechanism exists" into the outcome for a
 # claim that it does not.
