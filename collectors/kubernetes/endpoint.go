@@ -224,9 +224,12 @@ func gatewayFacts(o *object) []*collectors.Fact {
 // certificateFacts maps a cert-manager Certificate: a managed server
 // certificate. The collector merges it into the Ingress that serves its secret.
 func certificateFacts(o *object) []*collectors.Fact {
+	spec := o.v.get("spec")
+	if ca, _ := spec.get("isCA").bool(); ca {
+		return nil // a CA signs other certificates; no endpoint serves it
+	}
 	f := newFact(o, collectors.KindEndpoint, "", val{})
 	set(f, "field", "spec.secretName", val{})
-	spec := o.v.get("spec")
 	set(f, "tls", true, spec.get("secretName"))
 	set(f, "certificate", true, spec.get("secretName"))
 	f.SetUnknown("protocol")

@@ -148,6 +148,11 @@ func TestFactsFromObject(t *testing.T) {
 			wantUnknown: []string{"attrs.protocol", "attrs.public"},
 		},
 		{
+			name:     "cert-manager CA certificate serves nothing",
+			obj:      `{apiVersion: cert-manager.io/v1, kind: Certificate, metadata: {name: ca}, spec: {isCA: true, secretName: ca}}`,
+			wantNone: true,
+		},
+		{
 			name: "velero schedule weekly with default ttl",
 			obj:  `{apiVersion: velero.io/v1, kind: Schedule, metadata: {name: w, namespace: velero}, spec: {schedule: "0 0 * * 0"}}`,
 			id:   "velero.io/v1/Schedule/velero/w",
