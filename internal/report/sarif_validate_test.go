@@ -40,7 +40,10 @@ func toolsDir() string {
 	if d := os.Getenv("KAIJI_TOOLS"); d != "" {
 		return d
 	}
-	home, _ := os.UserHomeDir()
+	home, err := os.UserHomeDir()
+	if err != nil {
+		home = "/tmp" // as scripts/setup/sarif.sh does without HOME
+	}
 	return filepath.Join(home, ".cache", "kaiji", "tools")
 }
 

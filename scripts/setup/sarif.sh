@@ -6,7 +6,7 @@
 # (${KAIJI_TOOLS:-$HOME/.cache/kaiji/tools}/sarif/node_modules/@microsoft/sarif-multitool-linux).
 set -euo pipefail
 VERSION=5.7.0
-DIR="${KAIJI_TOOLS:-$HOME/.cache/kaiji/tools}/sarif"
+DIR="${KAIJI_TOOLS:-${HOME:-/tmp}/.cache/kaiji/tools}/sarif"
 BIN="$DIR/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
 if [ -x "$BIN" ] && [ -f "$DIR/.version" ] && [ "$(cat "$DIR/.version")" = "$VERSION" ]; then
   exit 0
