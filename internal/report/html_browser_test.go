@@ -113,7 +113,13 @@ func TestHTMLInChromium(t *testing.T) {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 		defer cancel()
-		tmp := t.TempDir()
+		// Not t.TempDir: a browser helper process may still be writing to
+		// the profile as the test ends, and that must not fail the test.
+		tmp, err := os.MkdirTemp("", "kaiji-chromium-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = os.RemoveAll(tmp) })
 		base := []string{
 			"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 			"--disable-background-networking", "--disable-component-update", "--disable-sync",
