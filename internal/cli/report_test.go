@@ -64,6 +64,13 @@ func TestReportFromResults(t *testing.T) {
 	if !strings.Contains(stdout, "### ❌ Contradicted (2)") {
 		t.Errorf("markdown report lacks the contradicted group:\n%s", stdout)
 	}
+	xlsx := filepath.Join(t.TempDir(), "filled.xlsx")
+	if _, stderr, code := run(t, "report", "--results", "internal/cli/testdata/demo.scan.json", "--format", "sheet", "-o", xlsx); code != ExitOK {
+		t.Fatalf("report --format sheet -o filled.xlsx: exit %d: %s", code, stderr)
+	}
+	if data, _ := os.ReadFile(xlsx); !bytes.HasPrefix(data, []byte("PK")) {
+		t.Errorf("--format sheet -o filled.xlsx did not write a workbook")
+	}
 	sarif := filepath.Join(t.TempDir(), "r.sarif")
 	if _, stderr, code := run(t, "report", "--results", "internal/cli/testdata/demo.scan.json", "--format", "html", "-o", filepath.Join(t.TempDir(), "r.html"), "--also", "sarif="+sarif); code != ExitOK {
 		t.Fatalf("report --also: exit %d: %s", code, stderr)

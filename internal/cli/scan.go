@@ -262,6 +262,7 @@ func applyWaivers(opts *ScanOptions, run *results.Run, collected collectors.Resu
 }
 
 func writeReport(ctx context.Context, opts *ScanOptions, format, output string, run *results.Run) error {
+	format = report.SheetFormatFor(format, output)
 	var w io.Writer = opts.IO.Out
 	color := output == "" && colorable(opts.IO.Out)
 	var file *os.File

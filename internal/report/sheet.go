@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +17,22 @@ import (
 
 	"github.com/kaiji-dev/kaiji/internal/results"
 )
+
+// SheetFormatFor lets "sheet" follow the output file's extension: a .xlsx
+// file gets the workbook, a .md file the Markdown table; anything else, and
+// every other format, is left as asked.
+func SheetFormatFor(format, output string) string {
+	if format != FormatSheet {
+		return format
+	}
+	switch strings.ToLower(filepath.Ext(output)) {
+	case ".xlsx":
+		return FormatSheetXLSX
+	case ".md", ".markdown":
+		return FormatSheetMarkdown
+	}
+	return format
+}
 
 // FilledSheet is the published disclosure sheet with two columns added:
 // 判定 (the verdict of the claims of each row, worst first) and 疎明資料
