@@ -191,6 +191,16 @@ func TestFactsFromObject(t *testing.T) {
 			wantUnknown: []string{"attrs.encrypted_at_rest", "attrs.location.region"},
 		},
 		{
+			name: "claim templates of a region-pinned StatefulSet",
+			obj: `{apiVersion: apps/v1, kind: StatefulSet, metadata: {name: db}, spec: {
+				template: {spec: {nodeSelector: {topology.kubernetes.io/region: ap-northeast-3}}},
+				volumeClaimTemplates: [{metadata: {name: data}, spec: {storageClassName: gp3}}]}}`,
+			id: `apps/v1/StatefulSet/db.volumeClaimTemplates["data"]`,
+			want: map[string]any{"class": "block_storage", "name": "data", "storage_class": "gp3",
+				"location": map[string]any{"provider": "aws", "region": "ap-northeast-3"}},
+			wantUnknown: []string{"attrs.encrypted_at_rest"},
+		},
+		{
 			name: "cluster-admin to a group",
 			obj: `{apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRoleBinding, metadata: {name: b},
 				subjects: [{kind: Group, name: ops}, {kind: User, name: "system:admin"}], roleRef: {kind: ClusterRole, name: cluster-admin}}`,

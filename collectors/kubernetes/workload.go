@@ -82,6 +82,14 @@ func workloadFacts(o *object) ([]*collectors.Fact, collectors.Diagnostics) {
 			name := t.path("metadata", "name").str()
 			f := pvcFact(o, t, o.ref()+".volumeClaimTemplates"+quoteKey(name), t)
 			set(f, "field", fmt.Sprintf("spec.volumeClaimTemplates[%d].spec.storageClassName", i), val{})
+			// The volumes of pods pinned to one region are provisioned there.
+			if regions, at := pinnedValues(spec, regionKeys); len(regions) == 1 {
+				clearUnknown(f, "location.region")
+				if p := cloudOfRegion(regions[0]); p != "" {
+					set(f, "location.provider", p, val{})
+				}
+				set(f, "location.region", regions[0], at)
+			}
 			out = append(out, f)
 		}
 	}
