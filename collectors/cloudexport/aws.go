@@ -43,6 +43,12 @@ func (b *builder) aws(root jv) {
 		b.trail(r, r.get("HomeRegion").str())
 		found = true
 	}
+	for _, r := range root.get("LoadBalancers").list() {
+		if arn := r.get("LoadBalancerArn").str(); arn != "" {
+			b.schemes[arn] = r.get("Scheme").str()
+		}
+		found = true
+	}
 	for _, r := range root.get("Listeners").list() {
 		b.listener(r, "")
 		found = true

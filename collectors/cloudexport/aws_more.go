@@ -2,6 +2,7 @@ package cloudexport
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/kaiji-dev/kaiji/collectors"
@@ -66,6 +67,21 @@ func (b *builder) listener(r jv, region string) {
 	}
 	f.SetUnknown("public") // the load balancer's scheme (describe-load-balancers) decides
 	location(f, "aws", region, jv{})
+}
+
+// linkListeners says whether listeners are public from the scheme of their
+// load balancer (elbv2 describe-load-balancers), when the scan has it.
+func linkListeners(facts []collectors.Fact, schemes map[string]string) {
+	for i := range facts {
+		f := &facts[i]
+		lb, ok := f.Attrs["load_balancer"].(string)
+		scheme, known := schemes[lb]
+		if f.Type != "aws_lb_listener" || !ok || !known || scheme == "" {
+			continue
+		}
+		f.Unknown = slices.DeleteFunc(f.Unknown, func(s string) bool { return s == "attrs.public" })
+		f.Attrs["public"] = scheme == "internet-facing"
+	}
 }
 
 // volume maps an EBS volume (ec2 describe-volumes, or an AWS Config item).

@@ -26,7 +26,7 @@ func (*Collector) Name() string { return Name }
 var awsKeys = []string{`"DBInstances"`, `"DBClusters"`, `"BackupPlan"`, `"BackupPlansList"`, `"logGroups"`,
 	`"SecurityGroups"`, `"trailList"`, `"ServerSideEncryptionConfiguration"`, `"FindingPublishingFrequency"`,
 	`"configurationItems"`, `"ConfigurationItems"`, `"configurationItem"`, `"QueryInfo"`,
-	`"Listeners"`, `"Volumes"`, `"MetricAlarms"`}
+	`"Listeners"`, `"Volumes"`, `"MetricAlarms"`, `"LoadBalancers"`}
 
 // Accepts implements collectors.Collector: JSON and JSON lines whose first
 // bytes have the shape of a supported export. Terraform plans
@@ -87,22 +87,27 @@ func sniff(head []byte) format {
 func (c *Collector) Collect(ctx context.Context, files []collectors.File) ([]collectors.Fact, collectors.Diagnostics) {
 	var facts []collectors.Fact
 	var diags collectors.Diagnostics
+	schemes := map[string]string{}
 	for _, f := range files {
 		if ctx.Err() != nil {
 			break
 		}
-		fs, ds := readFile(f)
+		fs, ds, lbs := readFile(f)
 		facts = append(facts, fs...)
 		diags = append(diags, ds...)
+		for k, v := range lbs {
+			schemes[k] = v
+		}
 	}
+	linkListeners(facts, schemes)
 	collectors.SortFacts(facts)
 	diags.Sort()
 	return facts, diags
 }
 
 // readFile reads one export file: one JSON document, or JSON lines.
-func readFile(f collectors.File) ([]collectors.Fact, collectors.Diagnostics) {
-	b := &builder{file: f.Path}
+func readFile(f collectors.File) ([]collectors.Fact, collectors.Diagnostics, map[string]string) {
+	b := &builder{file: f.Path, schemes: map[string]string{}}
 	docs := b.parse(f.Data)
 	for _, d := range docs {
 		b.dispatch(d.root)
@@ -111,7 +116,7 @@ func readFile(f collectors.File) ([]collectors.Fact, collectors.Diagnostics) {
 	for i, x := range b.facts {
 		out[i] = *x
 	}
-	return out, b.diags
+	return out, b.diags, b.schemes
 }
 
 // parse decodes the file as one JSON document, else as JSON lines.

@@ -18,6 +18,8 @@ type builder struct {
 	noData bool
 	// noProps is set once an Azure resource without properties was reported.
 	noProps bool
+	// schemes maps load balancer ARNs to their scheme (internet-facing, internal).
+	schemes map[string]string
 }
 
 // fact starts a fact for the resource at r. typ is the Terraform resource
