@@ -19,8 +19,6 @@ const maxLineDepth = 8
 // maxDepth bounds nesting; encoding/json allows 10000 levels, exports need a dozen.
 const maxDepth = 200
 
-var errDepth = errors.New("JSON nests deeper than an export does")
-
 // positions maps JSON paths to the lines where their values start and end.
 type positions struct {
 	start, end map[string]int

@@ -19,12 +19,6 @@ import (
 	"github.com/kaiji-dev/kaiji/collectors"
 )
 
-// errRemote refuses a kustomization that would reach the network.
-var errRemote = errors.New("refers to a remote resource, which kaiji does not fetch")
-
-// errWrite refuses writes: a build only reads.
-var errWrite = errors.New("kustomize build is read-only in kaiji")
-
 // kustomization lists what a kustomization file refers to.
 type kustomization struct {
 	file string // slash path of the kustomization file

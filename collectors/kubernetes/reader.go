@@ -24,11 +24,6 @@ const (
 	minValueBudget = 200_000
 )
 
-var (
-	errDepth  = errors.New("document nests deeper than the reader allows")
-	errBudget = errors.New("document expands to more values than the reader allows (alias bomb?)")
-)
-
 // limitError is a reader limit hit at a line.
 type limitError struct {
 	err  error
