@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
@@ -225,7 +226,10 @@ func buildOne(fsys filesys.FileSystem, k kustomization, files []collectors.File,
 		}
 		stripBuildAnnotations(data)
 		o := &object{v: val{v: data}, file: file, origin: k.dir}
-		o.line, o.endLine = originLine(o, files, cache)
+		var root *yaml.Node
+		o.line, o.endLine, root = originLine(o, files, cache)
+		// Lines of the base document serve where the build left values unchanged.
+		o.v = val{v: data, n: root, loose: true}
 		out = append(out, o)
 	}
 	return out, nil
@@ -247,7 +251,7 @@ func stripBuildAnnotations(data map[string]any) {
 
 // originLine finds the document an object came from in its origin file:
 // the same kind and name, else the same kind with a name the build changed.
-func originLine(o *object, files []collectors.File, cache map[string][]document) (int, int) {
+func originLine(o *object, files []collectors.File, cache map[string][]document) (int, int, *yaml.Node) {
 	docs, ok := cache[o.file]
 	if !ok {
 		i := slices.IndexFunc(files, func(f collectors.File) bool { return f.Path == o.file })
@@ -275,9 +279,9 @@ func originLine(o *object, files []collectors.File, cache map[string][]document)
 		}
 	}
 	if best < 0 {
-		return 1, 1
+		return 1, 1, nil
 	}
-	return docs[best].line, docs[best].end
+	return docs[best].line, docs[best].end, docs[best].root
 }
 
 // maxBaseSize bounds a base file read only to find an object's line.

@@ -1,6 +1,7 @@
 package kubernetes
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -85,6 +86,9 @@ func (o *object) annotations() map[string]string {
 type val struct {
 	v any
 	n *yaml.Node
+	// loose marks a node taken from the document an object was built from
+	// (a Kustomize base): a node is kept only where it still holds the value.
+	loose bool
 }
 
 // resolve follows aliases, a bounded number of times.
@@ -105,7 +109,31 @@ func (x val) get(key string) val {
 	if !ok {
 		return val{}
 	}
-	return val{v: v, n: childNode(x.n, key, 0)}
+	c := childNode(x.n, key, 0)
+	if x.loose && !holds(c, v) {
+		c = nil
+	}
+	return val{v: v, n: c, loose: x.loose}
+}
+
+// holds reports whether a node still holds a value: the same scalar, or a
+// mapping, or a sequence of the same length.
+func holds(n *yaml.Node, v any) bool {
+	n = resolve(n)
+	if n == nil {
+		return false
+	}
+	switch n.Kind {
+	case yaml.ScalarNode:
+		return fmt.Sprint(scalar(n)) == fmt.Sprint(v)
+	case yaml.MappingNode:
+		_, ok := v.(map[string]any)
+		return ok
+	case yaml.SequenceNode:
+		l, ok := v.([]any)
+		return ok && len(l) == len(n.Content)
+	}
+	return false
 }
 
 func childNode(n *yaml.Node, key string, depth int) *yaml.Node {
@@ -161,9 +189,12 @@ func (x val) list() []val {
 	}
 	n := resolve(x.n)
 	out := make([]val, len(l))
+	if x.loose && !holds(n, l) {
+		n = nil
+	}
 	for i, e := range l {
-		out[i] = val{v: e}
-		if n != nil && n.Kind == yaml.SequenceNode && i < len(n.Content) {
+		out[i] = val{v: e, loose: x.loose}
+		if n != nil && n.Kind == yaml.SequenceNode && i < len(n.Content) && (!x.loose || holds(n.Content[i], e)) {
 			out[i].n = n.Content[i]
 		}
 	}
