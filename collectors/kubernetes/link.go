@@ -87,6 +87,7 @@ func link(objs []*object, facts [][]*collectors.Fact) [][]*collectors.Fact {
 		}
 	}
 	linkNginxConfig(objs, facts, ingresses)
+	linkNginxPublic(objs, facts, ingresses)
 	linkRoutes(objs, facts)
 	linkAdminRoles(objs, facts)
 	linkClasses(objs, facts, classes)

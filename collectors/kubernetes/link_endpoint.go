@@ -88,6 +88,40 @@ func redirectsToHTTPS(rule val) bool {
 	return false
 }
 
+// linkNginxPublic says whether nginx Ingresses are public from the
+// ingress-nginx controller's Service, when the scan has it: a LoadBalancer
+// that is not internal is reachable from the internet.
+func linkNginxPublic(objs []*object, facts [][]*collectors.Fact, ingresses []int) {
+	var svc *object
+	for _, o := range objs {
+		if o.kind() == "Service" && o.v.path("spec", "type").str() == "LoadBalancer" &&
+			(o.labels()["app.kubernetes.io/name"] == "ingress-nginx" || strings.HasPrefix(o.name(), "ingress-nginx-controller")) &&
+			o.labels()["app.kubernetes.io/component"] != "admission-webhook" {
+			svc = o
+		}
+	}
+	if svc == nil {
+		return
+	}
+	internal, _ := internalLoadBalancer(svc)
+	for _, i := range ingresses {
+		if c, _ := ingressController(objs[i]); c != "nginx" || !related(svc, objs[i]) {
+			continue
+		}
+		for _, f := range facts[i] {
+			if isUnknownAttr(f, "public") {
+				clearUnknown(f, "public")
+				set(f, "public", !internal, val{})
+			}
+		}
+	}
+}
+
+// isUnknownAttr reports whether attrs.path is recorded as unknown.
+func isUnknownAttr(f *collectors.Fact, path string) bool {
+	return slices.Contains(f.Unknown, "attrs."+path)
+}
+
 // linkNginxConfig applies the ssl-protocols of an ingress-nginx controller
 // ConfigMap (one whose name or labels say ingress-nginx) to the HTTPS
 // endpoints of nginx Ingresses.

@@ -164,6 +164,26 @@ var internalLB = []struct{ key, value string }{
 	{"service.beta.kubernetes.io/oci-load-balancer-internal", "true"},
 }
 
+// internalLoadBalancer reports whether a Service's annotations ask its
+// cloud for an internal load balancer, and where.
+func internalLoadBalancer(o *object) (bool, val) {
+	ann := o.v.path("metadata", "annotations")
+	for _, a := range internalLB {
+		v := ann.get(a.key)
+		if !v.present() {
+			continue
+		}
+		s := v.str()
+		if b, ok := v.bool(); ok {
+			s = fmt.Sprint(b)
+		}
+		if a.value == "" && s != "false" || strings.EqualFold(s, a.value) {
+			return true, v
+		}
+	}
+	return false, val{}
+}
+
 // sourceRangesAnnotation is the older form of spec.loadBalancerSourceRanges.
 const sourceRangesAnnotation = "service.beta.kubernetes.io/load-balancer-source-ranges"
 
@@ -176,21 +196,7 @@ func serviceFacts(o *object) []*collectors.Fact {
 		return nil
 	}
 	ann := o.v.path("metadata", "annotations")
-	internal := false
-	var internalAt val
-	for _, a := range internalLB {
-		v := ann.get(a.key)
-		if !v.present() {
-			continue
-		}
-		s := v.str()
-		if b, ok := v.bool(); ok {
-			s = fmt.Sprint(b)
-		}
-		if a.value == "" && s != "false" || strings.EqualFold(s, a.value) {
-			internal, internalAt = true, v
-		}
-	}
+	internal, internalAt := internalLoadBalancer(o)
 	ranges := spec.get("loadBalancerSourceRanges")
 	var cidrs []string
 	if ranges.present() {
