@@ -175,11 +175,12 @@ func splitDocuments(data []byte) []chunk {
 	return out
 }
 
-// stripComments removes comment lines, to find documents that hold nothing.
+// stripComments removes comment and directive lines (%YAML), to find
+// documents that hold nothing.
 func stripComments(b []byte) []byte {
 	var out []byte
 	for _, l := range bytes.Split(b, []byte("\n")) {
-		if t := bytes.TrimSpace(l); len(t) > 0 && t[0] != '#' {
+		if t := bytes.TrimSpace(l); len(t) > 0 && t[0] != '#' && !(l[0] == '%') {
 			out = append(out, t...)
 		}
 	}
@@ -341,7 +342,7 @@ func scalar(n *yaml.Node) any {
 			return b
 		}
 	case "!!int":
-		if i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64); err == nil {
+		if i, err := strconv.ParseInt(n.Value, 10, 64); err == nil {
 			return i
 		}
 		var i int64

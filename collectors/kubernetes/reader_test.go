@@ -23,6 +23,11 @@ func TestReadDocuments(t *testing.T) {
 			wantLines: []int{6, 10},
 		},
 		{
+			name:      "directives before the document",
+			data:      "%YAML 1.2\n---\napiVersion: v1\nkind: A\n",
+			wantLines: []int{3},
+		},
+		{
 			name:      "content on the separator line",
 			data:      "--- {apiVersion: v1, kind: A}\n--- {apiVersion: v1, kind: B}\n",
 			wantLines: []int{1, 2},
