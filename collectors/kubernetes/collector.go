@@ -103,6 +103,9 @@ func readFile(f collectors.File) ([]*object, collectors.Diagnostics) {
 		out = append(out, vo...)
 		diags = append(diags, ds...)
 	}
+	if len(out) == 0 && len(diags) == 0 && falcoValues(docs) {
+		out = append(out, falcoValuesObject(f.Path, docs[0]))
+	}
 	return out, diags
 }
 

@@ -68,6 +68,12 @@ func expand(v val, file string, line, end, depth int) ([]*object, collectors.Dia
 // objectFacts maps one object by kind. Unknown kinds, custom resources
 // included, produce no facts.
 func objectFacts(o *object) ([]*collectors.Fact, collectors.Diagnostics) {
+	if o.detectionOnly {
+		if f := detectionFact(o, podTemplate(o).get("spec")); f != nil {
+			return []*collectors.Fact{f}, nil
+		}
+		return nil, nil
+	}
 	group := o.group()
 	switch o.kind() {
 	case "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob":

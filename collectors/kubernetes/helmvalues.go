@@ -1,6 +1,8 @@
 package kubernetes
 
 import (
+	"strings"
+
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kaiji-dev/kaiji/collectors"
@@ -24,6 +26,48 @@ func veleroValues(file string, docs []document) bool {
 		}
 	}
 	return false
+}
+
+// falcoValues reports whether a YAML file is the values file of the Falco
+// Helm chart (falcosecurity/charts): a driver and a falco section next to
+// the chart's other components.
+func falcoValues(docs []document) bool {
+	if len(docs) != 1 {
+		return false
+	}
+	v := val{v: docs[0].value, n: docs[0].root}
+	if !v.get("driver").isMap() || !v.get("falco").isMap() {
+		return false
+	}
+	return v.get("falcoctl").present() || v.get("falcosidekick").present() || v.get("collectors").present()
+}
+
+// falcoValuesObject builds the DaemonSet the Falco chart renders (unless
+// its controller kind is a Deployment), so that it maps like a manifest.
+func falcoValuesObject(file string, d document) *object {
+	v := val{v: d.value, n: d.root}
+	kind := "DaemonSet"
+	if strings.EqualFold(v.path("controller", "kind").str(), "deployment") {
+		kind = "Deployment"
+	}
+	image := "falcosecurity/falco"
+	if r := v.path("image", "repository").str(); r != "" {
+		image = r
+	}
+	obj := map[string]any{
+		"apiVersion": "apps/v1",
+		"kind":       kind,
+		"metadata":   map[string]any{"name": "falco"},
+		"spec": map[string]any{"template": map[string]any{"spec": map[string]any{
+			"containers": []any{map[string]any{"name": "falco", "image": image}},
+		}}},
+	}
+	if kind == "Deployment" {
+		if n, ok := v.path("controller", "deployment", "replicas").int(); ok {
+			obj["spec"].(map[string]any)["replicas"] = n
+		}
+	}
+	return &object{v: val{v: obj}, file: file, line: d.line, endLine: d.end, detectionOnly: true}
 }
 
 // veleroValuesObjects builds a Velero Schedule object per enabled entry of

@@ -21,6 +21,9 @@ type object struct {
 	// template is the Helm template that rendered the object (helm template's
 	// "# Source:" comment), if any.
 	template string
+	// detectionOnly marks an object built from Helm values that says only
+	// which agent runs, not how (probes, replicas are the chart's).
+	detectionOnly bool
 	// meta caches the identifying fields, read in hot loops when linking.
 	meta *objectMeta
 	// variant tells apart objects several kustomizations build under one
