@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"path"
+	"regexp"
 	"strings"
 
 	"github.com/kaiji-dev/kaiji/collectors"
@@ -33,6 +34,9 @@ func (*Collector) Name() string { return Name }
 // first bytes name an apiVersion. Terraform plans and cloud exports, which
 // have none, are left to their collectors.
 func (*Collector) Accepts(p string, head []byte) bool {
+	if kaijiFile.Match(head) {
+		return false // kaiji's own claims files (apiVersion: kaiji/v1) are read as claims
+	}
 	lower := strings.ToLower(p)
 	switch {
 	case strings.HasSuffix(lower, ".yaml"), strings.HasSuffix(lower, ".yml"):
@@ -42,6 +46,9 @@ func (*Collector) Accepts(p string, head []byte) bool {
 	}
 	return false
 }
+
+// kaijiFile matches the apiVersion of kaiji's own files.
+var kaijiFile = regexp.MustCompile(`(?m)^\s*"?apiVersion"?\s*:\s*"?kaiji/`)
 
 // Collect implements collectors.Collector. Kustomize directories are built;
 // the files a build consumes are not read again on their own. Objects are
