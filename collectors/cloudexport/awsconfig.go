@@ -57,6 +57,14 @@ func (b *builder) configItem(it jv) {
 			p = conf
 		}
 		b.backupPlan(p, it.get("ARN").str(), region)
+	case "AWS::ElasticLoadBalancingV2::LoadBalancer":
+		arn := conf.get("LoadBalancerArn").str()
+		if arn == "" {
+			arn = it.get("ARN").str()
+		}
+		if arn != "" {
+			b.schemes[arn] = conf.get("Scheme").str()
+		}
 	case "AWS::ElasticLoadBalancingV2::Listener":
 		b.listener(conf, region)
 	case "AWS::EC2::Volume":
