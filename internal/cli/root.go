@@ -34,6 +34,7 @@ service's pattern (1–6).`,
 		NewCmdBundle(ios), NewCmdExport(ios),
 		NewCmdPolicy(ios),
 		NewCmdReport(ios, nil),
+		NewCmdServe(ios, nil),
 	)
 	return root
 }
