@@ -5,6 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The setup below installs every tool the tests use, so a missing one is a
+# failure here, not a skip: tests skip only when run by hand (go test)
+# outside CI.
+export CI=true
+
 echo "== setup"
 for s in scripts/setup/*.sh; do
   [ -e "$s" ] || continue

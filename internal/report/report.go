@@ -33,7 +33,7 @@ const (
 
 // Formats lists the formats, for flag help.
 func Formats() []string {
-	return []string{FormatText, FormatJSON, FormatSARIF, FormatJUnit, FormatMarkdown, FormatHTML,
+	return []string{FormatText, FormatJSON, FormatGitHub, FormatSARIF, FormatJUnit, FormatMarkdown, FormatHTML,
 		FormatSheet, FormatSheetMarkdown, FormatSheetXLSX}
 }
 
@@ -71,6 +71,8 @@ func New(format string, opts Options) (Reporter, error) {
 		rep = &Text{opts: opts}
 	case FormatJSON:
 		rep = JSON{}
+	case FormatGitHub:
+		rep = GitHub{opts: opts}
 	case FormatSARIF:
 		rep = &SARIF{opts: opts}
 	case FormatJUnit:

@@ -37,7 +37,7 @@ func Apply(run *results.Run, ws []results.Waiver, today time.Time) {
 			continue
 		}
 		targets := []string{strconv.Itoa(c.Item), "item:" + strconv.Itoa(c.Item), c.Key, "*"}
-		if ref := cover(ws, targets, want, fmt.Sprintf("claim %d %s", c.Item, c.Key)); ref != nil {
+		if ref := cover(ws, targets, want, evidenceFacts(c.Evidence), fmt.Sprintf("claim %d %s", c.Item, c.Key)); ref != nil {
 			c.Waived = ref
 		}
 	}
@@ -53,7 +53,7 @@ func Apply(run *results.Run, ws []results.Waiver, today time.Time) {
 			}
 		}
 		targets := []string{c.ID, c.ID + "/" + c.EvalItem, "*"}
-		if ref := cover(ws, targets, want, fmt.Sprintf("control %s/%s", c.ID, c.EvalItem)); ref != nil {
+		if ref := cover(ws, targets, want, evidenceFacts(c.Evidence), fmt.Sprintf("control %s/%s", c.ID, c.EvalItem)); ref != nil {
 			c.Waived = ref
 		}
 	}
@@ -70,10 +70,27 @@ func failingFacts(ds []results.Detail, outcome string) []string {
 	return out
 }
 
+// evidenceFacts lists the resources a verdict's evidence cites.
+func evidenceFacts(es []results.Evidence) []string {
+	var out []string
+	for _, e := range es {
+		if e.Fact != "" && !slices.Contains(out, e.Fact) {
+			out = append(out, e.Fact)
+		}
+	}
+	return out
+}
+
 // cover returns the waiver covering a verdict when the valid waivers matching
 // its targets together cover every failing resource. A waiver restricted to
 // facts cannot cover a verdict with no resource behind it.
-func cover(ws []results.Waiver, targets, facts []string, label string) *results.WaiverRef {
+//
+// A failing resource also counts as covered when a waiver names one of the
+// resources the verdict cites as evidence: a verdict on a database's backup
+// generations points at the backup rule, and the inline waiver written
+// beside that rule (where the annotation appears) annotates the rule, not
+// the database.
+func cover(ws []results.Waiver, targets, facts, evidence []string, label string) *results.WaiverRef {
 	var matching []*results.Waiver
 	for i := range ws {
 		w := &ws[i]
@@ -97,6 +114,11 @@ func cover(ws []results.Waiver, targets, facts []string, label string) *results.
 		}
 		for _, f := range facts {
 			i := slices.IndexFunc(matching, func(w *results.Waiver) bool { return covers(w.Facts, f) })
+			if i < 0 {
+				i = slices.IndexFunc(matching, func(w *results.Waiver) bool {
+					return slices.ContainsFunc(evidence, func(e string) bool { return covers(w.Facts, e) })
+				})
+			}
 			if i < 0 {
 				return nil
 			}

@@ -52,7 +52,8 @@ func TestApply(t *testing.T) {
 	today := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
 	contradicted := func() results.Claim {
 		return results.Claim{Item: 54, Key: "backup.generations", Verdict: results.Contradicted,
-			Details: []results.Detail{{Fact: "a", Outcome: "contradicts"}, {Fact: "b", Outcome: "supports"}}}
+			Details:  []results.Detail{{Fact: "a", Outcome: "contradicts"}, {Fact: "b", Outcome: "supports"}},
+			Evidence: []results.Evidence{{Fact: "plan.rule", File: "b.tf", Line: 17}}}
 	}
 	tests := []struct {
 		name       string
@@ -63,6 +64,7 @@ func TestApply(t *testing.T) {
 		{"item covers all", results.Waiver{Target: "54", Reason: "r", Status: results.WaiverUnused}, true, results.WaiverActive},
 		{"key with the failing fact", results.Waiver{Target: "backup.generations", Reason: "r", Facts: []string{"a"}, Status: results.WaiverUnused}, true, results.WaiverActive},
 		{"other fact only", results.Waiver{Target: "54", Reason: "r", Facts: []string{"b"}, Status: results.WaiverUnused}, false, results.WaiverUnused},
+		{"resource cited as evidence", results.Waiver{Target: "54", Reason: "r", Facts: []string{"plan.rule"}, Status: results.WaiverUnused}, true, results.WaiverActive},
 		{"other item", results.Waiver{Target: "55", Reason: "r", Status: results.WaiverUnused}, false, results.WaiverUnused},
 		{"expired", results.Waiver{Target: "54", Reason: "r", Expires: "2026-11-21", Status: results.WaiverUnused}, false, results.WaiverExpired},
 		{"expires today still holds", results.Waiver{Target: "54", Reason: "r", Expires: "2026-11-22", Status: results.WaiverUnused}, true, results.WaiverActive},
