@@ -235,7 +235,8 @@ func TestEmptyRun(t *testing.T) {
 	r := &results.Run{Tool: results.Tool{Name: "kaiji", Version: "dev"}, Edition: "asp-saas", Pattern: 1}
 	r.Finalize()
 	for _, format := range report.Formats() {
-		if out := render(t, format, "ja", r); len(out) == 0 {
+		// Annotations exist only for failures: nothing failing, nothing to say.
+		if out := render(t, format, "ja", r); len(out) == 0 && format != report.FormatGitHub {
 			t.Errorf("%s: empty output", format)
 		}
 	}
