@@ -25,7 +25,7 @@ func TestAccepts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if got := New().Accepts(tt.path, []byte(tt.head)); got != tt.want {
+			if got := New(Options{}).Accepts(tt.path, []byte(tt.head)); got != tt.want {
 				t.Errorf("Accepts(%q) = %v, want %v", tt.path, got, tt.want)
 			}
 		})

@@ -2,6 +2,7 @@ package cloudexport
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,13 +12,25 @@ import (
 	"github.com/kaiji-dev/kaiji/collectors"
 )
 
+// Options configure the cloud export collector.
+type Options struct {
+	// MaxDepth bounds the nesting of a JSON document
+	// (collectors.DefaultMaxDepth when zero); exports need a dozen levels.
+	MaxDepth int
+}
+
 // Collector reads cloud configuration exports.
-type Collector struct{}
+type Collector struct {
+	opts Options
+}
 
 var _ collectors.Collector = (*Collector)(nil)
 
 // New returns a cloud export collector.
-func New() *Collector { return &Collector{} }
+func New(opts Options) *Collector {
+	opts.MaxDepth = cmp.Or(opts.MaxDepth, collectors.DefaultMaxDepth)
+	return &Collector{opts: opts}
+}
 
 // Name implements collectors.Collector.
 func (*Collector) Name() string { return Name }
@@ -92,7 +105,7 @@ func (c *Collector) Collect(ctx context.Context, files []collectors.File) ([]col
 		if ctx.Err() != nil {
 			break
 		}
-		fs, ds, lbs := readFile(f)
+		fs, ds, lbs := readFile(f, c.opts.MaxDepth)
 		facts = append(facts, fs...)
 		diags = append(diags, ds...)
 		for k, v := range lbs {
@@ -106,8 +119,8 @@ func (c *Collector) Collect(ctx context.Context, files []collectors.File) ([]col
 }
 
 // readFile reads one export file: one JSON document, or JSON lines.
-func readFile(f collectors.File) ([]collectors.Fact, collectors.Diagnostics, map[string]string) {
-	b := &builder{file: f.Path, schemes: map[string]string{}}
+func readFile(f collectors.File, maxDepth int) ([]collectors.Fact, collectors.Diagnostics, map[string]string) {
+	b := &builder{file: f.Path, schemes: map[string]string{}, maxDepth: maxDepth}
 	docs := b.parse(f.Data)
 	for _, d := range docs {
 		b.dispatch(d.root)
@@ -121,7 +134,7 @@ func readFile(f collectors.File) ([]collectors.Fact, collectors.Diagnostics, map
 
 // parse decodes the file as one JSON document, else as JSON lines.
 func (b *builder) parse(data []byte) []doc {
-	d, err := parseJSON(data, 1)
+	d, err := parseJSON(data, 1, b.maxDepth)
 	if err == nil {
 		return []doc{d}
 	}
@@ -130,7 +143,7 @@ func (b *builder) parse(data []byte) []doc {
 	line := 1
 	for _, l := range bytes.Split(data, []byte("\n")) {
 		if len(bytes.TrimSpace(l)) > 0 {
-			d, err := parseJSON(l, line)
+			d, err := parseJSON(l, line, b.maxDepth)
 			if err != nil {
 				if len(docs) == 0 {
 					b.diags = append(b.diags, collectors.Errorf(b.file, wholeLine, "cannot read JSON export: %v", whole))
@@ -148,6 +161,10 @@ func (b *builder) parse(data []byte) []doc {
 
 // errorLine finds the line of a JSON syntax error, or 0.
 func errorLine(data []byte, err error) int {
+	var de *depthError
+	if errors.As(err, &de) {
+		return de.line
+	}
 	var se *json.SyntaxError
 	if !errors.As(err, &se) || se.Offset <= 0 || se.Offset > int64(len(data)) {
 		return 0

@@ -11,9 +11,10 @@ const Name = "cloudexport"
 
 // builder makes facts for one file.
 type builder struct {
-	file  string
-	facts []*collectors.Fact
-	diags collectors.Diagnostics
+	file     string
+	maxDepth int // the deepest JSON nesting read
+	facts    []*collectors.Fact
+	diags    collectors.Diagnostics
 	// noData is set once an asset without resource data was reported.
 	noData bool
 	// noProps is set once an Azure resource without properties was reported.

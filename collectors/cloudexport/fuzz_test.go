@@ -24,7 +24,7 @@ func seeds(f *testing.F, pattern string) {
 
 // fuzzCollect reads data as an export: no panic, every diagnostic names the file.
 func fuzzCollect(t *testing.T, name string, data []byte) {
-	_, diags := New().Collect(context.Background(), []collectors.File{{Path: name, Data: data}})
+	_, diags := New(Options{}).Collect(context.Background(), []collectors.File{{Path: name, Data: data}})
 	for _, d := range diags {
 		if d.File != name {
 			t.Fatalf("diagnostic without the file: %+v", d)

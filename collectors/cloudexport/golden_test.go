@@ -19,7 +19,7 @@ var update = flag.Bool("update", false, "rewrite facts.golden.json files")
 // collectDir runs the collector over the files of a directory it accepts.
 func collectDir(t *testing.T, dir string) ([]collectors.Fact, collectors.Diagnostics) {
 	t.Helper()
-	c := New()
+	c := New(Options{})
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -16,8 +16,16 @@ import (
 // values take the line of their closest recorded ancestor.
 const maxLineDepth = 8
 
-// maxDepth bounds nesting; encoding/json allows 10000 levels, exports need a dozen.
-const maxDepth = 200
+// depthError is errDepth at a line.
+type depthError struct {
+	line, max int
+}
+
+func (e *depthError) Error() string {
+	return fmt.Sprintf("%v: over %d levels at line %d (--max-depth)", errDepth, e.max, e.line)
+}
+
+func (e *depthError) Unwrap() error { return errDepth }
 
 // positions maps JSON paths to the lines where their values start and end.
 type positions struct {
@@ -31,8 +39,9 @@ type doc struct {
 }
 
 // parseJSON decodes one JSON document and records where each value is.
-// baseLine is the line the document starts on (for JSON lines).
-func parseJSON(data []byte, baseLine int) (doc, error) {
+// baseLine is the line the document starts on (for JSON lines). Documents
+// nesting deeper than maxDepth are refused: encoding/json allows 10000 levels.
+func parseJSON(data []byte, baseLine, maxDepth int) (doc, error) {
 	pos := &positions{start: map[string]int{}, end: map[string]int{}}
 	nl := newlines(data)
 	lineAt := func(off int64) int {
@@ -42,10 +51,10 @@ func parseJSON(data []byte, baseLine int) (doc, error) {
 	dec.UseNumber()
 	var walk func(path string, depth int) (any, error)
 	walk = func(path string, depth int) (any, error) {
-		if depth > maxDepth {
-			return nil, errDepth
-		}
 		off := skipSpace(data, dec.InputOffset())
+		if depth > maxDepth {
+			return nil, &depthError{line: lineAt(off), max: maxDepth}
+		}
 		tok, err := dec.Token()
 		if err != nil {
 			return nil, err

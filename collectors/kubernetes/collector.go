@@ -2,6 +2,7 @@ package kubernetes
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"path"
 	"regexp"
@@ -15,6 +16,20 @@ type Options struct {
 	// NoKustomize reads the files of Kustomize directories one by one instead
 	// of building them.
 	NoKustomize bool
+	// MaxDepth bounds the nesting of a document
+	// (collectors.DefaultMaxDepth when zero).
+	MaxDepth int
+	// MaxValues is the smallest budget of values a document may expand to
+	// through aliases (collectors.DefaultMaxYAMLValues when zero).
+	MaxValues int
+}
+
+// limits returns the reader limits of these options, defaults filled in.
+func (o Options) limits() limits {
+	return limits{
+		depth:  cmp.Or(o.MaxDepth, collectors.DefaultMaxDepth),
+		values: cmp.Or(o.MaxValues, collectors.DefaultMaxYAMLValues),
+	}
 }
 
 // Collector reads Kubernetes manifests.
@@ -58,7 +73,7 @@ func (c *Collector) Collect(ctx context.Context, files []collectors.File) ([]col
 	var diags collectors.Diagnostics
 	consumed := map[string]bool{}
 	if !c.opts.NoKustomize {
-		kobjs, kdiags, used := buildKustomizations(ctx, files)
+		kobjs, kdiags, used := buildKustomizations(ctx, files, c.opts.limits())
 		objs = append(objs, kobjs...)
 		diags = append(diags, kdiags...)
 		consumed = used
@@ -75,7 +90,7 @@ func (c *Collector) Collect(ctx context.Context, files []collectors.File) ([]col
 		if consumed[f.Path] || isKustomization(f.Path) || inChartTemplates(f.Path, charts) {
 			continue
 		}
-		o, ds := readFile(f)
+		o, ds := readFile(f, c.opts.limits())
 		objs = append(objs, o...)
 		diags = append(diags, ds...)
 	}
@@ -91,8 +106,8 @@ func (c *Collector) Collect(ctx context.Context, files []collectors.File) ([]col
 }
 
 // readFile reads the objects of one manifest file.
-func readFile(f collectors.File) ([]*object, collectors.Diagnostics) {
-	docs, diags := readDocuments(f.Path, f.Data)
+func readFile(f collectors.File, lim limits) ([]*object, collectors.Diagnostics) {
+	docs, diags := readDocuments(f.Path, f.Data, lim)
 	var out []*object
 	for _, d := range docs {
 		objs, ds := expand(val{v: d.value, n: d.root}, f.Path, d.line, d.end, 0)

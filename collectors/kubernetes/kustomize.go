@@ -42,9 +42,9 @@ var objectPathFields = map[string][]string{
 
 // parseKustomization reads the references of a kustomization file; remote
 // references come back as an error with the line of the first.
-func parseKustomization(f collectors.File) (kustomization, int, error) {
+func parseKustomization(f collectors.File, lim limits) (kustomization, int, error) {
 	k := kustomization{file: f.Path, dir: path.Dir(f.Path)}
-	docs, diags := readDocuments(f.Path, f.Data)
+	docs, diags := readDocuments(f.Path, f.Data, lim)
 	if len(diags) > 0 {
 		return k, diags[0].Line, fmt.Errorf("%s", diags[0].Message)
 	}
@@ -113,7 +113,7 @@ func isRemote(s string) bool {
 // buildKustomizations builds every root kustomization among the files (one
 // that no other kustomization refers to) and returns its objects, with the
 // files the builds consumed.
-func buildKustomizations(ctx context.Context, files []collectors.File) ([]*object, collectors.Diagnostics, map[string]bool) {
+func buildKustomizations(ctx context.Context, files []collectors.File, lim limits) ([]*object, collectors.Diagnostics, map[string]bool) {
 	var ks []kustomization
 	var diags collectors.Diagnostics
 	consumed := map[string]bool{}
@@ -122,7 +122,7 @@ func buildKustomizations(ctx context.Context, files []collectors.File) ([]*objec
 		if !isKustomization(f.Path) {
 			continue
 		}
-		k, line, err := parseKustomization(f)
+		k, line, err := parseKustomization(f, lim)
 		if err != nil {
 			diags = append(diags, collectors.Errorf(f.Path, line, "kustomization not built: %v", err))
 			bad[k.dir] = true
@@ -157,7 +157,7 @@ func buildKustomizations(ctx context.Context, files []collectors.File) ([]*objec
 			queue = append(queue, k)
 		}
 	}
-	fsys := readOnlyFS{filesys.MakeFsOnDisk()}
+	fsys := readOnlyFS{filesys.MakeFsOnDisk(), lim}
 	var out []*object
 	cache := map[string][]document{}
 	done := map[string]bool{}
@@ -183,7 +183,7 @@ func buildKustomizations(ctx context.Context, files []collectors.File) ([]*objec
 			release(k)
 			continue
 		}
-		objs, err := buildOne(fsys, k, files, cache)
+		objs, err := buildOne(fsys, k, files, cache, lim)
 		if err != nil {
 			diags = append(diags, collectors.Errorf(k.file, 1, "kustomization not built, its files are read one by one: %s", oneLine(err)))
 			release(k)
@@ -206,7 +206,7 @@ func oneLine(err error) string {
 }
 
 // buildOne runs kustomize on one root and places each object at its origin.
-func buildOne(fsys filesys.FileSystem, k kustomization, files []collectors.File, cache map[string][]document) ([]*object, error) {
+func buildOne(fsys filesys.FileSystem, k kustomization, files []collectors.File, cache map[string][]document, lim limits) ([]*object, error) {
 	opts := krusty.MakeDefaultOptions()
 	opts.LoadRestrictions = types.LoadRestrictionsRootOnly
 	opts.PluginConfig = types.DisabledPluginConfig()
@@ -227,7 +227,7 @@ func buildOne(fsys filesys.FileSystem, k kustomization, files []collectors.File,
 		stripBuildAnnotations(data)
 		o := &object{v: val{v: data}, file: file, origin: k.dir}
 		var root *yaml.Node
-		o.line, o.endLine, root = originLine(o, files, cache)
+		o.line, o.endLine, root = originLine(o, files, cache, lim)
 		// Lines of the base document serve where the build left values unchanged.
 		o.v = val{v: data, n: root, loose: true}
 		out = append(out, o)
@@ -251,15 +251,15 @@ func stripBuildAnnotations(data map[string]any) {
 
 // originLine finds the document an object came from in its origin file:
 // the same kind and name, else the same kind with a name the build changed.
-func originLine(o *object, files []collectors.File, cache map[string][]document) (int, int, *yaml.Node) {
+func originLine(o *object, files []collectors.File, cache map[string][]document, lim limits) (int, int, *yaml.Node) {
 	docs, ok := cache[o.file]
 	if !ok {
 		i := slices.IndexFunc(files, func(f collectors.File) bool { return f.Path == o.file })
 		if i >= 0 {
-			docs, _ = readDocuments(o.file, files[i].Data)
+			docs, _ = readDocuments(o.file, files[i].Data, lim)
 		} else if data, err := readBounded(o.file); err == nil {
 			// A base outside the scanned paths: kustomize read it, so may we.
-			docs, _ = readDocuments(o.file, data)
+			docs, _ = readDocuments(o.file, data, lim)
 		}
 		cache[o.file] = docs
 	}
@@ -315,6 +315,7 @@ func disambiguate(objs []*object) {
 // (see parseKustomization) and again here for the kustomizations it loads.
 type readOnlyFS struct {
 	filesys.FileSystem
+	lim limits
 }
 
 // ReadFile adds buildMetadata: [originAnnotations] to kustomization files.
@@ -323,7 +324,7 @@ func (r readOnlyFS) ReadFile(p string) ([]byte, error) {
 	if err != nil || !isKustomization(filepath.ToSlash(p)) {
 		return data, err
 	}
-	if _, line, err := parseKustomization(collectors.File{Path: filepath.ToSlash(p), Data: data}); err != nil {
+	if _, line, err := parseKustomization(collectors.File{Path: filepath.ToSlash(p), Data: data}, r.lim); err != nil {
 		return nil, fmt.Errorf("%s:%d: %w", p, line, err)
 	}
 	var k map[string]any

@@ -18,7 +18,7 @@ func TestReadOnlyFS(t *testing.T) {
 	if err := mem.WriteFile("/local/kustomization.yaml", []byte("resources:\n  - app.yaml\n")); err != nil {
 		t.Fatal(err)
 	}
-	fs := readOnlyFS{mem}
+	fs := readOnlyFS{mem, defaultLimits}
 	if _, err := fs.ReadFile("/remote/kustomization.yaml"); !errors.Is(err, errRemote) {
 		t.Errorf("remote base: err %v, want errRemote", err)
 	}

@@ -13,16 +13,19 @@ import (
 	"github.com/kaiji-dev/kaiji/collectors"
 )
 
-// Limits of the manifest reader. They bound the work a hostile file can
-// cause: an alias bomb expands to at most maxValues values, a document nests
-// at most maxDepth levels.
-const (
-	// maxDepth is the deepest nesting read; CRD schemas reach about 30.
-	maxDepth = 100
-	// minValueBudget is the smallest per-file budget of values; the budget
-	// grows with the file so that large honest files are read in full.
-	minValueBudget = 200_000
-)
+// limits of the manifest reader bound the work a hostile file can cause: an
+// alias bomb expands to a bounded number of values, a document nests at most
+// depth levels.
+type limits struct {
+	// depth is the deepest nesting read; CRD schemas reach about 30.
+	depth int
+	// values is the smallest per-document budget of values; the budget
+	// grows with the document so that large honest files are read in full.
+	values int
+}
+
+// defaultLimits are the limits of Options{}.
+var defaultLimits = Options{}.limits()
 
 // limitError is a reader limit hit at a line.
 type limitError struct {
@@ -54,7 +57,7 @@ var yamlLine = regexp.MustCompile(`line (\d+)`)
 // readDocuments splits a manifest file into documents and decodes each with
 // bounded effort. A document that cannot be read is a diagnostic; the others
 // are still returned.
-func readDocuments(file string, data []byte) ([]document, collectors.Diagnostics) {
+func readDocuments(file string, data []byte, lim limits) ([]document, collectors.Diagnostics) {
 	var diags collectors.Diagnostics
 	if isJSON(data) {
 		// JSON strings cannot hold raw tabs, so tabs are whitespace here;
@@ -63,7 +66,7 @@ func readDocuments(file string, data []byte) ([]document, collectors.Diagnostics
 	}
 	// Each document may expand to a bounded number of values, and so may
 	// the file as a whole, so that a bomb costs one document, not the file.
-	fileLeft := 4 * (minValueBudget + len(data))
+	fileLeft := 4 * (lim.values + len(data))
 	var docs []document
 	for _, chunk := range splitDocuments(data) {
 		text := chunk.text
@@ -91,8 +94,8 @@ func readDocuments(file string, data []byte) ([]document, collectors.Diagnostics
 		}
 		root := n.Content[0]
 		offsetLines(root, chunk.line-1)
-		docBudget := min(minValueBudget+2*len(text), fileLeft)
-		b := &budget{left: docBudget}
+		docBudget := min(lim.values+2*len(text), fileLeft)
+		b := &budget{left: docBudget, depth: lim.depth}
 		v, err := b.value(root, 0)
 		fileLeft -= docBudget - max(b.left, 0)
 		if err != nil {
@@ -226,7 +229,8 @@ func lastLine(n *yaml.Node) int {
 // int64, float64, bool, nil), counting every value including those reached
 // through aliases.
 type budget struct {
-	left int
+	left  int
+	depth int // the deepest nesting read
 }
 
 func (b *budget) value(n *yaml.Node, depth int) (any, error) {
@@ -234,7 +238,7 @@ func (b *budget) value(n *yaml.Node, depth int) (any, error) {
 	if b.left < 0 {
 		return nil, &limitError{errBudget, n.Line}
 	}
-	if depth > maxDepth {
+	if depth > b.depth {
 		return nil, &limitError{errDepth, n.Line}
 	}
 	switch n.Kind {

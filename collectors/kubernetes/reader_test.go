@@ -76,7 +76,7 @@ func TestReadDocuments(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			start := time.Now()
-			docs, diags := readDocuments("f.yaml", []byte(tt.data))
+			docs, diags := readDocuments("f.yaml", []byte(tt.data), defaultLimits)
 			if d := time.Since(start); d > 5*time.Second {
 				t.Errorf("took %v", d)
 			}
@@ -125,7 +125,7 @@ func bomb(n int) string {
 }
 
 func TestMergeKeys(t *testing.T) {
-	docs, diags := readDocuments("f.yaml", []byte("base: &b {kind: A, apiVersion: v0}\n<<: *b\napiVersion: v1\n"))
+	docs, diags := readDocuments("f.yaml", []byte("base: &b {kind: A, apiVersion: v0}\n<<: *b\napiVersion: v1\n"), defaultLimits)
 	if len(diags) > 0 || len(docs) != 1 {
 		t.Fatalf("docs %v diags %v", docs, diags)
 	}

@@ -24,6 +24,13 @@ type Options struct {
 	// Progress receives a status line when a scan takes longer than a second
 	// and Progress is a terminal (os.Stderr in the CLI); nil shows nothing.
 	Progress io.Writer
+	// MaxDepth bounds the nesting of brackets and braces in a file
+	// (collectors.DefaultMaxDepth when zero): the HCL parser recurses per
+	// level, and a file of nothing but brackets would overflow its stack.
+	MaxDepth int
+	// MaxModuleDepth bounds how deep module calls are followed
+	// (collectors.DefaultMaxModuleDepth when zero; none when negative).
+	MaxModuleDepth int
 
 	workLimit int // tests lower the evaluation budget (maxWork)
 }

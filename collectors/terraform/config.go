@@ -63,7 +63,7 @@ func isOverride(p string) bool {
 }
 
 // parseConfig parses the .tf and .tf.json files of one directory.
-func parseConfig(dir string, files []collectors.File) (*dirConfig, hcl.Diagnostics, collectors.Diagnostics) {
+func parseConfig(dir string, files []collectors.File, maxDepth int) (*dirConfig, hcl.Diagnostics, collectors.Diagnostics) {
 	c := &dirConfig{dir: dir}
 	var diags hcl.Diagnostics
 	var notes collectors.Diagnostics
@@ -72,6 +72,10 @@ func parseConfig(dir string, files []collectors.File) (*dirConfig, hcl.Diagnosti
 		if isOverride(f.Path) {
 			notes = append(notes, collectors.Diagnostic{File: f.Path, Line: 1, Severity: collectors.SeverityWarning,
 				Message: "override files are not merged; their settings are not in the facts"})
+			continue
+		}
+		if d := tooDeep(f, maxDepth); d != nil {
+			notes = append(notes, *d)
 			continue
 		}
 		if strings.HasSuffix(f.Path, ".tf.json") {
@@ -105,6 +109,17 @@ func parseConfig(dir string, files []collectors.File) (*dirConfig, hcl.Diagnosti
 		}
 	}
 	return c, diags, notes
+}
+
+// tooDeep refuses a file that nests deeper than maxDepth before the
+// recursive HCL parser sees it.
+func tooDeep(f collectors.File, maxDepth int) *collectors.Diagnostic {
+	line := collectors.NestingDepth(f.Data, maxDepth)
+	if line == 0 {
+		return nil
+	}
+	d := collectors.Errorf(f.Path, line, "nesting deeper than %d levels (--max-depth); the file was not read", maxDepth)
+	return &d
 }
 
 // attributes returns the attributes of a body in either syntax. In JSON

@@ -18,9 +18,6 @@ import (
 	"github.com/kaiji-dev/kaiji/collectors"
 )
 
-// maxModuleDepth bounds how deep module calls are followed.
-const maxModuleDepth = 10
-
 // maxModuleInstances bounds the module instances one scan evaluates.
 const maxModuleInstances = 2000
 
@@ -50,6 +47,14 @@ func newLoader(opts Options, scanned map[string]*dirInput) *loader {
 		work: &work{limit: cmp.Or(opts.workLimit, maxWork)}}
 }
 
+// maxDepth is the nesting limit of the files this loader parses.
+func (l *loader) maxDepth() int { return cmp.Or(l.opts.MaxDepth, collectors.DefaultMaxDepth) }
+
+// maxModuleDepth is how deep module calls are followed.
+func (l *loader) maxModuleDepth() int {
+	return max(0, cmp.Or(l.opts.MaxModuleDepth, collectors.DefaultMaxModuleDepth))
+}
+
 // config returns the parsed configuration of a directory, parsing it once.
 // Directories outside the scan are read only below a root module's
 // .terraform/modules (remote modules installed by terraform init).
@@ -67,7 +72,7 @@ func (l *loader) config(dir string) *dirConfig {
 	if len(files) > 0 {
 		var diags hcl.Diagnostics
 		var notes collectors.Diagnostics
-		c, diags, notes = parseConfig(dir, files)
+		c, diags, notes = parseConfig(dir, files, l.maxDepth())
 		l.diags = append(l.diags, diags...)
 		l.notes = append(l.notes, notes...)
 	}

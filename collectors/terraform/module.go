@@ -104,11 +104,11 @@ func (l *loader) evalModule(m *module, cfg *dirConfig, vars map[string]cty.Value
 		m.own = append(m.own, key)
 	}
 
-	if depth < maxModuleDepth {
+	if depth < l.maxModuleDepth() {
 		l.moduleCalls(m, cfg, ctx, depth)
 	} else if calls := cfg.blocks("module"); len(calls) > 0 {
 		l.notes = append(l.notes, collectors.Diagnostic{File: calls[0].def.Filename, Line: calls[0].def.Start.Line, Severity: collectors.SeverityWarning,
-			Message: fmt.Sprintf("modules nested deeper than %d levels are not read", maxModuleDepth)})
+			Message: fmt.Sprintf("modules nested deeper than %d levels are not read (--max-module-depth)", l.maxModuleDepth())})
 	}
 	outs := map[string]cty.Value{}
 	for _, c := range m.children {

@@ -106,6 +106,9 @@ type plan struct {
 // configuration was scanned too; its facts are then replaced by the plan's.
 func (l *loader) readPlan(f collectors.File, roots map[string]*module, qualify bool) ([]collectors.Fact, string, collectors.Diagnostics) {
 	p := &plan{file: f, changes: map[string]*planChange{}, config: map[string]*configResource{}, mods: map[string]*module{}}
+	if d := tooDeep(f, l.maxDepth()); d != nil {
+		return nil, "", collectors.Diagnostics{*d}
+	}
 	dec := json.NewDecoder(bytes.NewReader(f.Data))
 	dec.UseNumber()
 	if err := dec.Decode(&p.doc); err != nil {

@@ -142,6 +142,10 @@ func rawValue(d *variable, s string) cty.Value {
 
 // applyVarFile sets variables from a .tfvars file.
 func (l *loader) applyVarFile(f collectors.File, decls map[string]*variable, set map[string]cty.Value) {
+	if d := tooDeep(f, l.maxDepth()); d != nil {
+		l.notes = append(l.notes, *d)
+		return
+	}
 	p := hclparse.NewParser()
 	var file *hcl.File
 	var diags hcl.Diagnostics
