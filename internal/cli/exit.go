@@ -31,6 +31,13 @@ func (e *InputError) Unwrap() error { return e.Err }
 // ErrFailing means the scan ran and verdicts failed it; the report says which.
 var ErrFailing = errors.New("failing verdicts")
 
+// ErrStrict means kaiji scan --strict found diagnostics: some input was not
+// read as written, so the report may rest on less than the user expects.
+var ErrStrict = errors.New("--strict: the inputs have diagnostics")
+
+// ErrTimeout means the run took longer than --timeout allows.
+var ErrTimeout = errors.New("stopped by the time limit")
+
 func flagErrorf(format string, args ...any) error {
 	return &FlagError{Err: fmt.Errorf(format, args...)}
 }
@@ -42,6 +49,9 @@ func ExitCode(err error) int {
 	switch {
 	case err == nil:
 		return ExitOK
+	case errors.Is(err, ErrStrict):
+		// Before ErrFailing: with --strict, untrustworthy input outranks verdicts.
+		return ExitInput
 	case errors.Is(err, ErrFailing):
 		return ExitFailing
 	case errors.As(err, &fe), errors.As(err, &ie):

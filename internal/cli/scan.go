@@ -42,6 +42,8 @@ type ScanOptions struct {
 	Now        string
 	Policy     PolicySource
 	Extend     PolicyExtension
+	// Strict makes any warning or error diagnostic fail the scan with exit code 2.
+	Strict bool
 }
 
 // NewCmdScan checks a disclosure sheet against the infrastructure.
@@ -55,11 +57,18 @@ the claims of the disclosure sheet (--claims) and the guideline's controls at
 the reference values of the service pattern (--pattern), and report a verdict
 for each with the file and line behind it.
 
+Hostile or broken input never stops a scan: a file that cannot be read is a
+diagnostic naming it (and the line), the other files are still read, and no
+claim is reported supported while an input it might rest on is unreadable.
+The --max-* flags and --timeout bound what a single input can cost
+(docs/limits.md); --strict fails the scan on any warning or error diagnostic.
+
 Exit codes: 0 nothing failing, 1 failing verdicts per --fail-on, 2 usage or
-input errors, 3 internal errors.`,
+input errors (with --strict, also any diagnostic), 3 internal errors.`,
 		Example: `  kaiji scan --claims disclosure.yaml infra/
   kaiji scan --claims disclosure.yaml --pattern 2 --format json -o results.json infra/
-  kaiji scan --claims disclosure.yaml --fail-on contradicted,unproven --lang ja infra/`,
+  kaiji scan --claims disclosure.yaml --fail-on contradicted,unproven --lang ja infra/
+  kaiji scan --claims disclosure.yaml --strict --timeout 2m --max-file-size 8388608 infra/`,
 		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Collect.Paths = args
@@ -84,6 +93,7 @@ input errors, 3 internal errors.`,
 	f.StringArrayVar(&opts.Also, "also", nil, "also write FORMAT=FILE from the same scan (repeatable; FILE - is standard output)")
 	f.StringVar(&opts.Now, "now", "", "the date waivers expire against, YYYY-MM-DD (default today)")
 	_ = f.MarkHidden("now")
+	f.BoolVar(&opts.Strict, "strict", false, "exit with code 2 when any input has a warning or error diagnostic")
 	opts.Collect.addFlags(f)
 	opts.Policy.addFlags(f)
 	opts.Extend.addFlags(f)
@@ -134,9 +144,11 @@ func (o *ScanOptions) validate(cmd *cobra.Command) error {
 
 func scanRun(ctx context.Context, opts *ScanOptions) error {
 	failOn, _ := results.ParseFailOn(opts.FailOn)
+	ctx, cancel := opts.Collect.withTimeout(ctx)
+	defer cancel()
 	run, err := scan(ctx, opts)
 	if err != nil {
-		return err
+		return timedOut(ctx, err)
 	}
 	if err := writeReport(ctx, opts, opts.Format, opts.Output, run); err != nil {
 		return err
@@ -150,10 +162,24 @@ func scanRun(ctx context.Context, opts *ScanOptions) error {
 			return err
 		}
 	}
+	if n := strictCount(run); opts.Strict && n > 0 {
+		return fmt.Errorf("%w: %d warnings or errors, listed in the report", ErrStrict, n)
+	}
 	if run.Fails(failOn) {
 		return ErrFailing
 	}
 	return nil
+}
+
+// strictCount counts the diagnostics --strict fails on: warnings and errors.
+func strictCount(run *results.Run) int {
+	n := 0
+	for _, d := range run.Diagnostics {
+		if d.Severity == collectors.SeverityError || d.Severity == collectors.SeverityWarning {
+			n++
+		}
+	}
+	return n
 }
 
 // scan collects the facts, evaluates the claims and controls, applies

@@ -4,7 +4,9 @@ package results
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/kaiji-dev/kaiji/collectors"
 )
@@ -169,13 +171,8 @@ func (r *Run) Finalize() {
 		r.Waivers = []Waiver{}
 	}
 	r.Diagnostics.Sort()
-	unreadable := ""
-	for _, d := range r.Diagnostics {
-		if d.Severity == collectors.SeverityError {
-			unreadable = d.File
-			break
-		}
-	}
+	unreadable := Unreadable(r.Diagnostics)
+	names := joinFiles(unreadable)
 	for i := range r.Claims {
 		c := &r.Claims[i]
 		sortEvidence(c.Evidence)
@@ -185,11 +182,14 @@ func (r *Run) Finalize() {
 		if c.Details == nil {
 			c.Details = []Detail{}
 		}
-		if c.Verdict == Supported && unreadable != "" {
+		// Any unreadable input might have held the resource that disproves
+		// the claim: which facts a file would have produced is unknowable,
+		// so every supported claim is demoted, not only those citing it.
+		if c.Verdict == Supported && len(unreadable) > 0 {
 			c.Verdict = Unproven
 			c.Reason = Text{
-				Ja: "入力 " + unreadable + " を読めなかったため、裏付けは完全ではありません: " + c.Reason.Ja,
-				En: "input " + unreadable + " could not be read, so the support is incomplete: " + c.Reason.En,
+				Ja: "入力 " + names + " を読めなかったため、裏付けは完全ではありません: " + c.Reason.Ja,
+				En: "input " + names + " could not be read, so the support is incomplete: " + c.Reason.En,
 			}
 		}
 	}
@@ -219,6 +219,30 @@ func (r *Run) Finalize() {
 	for _, c := range r.Controls {
 		r.Summary.Controls[c.Verdict]++
 	}
+}
+
+// Unreadable lists, sorted and once each, the files with error
+// diagnostics: inputs (or parts of them) that could not be read, so the
+// facts they would have produced are missing.
+func Unreadable(ds collectors.Diagnostics) []string {
+	var out []string
+	for _, d := range ds {
+		if d.Severity == collectors.SeverityError {
+			out = append(out, cmp.Or(d.File, "(unnamed input)"))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// maxNamed is how many unreadable files a reason names before "and N more".
+const maxNamed = 3
+
+func joinFiles(files []string) string {
+	if len(files) <= maxNamed {
+		return strings.Join(files, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(files[:maxNamed], ", "), len(files)-maxNamed)
 }
 
 func sortEvidence(es []Evidence) {
