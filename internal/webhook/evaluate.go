@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	admissionv1 "k8s.io/api/admission/v1"
@@ -19,6 +20,33 @@ type Policies struct {
 	Claims  []claims.Input
 	Pattern int
 	Edition string
+
+	// The claims, pattern and edition as policy input, built once per set:
+	// they are the same for every request.
+	base    sync.Once
+	baseDoc map[string]*ast.Term
+	baseErr error
+}
+
+// inputBase returns the input terms every request shares.
+func (p *Policies) inputBase() (map[string]*ast.Term, error) {
+	p.base.Do(func() {
+		doc, err := engine.InputDoc(engine.Request{Claims: p.Claims, Pattern: p.Pattern, Edition: p.Edition})
+		if err != nil {
+			p.baseErr = err
+			return
+		}
+		p.baseDoc = map[string]*ast.Term{}
+		for _, k := range []string{"claims", "pattern", "edition"} {
+			v, err := ast.InterfaceToValue(doc[k])
+			if err != nil {
+				p.baseErr = fmt.Errorf("encode %s: %w", k, err)
+				return
+			}
+			p.baseDoc[k] = ast.NewTerm(v)
+		}
+	})
+	return p.baseDoc, p.baseErr
 }
 
 // ObjectFacts turns one Kubernetes object into facts (the Kubernetes collector).
@@ -40,47 +68,83 @@ func (k *KaijiEvaluator) Revision() string {
 	return ""
 }
 
-// Evaluate implements Evaluator: CREATE and UPDATE are judged; other
-// operations are allowed.
+// Evaluate implements Evaluator. CREATE and UPDATE are judged on the new
+// object. The old object is read only where removing something can make a
+// claim false: a NetworkPolicy updated or deleted (the namespace's default
+// deny). Other operations are allowed.
 func (k *KaijiEvaluator) Evaluate(ctx context.Context, req *admissionv1.AdmissionRequest) ([]Violation, error) {
-	if req.Operation != admissionv1.Create && req.Operation != admissionv1.Update {
+	judgeNew := req.Operation == admissionv1.Create || req.Operation == admissionv1.Update
+	judgeOld := (req.Operation == admissionv1.Update || req.Operation == admissionv1.Delete) && req.Kind.Kind == "NetworkPolicy"
+	if !judgeNew && !judgeOld {
 		return nil, nil
 	}
 	ps := k.Store.Current()
 	if ps == nil {
 		return nil, fmt.Errorf("no policies loaded")
 	}
-	if len(req.Object.Raw) == 0 {
-		return nil, fmt.Errorf("request has no object")
-	}
-	var obj map[string]any
-	if err := json.Unmarshal(req.Object.Raw, &obj); err != nil {
-		return nil, fmt.Errorf("decode object: %w", err)
+	p := ps.Value
+	base, err := p.inputBase()
+	if err != nil {
+		return nil, err
 	}
 	ref := fmt.Sprintf("%s/%s/%s/%s", req.Kind.Group, req.Kind.Version, req.Kind.Kind, req.Namespace)
 	if req.Name != "" {
 		ref += "/" + req.Name
 	}
-	facts, _ := k.Facts(obj, collectors.Source{File: "admission:" + ref, Line: 1, Collector: "kubernetes"})
-	p := ps.Value
-	doc, err := engine.InputDoc(engine.Request{Facts: facts, Claims: p.Claims, Pattern: p.Pattern, Edition: p.Edition})
-	if err != nil {
-		return nil, err
+	in := ast.NewObject(
+		ast.Item(ast.InternedTerm("claims"), base["claims"]),
+		ast.Item(ast.InternedTerm("pattern"), base["pattern"]),
+		ast.Item(ast.InternedTerm("edition"), base["edition"]),
+		ast.Item(ast.InternedTerm("request"), ast.NewTerm(ast.NewObject(
+			ast.Item(ast.InternedTerm("operation"), ast.StringTerm(string(req.Operation))),
+			ast.Item(ast.InternedTerm("kind"), ast.ObjectTerm(
+				ast.Item(ast.InternedTerm("group"), ast.StringTerm(req.Kind.Group)),
+				ast.Item(ast.InternedTerm("version"), ast.StringTerm(req.Kind.Version)),
+				ast.Item(ast.InternedTerm("kind"), ast.StringTerm(req.Kind.Kind)),
+			)),
+			ast.Item(ast.InternedTerm("namespace"), ast.StringTerm(req.Namespace)),
+			ast.Item(ast.InternedTerm("name"), ast.StringTerm(req.Name)),
+			ast.Item(ast.InternedTerm("dry_run"), ast.BooleanTerm(isDryRun(req))),
+		))),
+	)
+	newFacts := ast.ObjectTerm()
+	if judgeNew {
+		if newFacts, err = k.factsTerm(req.Object.Raw, "admission:"+ref); err != nil {
+			return nil, err
+		}
 	}
-	doc["request"] = map[string]any{
-		"operation": string(req.Operation),
-		"kind":      map[string]any{"group": req.Kind.Group, "version": req.Kind.Version, "kind": req.Kind.Kind},
-		"namespace": req.Namespace,
-		"name":      req.Name,
-		"dry_run":   isDryRun(req),
-	}
-	in, err := ast.InterfaceToValue(doc)
-	if err != nil {
-		return nil, err
+	in.Insert(ast.InternedTerm("facts"), newFacts)
+	if judgeOld {
+		old, err := k.factsTerm(req.OldObject.Raw, "admission:"+ref+"#old")
+		if err != nil {
+			return nil, fmt.Errorf("old object: %w", err)
+		}
+		in.Insert(ast.InternedTerm("old_facts"), old)
 	}
 	var vs []Violation
 	if err := p.Engine.EvalRaw(ctx, in, &vs); err != nil {
 		return nil, err
 	}
 	return vs, nil
+}
+
+// factsTerm decodes an object once and turns it into the facts input, by kind.
+func (k *KaijiEvaluator) factsTerm(raw []byte, file string) (*ast.Term, error) {
+	if len(raw) == 0 {
+		return nil, fmt.Errorf("request has no object")
+	}
+	var obj map[string]any
+	if err := json.Unmarshal(raw, &obj); err != nil {
+		return nil, fmt.Errorf("decode object: %w", err)
+	}
+	facts, _ := k.Facts(obj, collectors.Source{File: file, Line: 1, Collector: "kubernetes"})
+	doc, err := engine.InputDoc(engine.Request{Facts: facts})
+	if err != nil {
+		return nil, err
+	}
+	v, err := ast.InterfaceToValue(doc["facts"])
+	if err != nil {
+		return nil, fmt.Errorf("encode facts: %w", err)
+	}
+	return ast.NewTerm(v), nil
 }

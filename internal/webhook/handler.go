@@ -59,6 +59,9 @@ type Violation struct {
 	Field   string `json:"field,omitempty"` // the offending field, e.g. spec.template.spec.containers[0].livenessProbe
 	Fact    string `json:"fact,omitempty"`
 	Control string `json:"control,omitempty"`
+	// Advisory marks a violation resting on a value the object cannot
+	// prove: it is warned about in every mode and never denies.
+	Advisory bool `json:"advisory,omitempty"`
 }
 
 // Message renders a violation for kubectl: item number, Japanese and English, field.
@@ -208,20 +211,25 @@ func (h *Handler) review(ctx context.Context, req *admissionv1.AdmissionRequest)
 		}
 		return resp
 	}
-	msgs := make([]string, len(violations))
-	for i, v := range violations {
-		msgs[i] = v.Message()
+	var binding, advisory []string
+	for _, v := range violations {
+		if v.Advisory {
+			advisory = append(advisory, v.Message())
+		} else {
+			binding = append(binding, v.Message())
+		}
 	}
 	switch {
 	case len(violations) == 0:
 		h.opts.Metrics.observeDecision("allowed", h.opts.Mode)
-	case h.opts.Mode == ModeEnforce:
+	case h.opts.Mode == ModeEnforce && len(binding) > 0:
 		h.opts.Metrics.observeDecision("denied", h.opts.Mode)
 		resp.Allowed = false
-		resp.Result = &metav1.Status{Status: metav1.StatusFailure, Code: http.StatusForbidden, Reason: metav1.StatusReasonForbidden, Message: strings.Join(msgs, "; ")}
-	case h.opts.Mode == ModeWarn:
+		resp.Result = &metav1.Status{Status: metav1.StatusFailure, Code: http.StatusForbidden, Reason: metav1.StatusReasonForbidden, Message: strings.Join(binding, "; ")}
+		resp.Warnings = advisory
+	case h.opts.Mode == ModeEnforce, h.opts.Mode == ModeWarn:
 		h.opts.Metrics.observeDecision("warned", h.opts.Mode)
-		resp.Warnings = msgs
+		resp.Warnings = append(binding, advisory...)
 	case h.opts.Mode == ModeAudit:
 		h.opts.Metrics.observeDecision("audited", h.opts.Mode)
 	}

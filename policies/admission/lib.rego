@@ -24,6 +24,11 @@ violation(c, fact, ja, en, field) := {
 	"fact": fact.id,
 }
 
+# advisory marks a violation that rests on a value the object cannot prove
+# (an unknown fact): the webhook warns about it in every mode and never
+# denies because of it.
+advisory(v) := object.union(v, {"advisory": true})
+
 # field is the object path a fact came from, when the collector recorded it.
 field(fact, default_path) := object.get(fact.attrs, "field", default_path)
 

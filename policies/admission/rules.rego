@@ -4,8 +4,10 @@
 #   One Kubernetes object at a time, the claims it could make false:
 #   liveness monitoring (every container needs a liveness probe at or below
 #   the claimed, else the pattern's reference, interval); network encryption
-#   (no Ingress or Gateway listener without TLS); firewall (no LoadBalancer or
-#   NodePort Service open to the whole internet); storage encryption (no volume
+#   (no Ingress or Gateway listener without TLS; a plaintext listener whose
+#   redirect to HTTPS cannot be known is advisory: warned, never denied);
+#   firewall (no LoadBalancer or NodePort Service open to the whole internet,
+#   no namespace default-deny NetworkPolicy deleted or opened); storage encryption (no volume
 #   on a storage class not known to encrypt); backups (Velero schedules meet
 #   the claimed interval and generations); data location (no workload pinned
 #   to a region outside the claimed places).
@@ -62,11 +64,27 @@ violations contains v if {
 	c := alib.claim("network.tls_min_version")
 	some e in lib.facts("endpoint")
 	e.attrs.tls == false
-	object.get(e.attrs, "redirects_to_tls", false) != true
+	not e.attrs.redirects_to_tls == true
+	not lib.unknown(e, "redirects_to_tls")
 	v := alib.violation(c, e,
 		sprintf("%s は TLS なしで公開されます（開示: TLS %v）", [e.id, c.value]),
 		sprintf("%s would be served without TLS, but the sheet claims TLS %v", [e.id, c.value]),
 		alib.field(e, "spec.tls"))
+}
+
+# A plaintext listener that may only redirect to HTTPS, which the object alone
+# cannot tell (an Ingress controller's default, the HTTPRoutes attached to a
+# Gateway): unproven, so advisory. Enforce admits it with a warning rather
+# than refusing an object that may well keep the claim.
+violations contains v if {
+	c := alib.claim("network.tls_min_version")
+	some e in lib.facts("endpoint")
+	e.attrs.tls == false
+	lib.unknown(e, "redirects_to_tls")
+	v := alib.advisory(alib.violation(c, e,
+		sprintf("%s は平文で公開され、HTTPS へのリダイレクトを確認できません（開示: TLS %v）", [e.id, c.value]),
+		sprintf("%s serves plain HTTP and whether it only redirects to HTTPS cannot be known here (the sheet claims TLS %v)", [e.id, c.value]),
+		alib.field(e, "spec.tls")))
 }
 
 violations contains v if {
@@ -94,6 +112,33 @@ violations contains v if {
 		sprintf("%s はインターネット全体から到達可能です（送信元の制限がありません）", [r.id]),
 		sprintf("%s would be reachable from the whole internet (no source ranges), but the sheet claims a firewall", [r.id]),
 		alib.field(r, "spec.loadBalancerSourceRanges"))
+}
+
+# A namespace's default-deny NetworkPolicy is what keeps every pod in it
+# behind the claimed firewall: deleting it, or updating it into a policy that
+# allows something, is refused. (Whether a new namespace gets one cannot be
+# judged one object at a time; kaiji scan reports namespaces without one.)
+violations contains v if {
+	c := alib.claim("firewall.enabled")
+	c.value == true
+	input.request.operation in {"DELETE", "UPDATE"}
+	some old in object.get(input, ["old_facts", "firewall_rule"], [])
+	old.attrs.default_deny == true
+	not still_default_deny(old)
+	v := alib.violation(c, old,
+		sprintf("%s は名前空間の既定拒否（default deny）の NetworkPolicy です。%s、開示したファイアウォールの制限がなくなります", [old.id, removal_ja[input.request.operation]]),
+		sprintf("%s is the namespace's default-deny NetworkPolicy; %s it would lift the firewall the sheet claims", [old.id, removal_en[input.request.operation]]),
+		"spec.podSelector")
+}
+
+removal_ja := {"DELETE": "削除すると", "UPDATE": "この変更で許可を加えると"}
+
+removal_en := {"DELETE": "deleting", "UPDATE": "this change to"}
+
+still_default_deny(old) if {
+	some r in lib.facts("firewall_rule")
+	r.id == old.id
+	r.attrs.default_deny == true
 }
 
 # ---- storage encryption ----
@@ -149,8 +194,14 @@ violations contains v if {
 	v := alib.violation(c, b,
 		sprintf("%s は %d 世代しか保持しません（開示: %d世代）", [b.id, b.attrs.generations, c.value]),
 		sprintf("%s keeps only %d generations, fewer than the %d claimed", [b.id, b.attrs.generations, c.value]),
-		alib.field(b, "spec.template.ttl"))
+		generations_field(b))
 }
+
+# A fact names one field; a Velero Schedule's generations come from its
+# ttl, not from the schedule the fact points at.
+generations_field(b) := "spec.template.ttl" if object.get(b, "type", "") == "Schedule"
+
+generations_field(b) := alib.field(b, "spec.template.ttl") if object.get(b, "type", "") != "Schedule"
 
 # ---- data location ----
 

@@ -102,3 +102,28 @@ test_workload_pinned_to_claimed_block_allowed if {
 	inp2 := {"facts": {"location": [pinned("japanwest")]}, "claims": [claim("location.data", {"country": "JP", "areas": ["east_japan"]}, 82)], "pattern": 2}
 	keys(inp2) == ["location.data"]
 }
+
+plain_http := {"id": "gateway.networking.k8s.io/v1/Gateway/shop/web.listeners[\"http\"]", "kind": "endpoint", "attrs": {"tls": false, "protocol": "http"}, "source": {"file": "a", "line": 1}}
+
+# A redirect that cannot be known is advisory (warned, never denied); a
+# plaintext listener known not to redirect is a violation.
+test_unknown_redirect_is_advisory if {
+	vs := decision.result with input as {"facts": {"endpoint": [object.union(plain_http, {"unknown": ["attrs.redirects_to_tls"]})]}, "claims": [claim("network.tls_min_version", "1.2", 76)], "pattern": 2}
+	count(vs) == 1
+	vs[0].advisory == true
+	vs2 := decision.result with input as {"facts": {"endpoint": [plain_http]}, "claims": [claim("network.tls_min_version", "1.2", 76)], "pattern": 2}
+	count(vs2) == 1
+	not vs2[0].advisory
+}
+
+deny_all := {"id": "networking.k8s.io/v1/NetworkPolicy/shop/default-deny.ingress.deny", "kind": "firewall_rule", "attrs": {"direction": "ingress", "action": "deny", "default_deny": true, "internet_exposed": false}, "source": {"file": "a", "line": 1}}
+
+test_deleting_default_deny_denied if {
+	inp := {"facts": {}, "old_facts": {"firewall_rule": [deny_all]}, "request": {"operation": "DELETE"}, "claims": [claim("firewall.enabled", true, 71)], "pattern": 2}
+	keys(inp) == ["firewall.enabled"]
+}
+
+test_updating_default_deny_kept_allowed if {
+	inp := {"facts": {"firewall_rule": [deny_all]}, "old_facts": {"firewall_rule": [deny_all]}, "request": {"operation": "UPDATE"}, "claims": [claim("firewall.enabled", true, 71)], "pattern": 2}
+	keys(inp) == []
+}
