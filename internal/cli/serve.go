@@ -40,6 +40,9 @@ type ServeOptions struct {
 	Concurrency   int
 	Ext           PolicyExtension
 	LogFormat     string
+
+	// listening receives the bound address (tests listen on port 0).
+	listening chan<- string
 }
 
 // NewCmdServe runs the validating admission webhook.
@@ -228,6 +231,6 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	})
 	return webhook.Serve(ctx, webhook.ServerOptions{
 		Addr: opts.Listen, CertFile: opts.CertFile, KeyFile: opts.KeyFile, Handler: h, Metrics: metrics,
-		Logger: logger, Ready: store.Ready,
+		Logger: logger, Ready: store.Ready, Listening: opts.listening,
 	})
 }
