@@ -116,8 +116,15 @@ func (r *Registry) Collect(ctx context.Context, paths []string) (Result, error) 
 				}
 				return nil
 			}
-			if !d.Type().IsRegular() {
-				return nil // symlinks and devices are not followed
+			// Symbolic links and special files inside a tree are not
+			// followed (a link may loop or leave the tree; a pipe may
+			// block forever), but never silently: a path given on the
+			// command line is the user's choice and is read.
+			if !d.Type().IsRegular() && (p != root || !info.Mode().IsRegular()) {
+				if diag := r.notFollowed(p, sp, d.Type()); diag != nil {
+					res.Diagnostics = append(res.Diagnostics, *diag)
+				}
+				return nil
 			}
 			if seen[sp] {
 				return nil
@@ -176,8 +183,68 @@ func (r *Registry) Collect(ctx context.Context, paths []string) (Result, error) 
 	}
 	SortFacts(res.Facts)
 	res.Diagnostics.Sort()
+	res.Diagnostics = capPerFile(res.Diagnostics, MaxDiagnosticsPerFile)
 	slices.SortFunc(res.Inputs, func(a, b Input) int { return cmp.Compare(a.Path, b.Path) })
 	return res, nil
+}
+
+// MaxDiagnosticsPerFile bounds the diagnostics kept for one file: a binary
+// file read as HCL gets one per stray byte, which would bury the others.
+const MaxDiagnosticsPerFile = 20
+
+// capPerFile keeps the first max diagnostics of each file (ds sorted) and
+// says how many more there were, at the worst severity dropped.
+func capPerFile(ds Diagnostics, max int) Diagnostics {
+	out := make(Diagnostics, 0, len(ds))
+	for i := 0; i < len(ds); {
+		j := i
+		for j < len(ds) && ds[j].File == ds[i].File {
+			j++
+		}
+		if ds[i].File == "" || j-i <= max {
+			out = append(out, ds[i:j]...)
+		} else {
+			out = append(out, ds[i:i+max]...)
+			sev := SeverityInfo
+			for _, d := range ds[i+max : j] {
+				if d.Severity == SeverityError || d.Severity == SeverityWarning && sev == SeverityInfo {
+					sev = d.Severity
+				}
+			}
+			last := ds[i+max-1]
+			out = append(out, Diagnostic{File: ds[i].File, Line: last.Line, Column: last.Column + 1, Severity: sev, Source: last.Source,
+				Message: fmt.Sprintf("%d more diagnostics in this file are not shown", j-i-max)})
+		}
+		i = j
+	}
+	return out
+}
+
+// notFollowed explains a symbolic link or special file that was not read,
+// when it could have held input: a link to a directory or to nowhere, or a
+// name a collector reads.
+func (r *Registry) notFollowed(p, sp string, mode fs.FileMode) *Diagnostic {
+	byName := slices.ContainsFunc(r.collectors, func(c Collector) bool { return c.Accepts(sp, nil) })
+	if mode&fs.ModeSymlink == 0 {
+		if !byName {
+			return nil
+		}
+		d := Warnf(sp, 0, "not a regular file (%s); it was not scanned", mode.Type())
+		return &d
+	}
+	target, err := os.Stat(p)
+	var d Diagnostic
+	switch {
+	case err != nil:
+		d = Warnf(sp, 0, "symbolic link not followed: its target cannot be read (%s)", describe(err))
+	case target.IsDir():
+		d = Warnf(sp, 0, "symbolic link to a directory not followed; scan the directory itself to read it")
+	case byName:
+		d = Warnf(sp, 0, "symbolic link not followed; scan its target to read it")
+	default:
+		return nil
+	}
+	return &d
 }
 
 // read loads one file and picks its collector. ok is false when no collector

@@ -9,6 +9,8 @@ var (
 	errDepth = errors.New("document nests deeper than the reader allows")
 	// errBudget: a document expands, through aliases, to more values than its budget.
 	errBudget = errors.New("document expands to more values than the reader allows (alias bomb?)")
+	// errDuplicateKey: a mapping sets the same key twice.
+	errDuplicateKey = errors.New("mapping key already defined")
 	// errRemote refuses a kustomization that would reach the network.
 	errRemote = errors.New("refers to a remote resource, which kaiji does not fetch")
 	// errWrite refuses writes: a build only reads.

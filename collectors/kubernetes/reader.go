@@ -124,7 +124,7 @@ func readDocuments(file string, data []byte, lim limits) ([]document, collectors
 }
 
 // k8sLike finds the fields every Kubernetes object has.
-var k8sLike = regexp.MustCompile(`(?m)^\s*"?apiVersion"?\s*:`)
+var k8sLike = regexp.MustCompile(`(?m)^\s*"?apiVersion"?\s*:|"apiVersion"\s*:`)
 
 // unreadable reports a document that could not be read: an error when it
 // looks like a Kubernetes object (facts are missing, so verdicts cannot be
@@ -276,6 +276,11 @@ func (b *budget) value(n *yaml.Node, depth int) (any, error) {
 			val, err := b.value(v, depth+1)
 			if err != nil {
 				return nil, err
+			}
+			// kubectl refuses duplicate keys; which value wins is not
+			// something to guess in evidence.
+			if _, dup := out[keyString(k)]; dup {
+				return nil, &limitError{fmt.Errorf("%w: %q", errDuplicateKey, keyString(k)), k.Line}
 			}
 			out[keyString(k)] = val
 		}

@@ -108,7 +108,30 @@ func parseConfig(dir string, files []collectors.File, maxDepth int) (*dirConfig,
 			c.decls = append(c.decls, decl{typ: b.Type, labels: b.Labels, body: b.Body, rng: b.Range(), def: b.DefRange()})
 		}
 	}
+	notes = append(notes, duplicates(c)...)
 	return c, diags, notes
+}
+
+// duplicates reports resources and data sources declared twice in one
+// module, which Terraform refuses: two facts with one id would make either
+// declaration's evidence ambiguous.
+func duplicates(c *dirConfig) collectors.Diagnostics {
+	var out collectors.Diagnostics
+	first := map[string]hcl.Range{}
+	for _, d := range c.decls {
+		if (d.typ != "resource" && d.typ != "data") || len(d.labels) != 2 {
+			continue
+		}
+		key := d.typ + " " + d.labels[0] + "." + d.labels[1]
+		if f, ok := first[key]; ok {
+			out = append(out, collectors.Errorf(d.def.Filename, d.def.Start.Line,
+				"duplicate %s %s.%s, first declared at %s:%d; Terraform refuses this configuration",
+				d.typ, d.labels[0], d.labels[1], f.Filename, f.Start.Line))
+			continue
+		}
+		first[key] = d.def
+	}
+	return out
 }
 
 // tooDeep refuses a file that nests deeper than maxDepth before the

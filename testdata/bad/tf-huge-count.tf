@@ -1,0 +1,4 @@
+resource "aws_s3_bucket" "many" {
+  count  = 100000000
+  bucket = "many-${count.index}"
+}

@@ -1,0 +1,7 @@
+module "etc" {
+  source = "../../../etc"
+}
+
+module "abs" {
+  source = "/etc"
+}

@@ -1,0 +1,7 @@
+module "self" {
+  source = "./"
+}
+
+resource "aws_s3_bucket" "loop" {
+  bucket = "loop"
+}

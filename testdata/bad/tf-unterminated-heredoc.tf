@@ -1,0 +1,3 @@
+locals {
+  doc = <<EOT
+never ends
