@@ -27,8 +27,4 @@ golden: ## rewrite golden files after an intended change
 	$(GO) test ./... -update
 
 fuzz: ## run every fuzz target for FUZZTIME
-	@for pkg in $$($(GO) list ./...); do \
-	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
-	    echo "$$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
-	  done; \
-	done
+	./scripts/fuzz.sh $(FUZZTIME)

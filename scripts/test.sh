@@ -29,4 +29,13 @@ echo "== go test -race"
 go test -race -count=1 ./... 2>&1 | tee /tmp/kaiji-test.$$.log
 status=${PIPESTATUS[0]}
 rm -f /tmp/kaiji-test.$$.log
-exit "$status"
+if [ "$status" -ne 0 ]; then
+  exit "$status"
+fi
+
+# The seed corpora ran above; a short exploration per target on top
+# (FUZZTIME=0 skips it).
+echo "== fuzz"
+if [ "${FUZZTIME:-5s}" != "0" ]; then
+  bash scripts/fuzz.sh "${FUZZTIME:-5s}"
+fi

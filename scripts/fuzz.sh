@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every fuzz target of the module for DURATION each (default 10s).
+#
+#   scripts/fuzz.sh            # 10s per target
+#   scripts/fuzz.sh 2m         # a longer pass
+#   FUZZ_PARALLEL=1 scripts/fuzz.sh 30s   # one fuzzing worker per target
+#
+# A crasher is written by go test to the package's testdata/fuzz/<Target>/;
+# commit it with the fix, so every later go test replays it as a seed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+duration="${1:-10s}"
+parallel=()
+if [ -n "${FUZZ_PARALLEL:-}" ]; then
+  parallel=(-parallel "$FUZZ_PARALLEL")
+fi
+
+failed=()
+count=0
+for pkg in $(go list ./...); do
+  # go test -list prints the matching names, then "ok <pkg>"; keep the names.
+  for target in $(go test -run '^$' -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
+    count=$((count + 1))
+    echo "== $pkg $target ($duration)"
+    if ! go test -run '^$' -fuzz "^${target}\$" -fuzztime "$duration" "${parallel[@]}" "$pkg"; then
+      failed+=("$pkg $target")
+    fi
+  done
+done
+
+echo "== $count fuzz targets, ${#failed[@]} failed"
+if [ "${#failed[@]}" -gt 0 ]; then
+  printf '  %s\n' "${failed[@]}"
+  exit 1
+fi
