@@ -161,9 +161,18 @@ controls := [control_result(id, item, evaluations_of(id, item)) | some [id, item
 evaluations_of(id, item) := by_resource([e |
 	some name
 	data.kaiji.controls[name].control == id
-	some e in data.kaiji.controls[name].evaluations
-	e.eval_item == item
+	some e in object.get(evaluations_by_item, [name, item], [])
 ])
+
+# evaluations_by_item groups each control package's evaluations by item,
+# once per package: gathering one item never walks the rule again.
+evaluations_by_item[name] := {item: es |
+	some item in data.kaiji.controls[name].eval_items
+	es := [e | some e in evs; e.eval_item == item]
+} if {
+	some name
+	evs := data.kaiji.controls[name].evaluations
+}
 
 control_result(id, item, es) := object.union(control_base(id, item), {
 	"verdict": "not_applicable",

@@ -12,6 +12,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/bundle"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
 
 	"github.com/kaiji-dev/kaiji/collectors"
 	"github.com/kaiji-dev/kaiji/internal/claims"
@@ -44,7 +46,9 @@ type Engine struct {
 	digest string
 }
 
-// New compiles and prepares the policies.
+// New compiles and prepares the policies. The modules are compiled once and
+// shared by every query prepared here; the data is stored as AST values, so
+// the policies never convert it per read.
 func New(ctx context.Context, opts Options) (*Engine, error) {
 	b := opts.Bundle
 	if b == nil {
@@ -71,16 +75,54 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 			digest += "+" + x.Manifest.Revision
 		}
 	}
-	args := []func(*rego.Rego){
-		rego.Query(query),
-		rego.ParsedBundle("kaiji", b),
-		rego.SetRegoVersion(ast.RegoV1),
-	}
-	pq, err := rego.New(args...).PrepareForEval(ctx)
+	compiler, store, err := compile(b)
 	if err != nil {
 		return nil, fmt.Errorf("compile policies: %w", err)
 	}
+	prepare := func(q string) (rego.PreparedEvalQuery, error) {
+		pq, err := rego.New(
+			rego.Query(q),
+			rego.Compiler(compiler),
+			rego.Store(store),
+			rego.SetRegoVersion(ast.RegoV1),
+		).PrepareForEval(ctx)
+		if err != nil {
+			return pq, fmt.Errorf("compile policies: %w", err)
+		}
+		return pq, nil
+	}
+	pq, err := prepare(query)
+	if err != nil {
+		return nil, err
+	}
 	return &Engine{pq: pq, digest: digest}, nil
+}
+
+// compile compiles the bundle's modules once and stores its data as AST.
+func compile(b *bundle.Bundle) (*ast.Compiler, storage.Store, error) {
+	modules := make(map[string]*ast.Module, len(b.Modules))
+	for _, m := range b.Modules {
+		parsed := m.Parsed
+		if parsed == nil {
+			var err error
+			if parsed, err = ast.ParseModuleWithOpts(m.Path, string(m.Raw), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1}); err != nil {
+				return nil, nil, err
+			}
+		}
+		modules[m.Path] = parsed
+	}
+	c := ast.NewCompiler().
+		WithDefaultRegoVersion(ast.RegoV1).
+		WithCapabilities(ast.CapabilitiesForThisVersion()).
+		WithEnablePrintStatements(false)
+	if c.Compile(modules); c.Failed() {
+		return nil, nil, c.Errors
+	}
+	data := b.Data
+	if data == nil {
+		data = map[string]any{}
+	}
+	return c, inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true)), nil
 }
 
 // PolicyDigest identifies the policy set the engine evaluates.
@@ -167,20 +209,9 @@ func (e *Engine) Evaluate(ctx context.Context, req Request) ([]results.Claim, []
 	if err != nil {
 		return nil, nil, err
 	}
-	rs, err := e.pq.Eval(ctx, rego.EvalParsedInput(in))
-	if err != nil {
-		return nil, nil, fmt.Errorf("evaluate policies: %w", err)
-	}
-	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
-		return nil, nil, fmt.Errorf("evaluate policies: %s is undefined", Query)
-	}
-	js, err := json.Marshal(rs[0].Expressions[0].Value)
-	if err != nil {
-		return nil, nil, fmt.Errorf("decode decision: %w", err)
-	}
 	var d decision
-	if err := json.Unmarshal(js, &d); err != nil {
-		return nil, nil, fmt.Errorf("decode decision: %w", err)
+	if err := e.EvalRaw(ctx, in, &d); err != nil {
+		return nil, nil, err
 	}
 	return d.Claims, d.Controls, nil
 }
@@ -188,7 +219,11 @@ func (e *Engine) Evaluate(ctx context.Context, req Request) ([]results.Claim, []
 // EvalRaw evaluates the prepared query on an input document and decodes the
 // value into out (through JSON).
 func (e *Engine) EvalRaw(ctx context.Context, in ast.Value, out any) error {
-	rs, err := e.pq.Eval(ctx, rego.EvalParsedInput(in))
+	return evalInto(ctx, e.pq, in, out)
+}
+
+func evalInto(ctx context.Context, pq rego.PreparedEvalQuery, in ast.Value, out any) error {
+	rs, err := pq.Eval(ctx, rego.EvalParsedInput(in))
 	if err != nil {
 		return fmt.Errorf("evaluate policies: %w", err)
 	}
@@ -199,5 +234,8 @@ func (e *Engine) EvalRaw(ctx context.Context, in ast.Value, out any) error {
 	if err != nil {
 		return fmt.Errorf("decode decision: %w", err)
 	}
-	return json.Unmarshal(js, out)
+	if err := json.Unmarshal(js, out); err != nil {
+		return fmt.Errorf("decode decision: %w", err)
+	}
+	return nil
 }

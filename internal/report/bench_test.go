@@ -1,0 +1,74 @@
+package report_test
+
+import (
+	"context"
+	"io"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/kaiji-dev/kaiji/bench/gen"
+	"github.com/kaiji-dev/kaiji/collectors"
+	"github.com/kaiji-dev/kaiji/collectors/terraform"
+	"github.com/kaiji-dev/kaiji/internal/claims"
+	"github.com/kaiji-dev/kaiji/internal/engine"
+	"github.com/kaiji-dev/kaiji/internal/report"
+	"github.com/kaiji-dev/kaiji/internal/results"
+)
+
+// benchRun scans the generated 10k-resource Terraform estate (bench/gen)
+// with its full disclosure sheet, once per process: a run as large as the
+// reporters meet in practice (some 30,000 findings and evaluations).
+var benchRun = sync.OnceValues(func() (*results.Run, error) {
+	dir, err := os.MkdirTemp("", "kaiji-report-bench-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	l, err := gen.Write(dir, gen.Options{Resources: 10000, NoPlan: true, NoKubernetes: true})
+	if err != nil {
+		return nil, err
+	}
+	ctx := context.Background()
+	res, err := collectors.NewRegistry(collectors.Options{}, terraform.New(terraform.Options{Vars: map[string]string{}})).Collect(ctx, []string{l.Terraform})
+	if err != nil {
+		return nil, err
+	}
+	d, err := claims.LoadFile(l.Claims)
+	if err != nil {
+		return nil, err
+	}
+	eng, err := engine.New(ctx, engine.Options{})
+	if err != nil {
+		return nil, err
+	}
+	cs, ctls, err := eng.Evaluate(ctx, engine.Request{Facts: res.Facts, Claims: d.Inputs(), Pattern: d.Pattern, Edition: d.Edition})
+	if err != nil {
+		return nil, err
+	}
+	run := &results.Run{Tool: results.Tool{Name: "kaiji", Version: "bench"}, Service: d.Service, Edition: d.Edition, Pattern: d.Pattern,
+		Claims: cs, Controls: ctls, Diagnostics: res.Diagnostics, Inputs: res.Inputs}
+	run.Finalize()
+	return run, nil
+})
+
+// BenchmarkReport renders the 10k run in every format to io.Discard.
+func BenchmarkReport(b *testing.B) {
+	run, err := benchRun()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, format := range report.Formats() {
+		b.Run(format, func(b *testing.B) {
+			rep, err := report.New(format, report.Options{Lang: "en", Root: os.TempDir()})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if err := rep.Report(context.Background(), io.Discard, run); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
