@@ -188,16 +188,19 @@ var rootFixed = []res{
 
 func (e estate) writeHCL(dir string) error {
 	files := map[string]string{
-		"live/versions.tf":                 versionsTF,
-		"live/variables.tf":                variablesTF,
-		"live/main.tf":                     fmt.Sprintf(mainTF, e.filler),
-		"live/terraform.tfvars":            fmt.Sprintf(tfvars, e.aws, e.azure, e.gcp, e.size),
-		"modules/aws-service/main.tf":      awsModuleTF,
-		"modules/aws-service/variables.tf": awsModuleVars,
-		"modules/azure-service/main.tf":    azureModuleTF,
-		"modules/azure-service/vars.tf":    azureModuleVars,
-		"modules/gcp-service/main.tf":      gcpModuleTF,
-		"modules/gcp-service/vars.tf":      gcpModuleVars,
+		"live/versions.tf":                  versionsTF,
+		"live/variables.tf":                 variablesTF,
+		"live/main.tf":                      fmt.Sprintf(mainTF, e.filler),
+		"live/terraform.tfvars":             fmt.Sprintf(tfvars, e.aws, e.azure, e.gcp, e.size),
+		"modules/aws-service/versions.tf":   moduleVersions("aws", "hashicorp/aws", "5.70.0"),
+		"modules/azure-service/versions.tf": moduleVersions("azurerm", "hashicorp/azurerm", "4.5.0"),
+		"modules/gcp-service/versions.tf":   moduleVersions("google", "hashicorp/google", "6.8.0"),
+		"modules/aws-service/main.tf":       awsModuleTF,
+		"modules/aws-service/variables.tf":  awsModuleVars,
+		"modules/azure-service/main.tf":     azureModuleTF,
+		"modules/azure-service/vars.tf":     azureModuleVars,
+		"modules/gcp-service/main.tf":       gcpModuleTF,
+		"modules/gcp-service/vars.tf":       gcpModuleVars,
 	}
 	for name, body := range files {
 		if err := writeFile(filepath.Join(dir, name), body); err != nil {
@@ -212,6 +215,12 @@ func writeFile(p, body string) error {
 		return err
 	}
 	return os.WriteFile(p, []byte(body), 0o644)
+}
+
+// moduleVersions pins the provider a module uses, as published modules do
+// (terrascan otherwise asks the registry for every module's providers).
+func moduleVersions(name, source, version string) string {
+	return fmt.Sprintf("terraform {\n  required_providers {\n    %s = {\n      source  = %q\n      version = %q\n    }\n  }\n}\n", name, source, version)
 }
 
 const versionsTF = `terraform {

@@ -53,6 +53,8 @@ type Sources struct {
 	// secrets are literal secret values seen in the inputs; any string a
 	// report prints has them replaced, in case a policy or message quoted one.
 	secrets []string
+	// index finds the secrets a text holds without trying each (see present).
+	index secretIndex
 	// sensitiveVars are Terraform variables declared sensitive in any input.
 	sensitiveVars map[string]bool
 }
@@ -144,15 +146,101 @@ func NewSources(root string, r *results.Run) *Sources {
 	// Longest first, so a secret containing another is replaced whole;
 	// then by text, so the order never depends on map iteration.
 	slices.SortFunc(s.secrets, func(a, b string) int { return cmp.Or(cmp.Compare(len(b), len(a)), strings.Compare(a, b)) })
+	s.index = newSecretIndex(s.secrets)
 	// Last pass: any line, in any file, that holds a known secret value.
 	for _, src := range s.files {
 		for i, l := range src.lines {
-			if !src.sensitive[i] && slices.ContainsFunc(s.secrets, func(v string) bool { return strings.Contains(l, v) }) {
+			if !src.sensitive[i] && s.index.holdsAny(l) {
 				src.sensitive[i] = true
 			}
 		}
 	}
 	return s
+}
+
+// secretIndex finds which secrets a text holds in one pass over the text,
+// instead of one pass per secret: a large estate has thousands of
+// secret-looking values and reports of tens of megabytes (BENCHMARKS.md).
+// Secrets are indexed by their first indexLen bytes.
+type secretIndex struct {
+	secrets []string         // in replacement order
+	byHead  map[string][]int // first indexLen bytes → indexes into secrets
+	always  []int            // too short to index, or able to appear across a replacement
+}
+
+const indexLen = 6
+
+func newSecretIndex(secrets []string) secretIndex {
+	x := secretIndex{secrets: secrets, byHead: map[string][]int{}}
+	for i, v := range secrets {
+		if len(v) < indexLen || acrossMarker(v) {
+			x.always = append(x.always, i)
+			continue
+		}
+		x.byHead[v[:indexLen]] = append(x.byHead[v[:indexLen]], i)
+	}
+	return x
+}
+
+// acrossMarker reports whether v could occur in a text only after another
+// secret was replaced by the marker: it would overlap the marker, so it
+// contains it, lies within it, ends with a beginning of it or begins with an
+// end of it.
+func acrossMarker(v string) bool {
+	if strings.Contains(v, Redacted) || strings.Contains(Redacted, v) {
+		return true
+	}
+	for k := 1; k < len(Redacted); k++ {
+		if strings.HasSuffix(v, Redacted[:k]) || strings.HasPrefix(v, Redacted[len(Redacted)-k:]) {
+			return true
+		}
+	}
+	return false
+}
+
+// holdsAny reports whether text contains any secret.
+func (x *secretIndex) holdsAny(text string) bool {
+	for _, i := range x.always {
+		if strings.Contains(text, x.secrets[i]) {
+			return true
+		}
+	}
+	for p := 0; p+indexLen <= len(text); p++ {
+		for _, i := range x.byHead[text[p:p+indexLen]] {
+			if strings.HasPrefix(text[p:], x.secrets[i]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// present returns, in replacement order, the secrets whose replacement in
+// turn can change text: those it holds, and those that could appear across
+// an earlier replacement. Replacing only these gives the same text as
+// replacing every secret.
+func (x *secretIndex) present(text string) []string {
+	if len(x.secrets) == 0 {
+		return nil
+	}
+	mark := make([]bool, len(x.secrets))
+	for _, i := range x.always {
+		mark[i] = true
+	}
+	for p := 0; p+indexLen <= len(text); p++ {
+		for _, i := range x.byHead[text[p:p+indexLen]] {
+			if !mark[i] && strings.HasPrefix(text[p:], x.secrets[i]) {
+				mark[i] = true
+			}
+		}
+	}
+	var out []string
+	for i, m := range mark {
+		if m {
+			out = append(out, x.secrets[i])
+		}
+	}
+	return out
 }
 
 // markKubernetes marks the values of Secret objects (data, stringData) and
@@ -435,7 +523,7 @@ func redactLine(l string) string {
 
 // Scrub replaces every secret value seen in the inputs.
 func (s *Sources) Scrub(text string) string {
-	for _, v := range s.secrets {
+	for _, v := range s.index.present(text) {
 		text = strings.ReplaceAll(text, v, Redacted)
 	}
 	return text
@@ -451,13 +539,19 @@ func (s *Sources) Redact(r *results.Run) (*results.Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, v := range s.secrets {
+	// The secrets as they appear in JSON, in replacement order, found in
+	// one pass over the document.
+	escaped := make([]string, len(s.secrets))
+	for i, v := range s.secrets {
 		enc, err := json.Marshal(v)
 		if err != nil {
 			return nil, err
 		}
-		esc := bytes.Trim(enc, `"`)
-		data = bytes.ReplaceAll(data, esc, []byte(Redacted))
+		escaped[i] = string(bytes.Trim(enc, `"`))
+	}
+	index := newSecretIndex(escaped)
+	for _, esc := range index.present(string(data)) {
+		data = bytes.ReplaceAll(data, []byte(esc), []byte(Redacted))
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()

@@ -22,10 +22,10 @@ known(fact, path) if {
 	object.get(fact.attrs, split(path, "."), null) != null
 }
 
-# attr returns attrs.<path>, or null.
-attr(fact, path) := object.get(fact.attrs, path, null) if not contains(path, ".")
-
-attr(fact, path) := object.get(fact.attrs, split(path, "."), null) if contains(path, ".")
+# attr returns attrs.<path>, or null. One definition: object.get with the
+# path split at dots reads a top-level attribute as well, and a function of
+# two definitions evaluates both on every call.
+attr(fact, path) := object.get(fact.attrs, split(path, "."), null)
 
 # line returns the line that sets attrs.<path>, or the fact's own line.
 line(fact, path) := object.get(object.get(fact, "lines", {}), path, fact.source.line)

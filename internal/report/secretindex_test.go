@@ -1,0 +1,48 @@
+package report
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestSecretIndex: replacing only the secrets the index finds gives the
+// same text as replacing every secret in order, including secrets that
+// contain one another, overlap, or only appear across a replacement.
+func TestSecretIndex(t *testing.T) {
+	secrets := []string{"hunter2-do-not-leak", "hunter2-do", "s3cr3t-token-value", "abc", "x[REDA", "TED]yz", "CTED]y", "leak-leak"}
+	texts := []string{
+		"", "nothing here", "password = hunter2-do-not-leak", "a hunter2-do b", "token s3cr3t-token-value and hunter2-do-not-leak",
+		"abcabc", "x[REDAhunter2-doTED]yz", "leak-leak-leak", strings.Repeat("hunter2-", 50),
+	}
+	// the order NewSources sorts them in: longest first, then by text
+	sorted := append([]string(nil), secrets...)
+	for i := range sorted {
+		for j := i + 1; j < len(sorted); j++ {
+			a, b := sorted[i], sorted[j]
+			if len(b) > len(a) || len(b) == len(a) && b < a {
+				sorted[i], sorted[j] = b, a
+			}
+		}
+	}
+	x := newSecretIndex(sorted)
+	for _, text := range texts {
+		want := text
+		for _, v := range sorted {
+			want = strings.ReplaceAll(want, v, Redacted)
+		}
+		got := text
+		for _, v := range x.present(text) {
+			got = strings.ReplaceAll(got, v, Redacted)
+		}
+		if got != want {
+			t.Errorf("%q: got %q, want %q", text, got, want)
+		}
+		holds := false
+		for _, v := range sorted {
+			holds = holds || strings.Contains(text, v)
+		}
+		if x.holdsAny(text) != holds {
+			t.Errorf("%q: holdsAny = %v, want %v", text, !holds, holds)
+		}
+	}
+}
