@@ -196,21 +196,33 @@ func scan(ctx context.Context, opts *ScanOptions) (*results.Run, error) {
 	}
 	pattern := cmp.Or(opts.Pattern, disclosure.Pattern, 1)
 
+	// The policies compile while the collectors read the inputs; errors are
+	// reported in the same order as when the two ran one after the other.
+	type prepared struct {
+		eng *engine.Engine
+		err error
+	}
+	ready := make(chan prepared, 1)
+	go func() {
+		eo, err := opts.Policy.engineOptions(ctx)
+		if err == nil {
+			eo, err = opts.Extend.apply(eo)
+		}
+		var eng *engine.Engine
+		if err == nil {
+			eng, err = engine.New(ctx, eo)
+		}
+		ready <- prepared{eng, err}
+	}()
 	collected, err := opts.Collect.collect(ctx)
+	p := <-ready
 	if err != nil {
 		return nil, err
 	}
-	eo, err := opts.Policy.engineOptions(ctx)
-	if err != nil {
-		return nil, err
+	if p.err != nil {
+		return nil, p.err
 	}
-	if eo, err = opts.Extend.apply(eo); err != nil {
-		return nil, err
-	}
-	eng, err := engine.New(ctx, eo)
-	if err != nil {
-		return nil, err
-	}
+	eng := p.eng
 	claimsOut, controlsOut, err := eng.Evaluate(ctx, engine.Request{
 		Facts: collected.Facts, Claims: disclosure.Inputs(), Pattern: pattern, Edition: disclosure.Edition,
 	})
