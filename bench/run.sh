@@ -119,6 +119,12 @@ for n in $SIZES; do
   measure "$n" terraform terrascan env GOLANG_PROTOBUF_REGISTRATION_CONFLICT=warn "$BIN/terrascan" scan -i terraform -d "$TF/live" -p "$TERRASCAN_POLICIES" -o json --log-level error
   measure "$n" terraform kics "$BIN/kics" scan --no-progress --disable-secrets -t Terraform -q "$KICS_ASSETS/queries" --libraries-path "$KICS_ASSETS/libraries" -o "$WORK/kics-out" --report-formats json -p "$TF"
 
+  # The same instances as a plan (terraform show -json).
+  measure "$n" plan kaiji "$WORK/kaiji" scan --claims "$CL" --format json -o /dev/null --fail-on none "$E/plan"
+  measure "$n" plan parseonly "$WORK/parseonly" "$E/plan"
+  measure "$n" plan conftest "$BIN/conftest" test --no-fail -p "$REPO/bench/conftest/plan.rego" -o json "$E/plan/plan.json"
+  measure "$n" plan trivy "$BIN/trivy" config --skip-check-update --quiet --cache-dir "$WORK/trivy-cache" --format json "$E/plan"
+
   # Kubernetes manifests.
   measure "$n" kubernetes kaiji "$WORK/kaiji" scan --claims "$CL" --format json -o /dev/null --fail-on none "$K8S"
   measure "$n" kubernetes parseonly "$WORK/parseonly" "$K8S"

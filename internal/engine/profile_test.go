@@ -34,7 +34,15 @@ func TestQueryTimes(t *testing.T) {
 	in, _ := Input(e.request())
 	b, _ := policies.Builtin()
 	for _, q := range strings.Split(qs, "@@") {
-		pq, err := rego.New(rego.Query(q), rego.ParsedBundle("kaiji", b), rego.SetRegoVersion(ast.RegoV1)).PrepareForEval(context.Background())
+		opts := []func(*rego.Rego){rego.Query(q), rego.ParsedBundle("kaiji", b), rego.SetRegoVersion(ast.RegoV1)}
+		if os.Getenv("KAIJI_OWN_COMPILER") != "" {
+			c, store, err := compile(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opts = []func(*rego.Rego){rego.Query(q), rego.Compiler(c), rego.Store(store), rego.SetRegoVersion(ast.RegoV1)}
+		}
+		pq, err := rego.New(opts...).PrepareForEval(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -84,4 +92,47 @@ func TestHeapDuringEval(t *testing.T) {
 		t.Fatal(err)
 	}
 	close(done)
+}
+
+// TestConcurrentHalves evaluates the claims and the controls one after the
+// other and then concurrently (KAIJI_HALVES=1), wall and CPU.
+func TestConcurrentHalves(t *testing.T) {
+	if os.Getenv("KAIJI_HALVES") == "" {
+		t.Skip()
+	}
+	e := loadEstate(t, 10000)
+	b, _ := policies.Builtin()
+	var pqs []rego.PreparedEvalQuery
+	for _, q := range []string{Query + ".claims", Query + ".controls"} {
+		c, store, err := compile(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pq, err := rego.New(rego.Query(q), rego.Compiler(c), rego.Store(store)).PrepareForEval(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		pqs = append(pqs, pq)
+	}
+	for _, concurrent := range []bool{false, true, false, true} {
+		in, _ := Input(e.request())
+		start, cpu0 := time.Now(), cpuTime()
+		done := make(chan struct{}, 2)
+		for _, pq := range pqs {
+			run := func() {
+				if _, err := pq.Eval(context.Background(), rego.EvalParsedInput(in)); err != nil {
+					t.Error(err)
+				}
+				done <- struct{}{}
+			}
+			if concurrent {
+				go run()
+			} else {
+				run()
+			}
+		}
+		<-done
+		<-done
+		t.Logf("concurrent=%v: %s wall, %s CPU", concurrent, time.Since(start), cpuTime()-cpu0)
+	}
 }
