@@ -19,18 +19,22 @@ import (
 
 // ServerOptions configure the HTTPS server.
 type ServerOptions struct {
-	Addr          string
-	CertFile      string
-	KeyFile       string
-	Handler       *Handler
-	Metrics       *Metrics
-	Logger        *slog.Logger
-	Ready         func() (ok bool, detail string) // policies compiled and current
-	ReadTimeout   time.Duration
-	WriteTimeout  time.Duration
-	IdleTimeout   time.Duration
-	ShutdownGrace time.Duration
-	CertPoll      time.Duration // how often to look for a renewed certificate
+	Addr     string
+	CertFile string
+	KeyFile  string
+	Handler  *Handler
+	Metrics  *Metrics
+	Logger   *slog.Logger
+	Ready    func() (ok bool, detail string) // policies compiled and current
+	// ReadHeaderTimeout bounds the TLS handshake and the request headers,
+	// ReadTimeout the whole request: a slow or stalled client is cut off
+	// instead of holding a connection.
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	WriteTimeout      time.Duration
+	IdleTimeout       time.Duration
+	ShutdownGrace     time.Duration
+	CertPoll          time.Duration // how often to look for a renewed certificate
 	// Listening, when set, receives the bound address once the server accepts connections.
 	Listening chan<- string
 }
@@ -87,6 +91,9 @@ func Serve(ctx context.Context, o ServerOptions) error {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	if o.ReadHeaderTimeout == 0 {
+		o.ReadHeaderTimeout = 5 * time.Second
+	}
 	if o.ReadTimeout == 0 {
 		o.ReadTimeout = 10 * time.Second
 	}
@@ -132,10 +139,16 @@ func Serve(ctx context.Context, o ServerOptions) error {
 	if o.Metrics != nil {
 		mux.Handle("/metrics", promhttp.HandlerFor(o.Metrics.Registry, promhttp.HandlerOpts{Registry: o.Metrics.Registry}))
 	}
+	var inFlight atomic.Int64
+	counted := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		inFlight.Add(1)
+		defer inFlight.Add(-1)
+		mux.ServeHTTP(w, r)
+	})
 	srv := &http.Server{
-		Handler:           mux,
+		Handler:           counted,
 		ReadTimeout:       o.ReadTimeout,
-		ReadHeaderTimeout: 5 * time.Second,
+		ReadHeaderTimeout: o.ReadHeaderTimeout,
 		WriteTimeout:      o.WriteTimeout,
 		IdleTimeout:       o.IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
@@ -176,14 +189,43 @@ func Serve(ctx context.Context, o ServerOptions) error {
 	o.Logger.Info("shutting down; completing in-flight requests", "grace", o.ShutdownGrace)
 	sctx, cancel := context.WithTimeout(context.Background(), o.ShutdownGrace)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	shut := make(chan error, 1)
+	go func() { shut <- srv.Shutdown(sctx) }()
+	// Shutdown waits for connections to go idle, but an HTTP/2 connection
+	// accepted while it starts never hears of it and stays active. What
+	// matters is the requests: once none has been in flight for a moment,
+	// the remaining connections are closed rather than waited out.
+	tick := time.NewTicker(shutdownQuiet / 10)
+	defer tick.Stop()
+	quietSince := time.Time{}
+	for {
+		select {
+		case err := <-shut:
+			if err != nil {
+				return fmt.Errorf("shutdown: %w", err)
+			}
+			if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		case now := <-tick.C:
+			switch {
+			case inFlight.Load() > 0:
+				quietSince = time.Time{}
+			case quietSince.IsZero():
+				quietSince = now
+			case now.Sub(quietSince) >= shutdownQuiet:
+				o.Logger.Info("no request in flight; closing the remaining connections")
+				srv.Close()
+				quietSince = now.Add(time.Hour) // Close once; Shutdown returns next
+			}
+		}
 	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
 }
+
+// shutdownQuiet is how long no request must be in flight before shutdown
+// closes connections that did not go idle by themselves.
+const shutdownQuiet = 500 * time.Millisecond
 
 // tlsProbe checks that the server answers a TLS handshake, as the API server
 // will; the result is cached briefly so /readyz stays cheap.
