@@ -99,6 +99,10 @@ type plan struct {
 	root    *module                    // the configuration scanned together, or nil
 	pfx     string                     // id prefix when a scan holds several roots or plans
 	notes   collectors.Diagnostics
+	// strings and newlines index the file for line, built on first use: a
+	// search of the whole file per resource was quadratic (BENCHMARKS.md).
+	strings  map[string]int // JSON string token, quotes included → offset of its first occurrence
+	newlines []int          // offsets of the file's newlines
 }
 
 // readPlan maps a plan's planned values to facts. root is the configuration
@@ -320,11 +324,60 @@ func (p *plan) resource(pr planResource) {
 // provenance when the configuration was not scanned together.
 func (p *plan) line(addr string) int {
 	q, _ := json.Marshal(addr)
-	i := bytes.Index(p.file.Data, q)
+	var i int
+	if tokenAligned(addr) {
+		p.index()
+		var ok bool
+		if i, ok = p.strings[string(q)]; !ok {
+			i = -1
+		}
+	} else {
+		i = bytes.Index(p.file.Data, q)
+	}
 	if i < 0 {
 		return 1
 	}
-	return 1 + bytes.Count(p.file.Data[:i], []byte("\n"))
+	n, _ := slices.BinarySearch(p.newlines, i)
+	return 1 + n // the newlines before offset i
+}
+
+// tokenAligned reports whether the first occurrence of addr quoted in a
+// JSON file is always the start of a string token: a quote that closes a
+// token is followed by punctuation or space, not by a letter, digit or
+// underscore, and a quote inside a string is escaped, so the quoted
+// address can only match there if it ended with a backslash.
+func tokenAligned(addr string) bool {
+	if addr == "" || strings.HasSuffix(addr, `\`) {
+		return false
+	}
+	c := addr[0]
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// index records, in one pass over the file, where each distinct string
+// token first occurs and where every line ends.
+func (p *plan) index() {
+	if p.strings != nil {
+		return
+	}
+	p.strings = map[string]int{}
+	data := p.file.Data
+	start := -1
+	for i := 0; i < len(data); i++ {
+		switch c := data[i]; {
+		case c == '\n':
+			p.newlines = append(p.newlines, i)
+		case start >= 0 && c == '\\':
+			i++ // the escaped character
+		case c == '"' && start < 0:
+			start = i
+		case c == '"':
+			if _, seen := p.strings[string(data[start:i+1])]; !seen {
+				p.strings[string(data[start:i+1])] = start
+			}
+			start = -1
+		}
+	}
 }
 
 // planRefs reads the resource references of a configuration expression.

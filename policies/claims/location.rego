@@ -49,33 +49,34 @@ region_path(s) := "region" if object.get(s.attrs, "location", null) == null
 
 provider(s) := object.get(s.attrs, ["location", "provider"], s.provider)
 
-outcome(s, _) := {
+# outcome reads the subject's region once and judges it (region_outcome).
+outcome(s, want) := region_outcome(s, path, lib.attr(s, path), want) if path := region_path(s)
+
+region_outcome(s, path, region, _) := {
 	"outcome": "unknown", "actual": null,
-	"evidence": [lib.evidence(s, region_path(s))],
+	"evidence": [lib.evidence(s, path)],
 	"detail_ja": sprintf("%s のリージョンを静的に確定できません", [s.id]),
 	"detail_en": sprintf("the region of %s cannot be known statically", [s.id]),
 } if {
-	not is_string(lib.attr(s, region_path(s)))
+	not is_string(region)
 }
 
-outcome(s, _) := {
+region_outcome(s, path, region, _) := {
 	"outcome": "unknown", "actual": region,
-	"evidence": [lib.evidence(s, region_path(s))],
+	"evidence": [lib.evidence(s, path)],
 	"detail_ja": sprintf("%s のリージョン %s は地域表にありません（--data で追加できます）", [s.id, region]),
 	"detail_en": sprintf("region %s of %s is not in the region table (add it with --data)", [region, s.id]),
 } if {
-	region := lib.attr(s, region_path(s))
 	is_string(region)
 	not data.kaiji.data.regions[provider(s)][lower(region)]
 }
 
-outcome(s, want) := {
+region_outcome(s, path, region, want) := {
 	"outcome": lib.pass_fail(is_inside(entry, want)), "actual": region,
-	"evidence": [lib.evidence(s, region_path(s))],
+	"evidence": [lib.evidence(s, path)],
 	"detail_ja": sprintf("%s は %s（%s）にあります", [s.id, region, place_ja(entry)]),
 	"detail_en": sprintf("%s is in %s (%s)", [s.id, region, entry.city]),
 } if {
-	region := lib.attr(s, region_path(s))
 	is_string(region)
 	entry := data.kaiji.data.regions[provider(s)][lower(region)]
 }
