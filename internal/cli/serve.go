@@ -53,10 +53,12 @@ func NewCmdServe(ios *IOStreams, runF func(*ServeOptions) error) *cobra.Command 
 		Short: "Run kaiji as a Kubernetes validating admission webhook",
 		Long: `Serve admission.k8s.io/v1 AdmissionReview requests at /validate over HTTPS.
 Each Deployment, StatefulSet, DaemonSet, Pod, CronJob, Service, Ingress,
-NetworkPolicy, PersistentVolumeClaim or Velero Schedule is read by the
-Kubernetes collector and judged by the admission policies against the claims:
-enforce denies the object that would make a claim false, warn admits it with
-a warning, audit admits it and writes a JSON-lines record.
+Gateway, NetworkPolicy (deletions too), PersistentVolumeClaim or Velero
+Schedule is read by the Kubernetes collector and judged by the admission
+policies against the claims: enforce denies the object that would make a
+claim false, warn admits it with a warning, audit admits it and writes a
+JSON-lines record (never for dry runs). A finding that rests on a value the
+object cannot prove is advisory: warned about, never denied.
 
 Also serves /healthz, /readyz and Prometheus /metrics. With --bundle URL the
 policies and claims are polled from an OPA bundle (ETag revalidation,
