@@ -256,3 +256,61 @@ func TestSheetCSVNoFormulas(t *testing.T) {
 		}
 	}
 }
+
+// TestSARIFResultsCarryOwnLocations checks that a claim failing on many
+// resources gives one result per resource, located at that resource's own
+// evidence, without copying the claim's whole evidence into each result
+// (which made SARIF quadratic in the estate's size).
+func TestSARIFResultsCarryOwnLocations(t *testing.T) {
+	const n = 500
+	c := results.Claim{Item: 12, Key: "backup.generations", Verdict: results.Contradicted,
+		Reason: results.Text{Ja: "不足", En: "short"}}
+	for i := range n {
+		fact := fmt.Sprintf("aws_db_instance.db%d", i)
+		c.Evidence = append(c.Evidence,
+			results.Evidence{Fact: fact, File: "db.tf", Line: 10*i + 1},
+			results.Evidence{Fact: fact, File: "db.tf", Line: 10*i + 5, Attribute: "backup_retention_period"})
+		c.Details = append(c.Details, results.Detail{Fact: fact, Outcome: "contradicts", Reason: results.Text{Ja: "1世代", En: "1 generation"}})
+	}
+	r := &results.Run{Tool: results.Tool{Name: "kaiji", Version: "dev"}, Edition: "asp-saas", Pattern: 1, Claims: []results.Claim{c}}
+	r.Finalize()
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				Properties map[string]string `json:"properties"`
+				Locations  []struct {
+					PhysicalLocation struct {
+						Region struct {
+							StartLine int `json:"startLine"`
+						} `json:"region"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+				RelatedLocations []struct {
+					Message struct {
+						Text string `json:"text"`
+					} `json:"message"`
+				} `json:"relatedLocations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(render(t, report.FormatSARIF, "en", r), &log); err != nil {
+		t.Fatal(err)
+	}
+	got := log.Runs[0].Results
+	if len(got) != n {
+		t.Fatalf("%d results, want one per failing resource (%d)", len(got), n)
+	}
+	for i, res := range got {
+		fact := res.Properties["resource"]
+		var k int
+		if _, err := fmt.Sscanf(fact, "aws_db_instance.db%d", &k); err != nil {
+			t.Fatalf("result %d: resource %q", i, fact)
+		}
+		if len(res.Locations) != 1 || res.Locations[0].PhysicalLocation.Region.StartLine != 10*k+1 {
+			t.Errorf("%s: locations %+v, want its own line %d", fact, res.Locations, 10*k+1)
+		}
+		if len(res.RelatedLocations) != 1 || res.RelatedLocations[0].Message.Text != fact {
+			t.Errorf("%s: related locations %+v, want only its own attribute", fact, res.RelatedLocations)
+		}
+	}
+}

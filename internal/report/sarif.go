@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -218,18 +217,19 @@ func claimFindings(c results.Claim, claimsFile, lang string) []finding {
 	if c.Text != "" {
 		head += tr(lang, "「", " — “") + c.Text + tr(lang, "」", "”")
 	}
+	ix := indexEvidence(c.Evidence)
 	var out []finding
 	for _, d := range c.Details {
 		if d.Outcome != want {
 			continue
 		}
 		f := finding{subject: d.Fact, message: head + ": " + d.Reason.In(lang)}
-		placeFinding(&f, d.Fact, c.Evidence)
+		placeFinding(&f, d.Fact, ix)
 		out = append(out, f)
 	}
 	if len(out) == 0 {
 		f := finding{message: head + ": " + c.Reason.In(lang)}
-		placeFinding(&f, "", c.Evidence)
+		placeFinding(&f, "", ix)
 		if !f.hasPlace && claimsFile != "" {
 			f.primary = results.Evidence{File: claimsFile, Line: max(c.Line, 1)}
 			f.hasPlace = true
@@ -246,18 +246,19 @@ func controlFindings(c results.Control, claimsFile, lang string) []finding {
 	}
 	title := c.Title.In(lang)
 	head := fmt.Sprintf("[%s] %s (%s %s): ", controlName(c), label(c.Verdict, lang), tr(lang, "参照値", "reference"), reference(c))
+	ix := indexEvidence(c.Evidence)
 	var out []finding
 	for _, a := range c.Actual {
 		if a.Outcome != want {
 			continue
 		}
 		f := finding{subject: a.Fact, message: head + c.Reason.In(lang) + " — " + title}
-		placeFinding(&f, a.Fact, c.Evidence)
+		placeFinding(&f, a.Fact, ix)
 		out = append(out, f)
 	}
 	if len(out) == 0 {
 		f := finding{message: head + c.Reason.In(lang) + " — " + title}
-		placeFinding(&f, "", c.Evidence)
+		placeFinding(&f, "", ix)
 		if !f.hasPlace && claimsFile != "" {
 			f.primary = results.Evidence{File: claimsFile, Line: 1}
 			f.hasPlace = true
@@ -267,20 +268,54 @@ func controlFindings(c results.Control, claimsFile, lang string) []finding {
 	return out
 }
 
-// placeFinding points a finding at the evidence for its resource (or the
-// first evidence), the rest as related locations.
-func placeFinding(f *finding, fact string, es []results.Evidence) {
-	i := slices.IndexFunc(es, func(e results.Evidence) bool { return e.File != "" && (fact == "" || e.Fact == fact) })
-	if i < 0 {
-		i = slices.IndexFunc(es, func(e results.Evidence) bool { return e.File != "" })
+// maxRelated caps the related locations of a finding about the verdict as a
+// whole: a claim over thousands of resources would otherwise copy all of its
+// evidence into the one result.
+const maxRelated = 20
+
+// evidenceIndex finds a verdict's evidence by resource in one pass, so that
+// placing n findings costs n lookups, not n scans of the evidence.
+type evidenceIndex struct {
+	all    []results.Evidence
+	byFact map[string][]int // fact → indexes into all of its evidence with a file
+	first  int              // the first evidence with a file, or -1
+}
+
+func indexEvidence(es []results.Evidence) evidenceIndex {
+	ix := evidenceIndex{all: es, byFact: map[string][]int{}, first: -1}
+	for i, e := range es {
+		if e.File == "" {
+			continue
+		}
+		if ix.first < 0 {
+			ix.first = i
+		}
+		ix.byFact[e.Fact] = append(ix.byFact[e.Fact], i)
 	}
-	if i < 0 {
+	return ix
+}
+
+// placeFinding points a finding at the evidence for its resource; the rest
+// of that resource's evidence are related locations. A finding about the
+// verdict as a whole (no resource, or one without evidence of its own)
+// points at the first evidence, with up to maxRelated others as related.
+// Each result thus carries its own locations, not its claim's whole
+// evidence: one result per failing resource stays small at any size.
+func placeFinding(f *finding, fact string, ix evidenceIndex) {
+	if own := ix.byFact[fact]; fact != "" && len(own) > 0 {
+		f.primary, f.hasPlace = ix.all[own[0]], true
+		for _, j := range own[1:] {
+			f.related = append(f.related, ix.all[j])
+		}
 		return
 	}
-	f.primary, f.hasPlace = es[i], true
-	for j, e := range es {
-		if j != i && e.File != "" {
-			f.related = append(f.related, e)
+	if ix.first < 0 {
+		return
+	}
+	f.primary, f.hasPlace = ix.all[ix.first], true
+	for j := ix.first + 1; j < len(ix.all) && len(f.related) < maxRelated; j++ {
+		if ix.all[j].File != "" {
+			f.related = append(f.related, ix.all[j])
 		}
 	}
 }
