@@ -121,7 +121,14 @@ func (r *Registry) Collect(ctx context.Context, paths []string) (Result, error) 
 			// block forever), but never silently: a path given on the
 			// command line is the user's choice and is read.
 			if !d.Type().IsRegular() && (p != root || !info.Mode().IsRegular()) {
-				if diag := r.notFollowed(p, sp, d.Type()); diag != nil {
+				diag := r.notFollowed(p, sp, d.Type())
+				if diag == nil && p == root {
+					// Named on the command line: say why it was not read,
+					// whatever its name.
+					w := Warnf(sp, 0, "not a regular file (%s); it was not scanned", info.Mode().Type())
+					diag = &w
+				}
+				if diag != nil {
 					res.Diagnostics = append(res.Diagnostics, *diag)
 				}
 				return nil

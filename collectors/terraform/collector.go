@@ -31,6 +31,10 @@ type Options struct {
 	// MaxModuleDepth bounds how deep module calls are followed
 	// (collectors.DefaultMaxModuleDepth when zero; none when negative).
 	MaxModuleDepth int
+	// MaxFileSize bounds the files read from installed module directories
+	// outside the scan (collectors.DefaultMaxFileSize when zero); the
+	// registry applies its own limit to the files of the scan.
+	MaxFileSize int64
 
 	workLimit int // tests lower the evaluation budget (maxWork)
 }

@@ -214,3 +214,42 @@ resource "aws_backup_selection" "s" {
 	rule := find(t, facts, `env/prod:aws_backup_plan.p.rule["daily"]`, collectors.KindBackup)
 	checkAttrs(t, rule, map[string]any{"targets": []any{"env/prod:aws_db_instance.app"}})
 }
+
+// TestInstalledModuleLimits checks that a file of an installed module that
+// is over --max-file-size, or not a regular file, is named in a diagnostic
+// rather than dropped with its resources.
+func TestInstalledModuleLimits(t *testing.T) {
+	t.Parallel()
+	root := filepath.ToSlash(t.TempDir())
+	write := func(p, s string) {
+		t.Helper()
+		p = filepath.FromSlash(root + "/" + p)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(".terraform/modules/modules.json", `{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"db","Source":"registry.terraform.io/x/db/aws","Version":"1.0.0","Dir":".terraform/modules/db"}]}`)
+	write(".terraform/modules/db/small.tf", `resource "aws_db_instance" "this" { backup_retention_period = 7 }`+"\n")
+	write(".terraform/modules/db/big.tf", `resource "aws_s3_bucket" "logs" { bucket = "`+strings.Repeat("x", 200)+`" }`+"\n")
+	if err := os.Symlink("small.tf", filepath.FromSlash(root+"/.terraform/modules/db/link.tf")); err != nil {
+		t.Fatal(err)
+	}
+	main := `module "db" {
+  source  = "x/db/aws"
+  version = "1.0.0"
+}
+`
+	facts, diags := collect(t, Options{MaxFileSize: 150}, []collectors.File{{Path: root + "/main.tf", Data: []byte(main)}})
+	find(t, facts, "module.db.aws_db_instance.this", collectors.KindDatastore)
+	var big, link bool
+	for _, d := range diags {
+		big = big || (d.File == root+"/.terraform/modules/db/big.tf" && strings.Contains(d.Message, "--max-file-size"))
+		link = link || (d.File == root+"/.terraform/modules/db/link.tf" && strings.Contains(d.Message, "not a regular file"))
+	}
+	if !big || !link {
+		t.Errorf("diagnostics %v: want big.tf over the size limit and link.tf not a regular file", diags)
+	}
+}

@@ -66,7 +66,7 @@ func (l *loader) config(dir string) *dirConfig {
 	if in := l.scanned[dir]; in != nil {
 		files = in.tf
 	} else {
-		files = readModuleDir(dir)
+		files = l.readModuleDir(dir)
 	}
 	var c *dirConfig
 	if len(files) > 0 {
@@ -80,24 +80,39 @@ func (l *loader) config(dir string) *dirConfig {
 	return c
 }
 
-// readModuleDir reads the configuration files of an installed module.
-func readModuleDir(dir string) []collectors.File {
+// readModuleDir reads the configuration files of an installed module. A
+// file it cannot read, or one over the size limit, is a diagnostic: the
+// module's resources would otherwise vanish from the facts unnoticed.
+func (l *loader) readModuleDir(dir string) []collectors.File {
 	entries, err := os.ReadDir(filepath.FromSlash(dir))
 	if err != nil {
+		l.notes = append(l.notes, collectors.Errorf(dir, 0, "module directory could not be read: %v", err))
 		return nil
 	}
+	limit := cmp.Or(l.opts.MaxFileSize, collectors.DefaultMaxFileSize)
 	var out []collectors.File
 	for _, e := range entries {
 		n := e.Name()
-		if !e.Type().IsRegular() || !(strings.HasSuffix(n, ".tf") || strings.HasSuffix(n, ".tf.json")) {
+		if !(strings.HasSuffix(n, ".tf") || strings.HasSuffix(n, ".tf.json")) {
 			continue
 		}
 		p := path.Join(dir, n)
-		if info, err := e.Info(); err != nil || info.Size() > collectors.DefaultMaxFileSize {
+		if !e.Type().IsRegular() {
+			l.notes = append(l.notes, collectors.Warnf(p, 0, "not a regular file (%s); it was not read", e.Type()))
+			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			l.notes = append(l.notes, collectors.Errorf(p, 0, "could not be read: %v", err))
+			continue
+		}
+		if info.Size() > limit {
+			l.notes = append(l.notes, collectors.Errorf(p, 0, "file is %d bytes, over the limit of %d bytes (--max-file-size); it was not scanned", info.Size(), limit))
 			continue
 		}
 		data, err := os.ReadFile(filepath.FromSlash(p))
 		if err != nil {
+			l.notes = append(l.notes, collectors.Errorf(p, 0, "could not be read: %v", err))
 			continue
 		}
 		out = append(out, collectors.File{Path: p, Data: data})

@@ -84,7 +84,7 @@ func (o *CollectOptions) registry() (*collectors.Registry, error) {
 	if err := o.validateLimits(); err != nil {
 		return nil, err
 	}
-	tf := terraform.Options{Vars: map[string]string{}, Progress: os.Stderr, MaxDepth: o.MaxDepth, MaxModuleDepth: o.moduleDepth()}
+	tf := terraform.Options{Vars: map[string]string{}, Progress: os.Stderr, MaxDepth: o.MaxDepth, MaxModuleDepth: o.moduleDepth(), MaxFileSize: o.MaxFileSize}
 	for _, p := range o.VarFiles {
 		data, err := os.ReadFile(p)
 		if err != nil {
