@@ -17,8 +17,15 @@ import (
 // Clean prepares a sheet cell for matching: NFKC (full-width digits and
 // punctuation become ASCII), spaces removed (PDF extraction puts them inside
 // numbers and units), footnote stars and superscript markers dropped, and
-// simple kanji numerals before a unit turned into digits.
+// simple kanji numerals before a unit turned into digits. Bytes that are
+// not UTF-8 become U+FFFD first, and NFKC runs again at the end, so that
+// dropping a marker never joins its neighbours into a new character and
+// Clean(Clean(s)) == Clean(s).
 func Clean(s string) string {
+	return norm.NFKC.String(clean(strings.ToValidUTF8(s, "\uFFFD")))
+}
+
+func clean(s string) string {
 	s = strings.NewReplacer("<sup>", " ", "</sup>", " ", "*", "", "※", "").Replace(norm.NFKC.String(s))
 	rs := []rune(s)
 	var b strings.Builder
