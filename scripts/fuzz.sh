@@ -5,6 +5,11 @@
 #   scripts/fuzz.sh 2m         # a longer pass
 #   FUZZ_PARALLEL=1 scripts/fuzz.sh 30s   # one fuzzing worker per target
 #
+# Minimizing a new interesting input is bounded (FUZZ_MINIMIZE, 200x runs by
+# default): with the default of 60 seconds per input, targets whose seeds
+# are whole sheets or plans (tens of ms per run) spent their whole budget
+# minimizing and ran a dozen inputs in two minutes.
+#
 # A crasher is written by go test to the package's testdata/fuzz/<Target>/;
 # commit it with the fix, so every later go test replays it as a seed.
 set -euo pipefail
@@ -23,7 +28,7 @@ for pkg in $(go list ./...); do
   for target in $(go test -run '^$' -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
     count=$((count + 1))
     echo "== $pkg $target ($duration)"
-    if ! go test -run '^$' -fuzz "^${target}\$" -fuzztime "$duration" "${parallel[@]}" "$pkg"; then
+    if ! go test -run '^$' -fuzz "^${target}\$" -fuzztime "$duration" -fuzzminimizetime "${FUZZ_MINIMIZE:-200x}" "${parallel[@]}" "$pkg"; then
       failed+=("$pkg $target")
     fi
   done
