@@ -4,6 +4,8 @@
 #
 #   bench/webhook.sh            # RUNS (3) runs of N (100000) requests at RATE (1000)/s
 #   bench/webhook.sh soak       # one run of SOAK_N (1000000) requests, RSS sampled every 10 s
+#   bench/webhook.sh floor      # RUNS runs against a server that answers without evaluating
+#                               # (same TLS and HTTP/2): the machine's and generator's floor
 #
 # Each run starts a fresh server after a WARMUP (5000) request warm-up, and
 # prints p50/p90/p99/max latency, errors and the server's RSS.
@@ -42,6 +44,16 @@ start_server() {
 	echo "kaiji serve did not become ready:" >&2; cat "$out/serve.log" >&2; exit 1
 }
 
+start_floor() {
+	"$out/webhookload" -floor "127.0.0.1:$PORT" -floor-certs "$out" 2>"$out/serve.log" &
+	server=$!
+	for _ in $(seq 100); do
+		if curl -ksf "https://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; then return; fi
+		sleep 0.1
+	done
+	echo "floor server did not start:" >&2; cat "$out/serve.log" >&2; exit 1
+}
+
 stop_server() { kill "$server"; wait "$server" 2>/dev/null || true; server=""; }
 
 load() { "$out/webhookload" -url "https://127.0.0.1:$PORT/validate" -rate "$RATE" -fixtures "$fixtures" "$@"; }
@@ -57,6 +69,14 @@ latency)
 		stop_server
 	done
 	;;
+floor)
+	for i in $(seq "$RUNS"); do
+		start_floor
+		load -n "$WARMUP" -label warmup >/dev/null
+		load -n "$N" -pid "$server" -label "floor$i"
+		stop_server
+	done
+	;;
 soak)
 	start_server
 	load -n "$WARMUP" -label warmup >/dev/null
@@ -64,7 +84,7 @@ soak)
 	stop_server
 	;;
 *)
-	echo "usage: $0 [latency|soak]" >&2; exit 2
+	echo "usage: $0 [latency|soak|floor]" >&2; exit 2
 	;;
 esac
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

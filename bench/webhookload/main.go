@@ -48,6 +48,8 @@ func main() {
 		sample   = flag.Duration("sample", 10*time.Second, "RSS sampling interval")
 		gencert  = flag.String("gencert", "", "write DIR/tls.crt and DIR/tls.key for 127.0.0.1 and exit")
 		label    = flag.String("label", "", "name of the run in the report")
+		floor    = flag.String("floor", "", "serve a fixed AdmissionReview answer on this address with DIR/tls.{crt,key} of -floor-certs (the harness's floor) and block")
+		certs    = flag.String("floor-certs", ".", "directory of the -floor server's certificate")
 	)
 	flag.Parse()
 	if *gencert != "" {
@@ -55,6 +57,9 @@ func main() {
 			fatal(err)
 		}
 		return
+	}
+	if *floor != "" {
+		fatal(serveFloor(*floor, *certs))
 	}
 	bodies, err := loadFixtures(*fixtures)
 	if err != nil {
@@ -238,6 +243,22 @@ func run(url string, rate, n int, bodies [][]byte, pid int, every time.Duration)
 		res.FirstError = e
 	}
 	return res, nil
+}
+
+// serveFloor answers every request with a fixed AdmissionReview allowing
+// it, over the same TLS and HTTP/2 as kaiji serve: what this machine and
+// this generator cost without any evaluation.
+func serveFloor(addr, dir string) error {
+	answer := []byte(`{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"floor","allowed":true}}`)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/validate", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(answer)
+	})
+	mux.HandleFunc("/readyz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") })
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	return srv.ListenAndServeTLS(filepath.Join(dir, "tls.crt"), filepath.Join(dir, "tls.key"))
 }
 
 // sleepUntil blocks the calling OS thread until t, to within tens of
