@@ -40,6 +40,8 @@ type ServeOptions struct {
 	Concurrency   int
 	Ext           PolicyExtension
 	LogFormat     string
+	LogLevel      string
+	logLevel      slog.Level
 
 	// listening receives the bound address (tests listen on port 0).
 	listening chan<- string
@@ -83,6 +85,12 @@ reload keeps the last good set.`,
 			if opts.FailurePolicy != string(webhook.FailClosed) && opts.FailurePolicy != string(webhook.FailOpen) {
 				return flagErrorf("--failure-policy: want Fail or Ignore, have %q", opts.FailurePolicy)
 			}
+			if opts.LogFormat != "json" && opts.LogFormat != "text" {
+				return flagErrorf("--log-format: want json or text, have %q", opts.LogFormat)
+			}
+			if err := opts.logLevel.UnmarshalText([]byte(opts.LogLevel)); err != nil {
+				return flagErrorf("--log-level: want debug, info, warn or error, have %q", opts.LogLevel)
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -106,6 +114,7 @@ reload keeps the last good set.`,
 	f.IntVar(&opts.Concurrency, "concurrency", 64, "evaluations at once")
 	opts.Ext.addFlags(f)
 	f.StringVar(&opts.LogFormat, "log-format", "json", "log format: json or text")
+	f.StringVar(&opts.LogLevel, "log-level", "info", "least severe log records written: debug (also every admitted request), info (requests with violations, reloads), warn or error")
 	return cmd
 }
 
@@ -157,9 +166,10 @@ func bundleDisclosure(b *bundle.Bundle) (disclosureDoc, bool) {
 }
 
 func serveRun(ctx context.Context, opts *ServeOptions) error {
-	var handler slog.Handler = slog.NewJSONHandler(opts.IO.ErrOut, nil)
+	ho := &slog.HandlerOptions{Level: opts.logLevel}
+	var handler slog.Handler = slog.NewJSONHandler(opts.IO.ErrOut, ho)
 	if opts.LogFormat == "text" {
-		handler = slog.NewTextHandler(opts.IO.ErrOut, nil)
+		handler = slog.NewTextHandler(opts.IO.ErrOut, ho)
 	}
 	logger := slog.New(handler)
 	var d *claims.Disclosure

@@ -349,3 +349,34 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
+
+// TestServeFlagErrors checks that serve refuses bad flags before starting,
+// with exit code 2 and a message naming the flag.
+func TestServeFlagErrors(t *testing.T) {
+	base := []string{"--tls-cert", "c.pem", "--tls-key", "k.pem", "--claims", "d.yaml"}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--claims", "d.yaml"}, "--tls-cert"},
+		{base[:4], "--claims or --bundle"},
+		{append(base, "--mode", "block"), "block"},
+		{append(base, "--pattern", "7"), "--pattern"},
+		{append(base, "--failure-policy", "Open"), "--failure-policy"},
+		{append(base, "--log-format", "yaml"), "--log-format"},
+		{append(base, "--log-level", "verbose"), "--log-level"},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			ios := &IOStreams{In: strings.NewReader(""), Out: io.Discard, ErrOut: io.Discard}
+			ran := false
+			cmd := NewCmdServe(ios, func(*ServeOptions) error { ran = true; return nil })
+			cmd.SetArgs(tt.args)
+			cmd.SetOut(io.Discard)
+			cmd.SetErr(io.Discard)
+			err := cmd.Execute()
+			if err == nil || ran || !strings.Contains(err.Error(), tt.want) || ExitCode(err) != 2 {
+				t.Errorf("err = %v (exit %d, ran %v), want a usage error naming %q", err, ExitCode(err), ran, tt.want)
+			}
+		})
+	}
+}

@@ -236,7 +236,13 @@ func (h *Handler) review(ctx context.Context, req *admissionv1.AdmissionRequest)
 	if h.opts.Mode == ModeAudit && len(violations) > 0 && h.opts.Audit != nil && !isDryRun(req) {
 		h.audit(req, violations)
 	}
-	h.opts.Logger.Info("admission", "uid", req.UID, "operation", req.Operation, "kind", req.Kind.Kind,
+	// Admitted requests without a finding are the bulk of the traffic: a
+	// record each (a write per request) only at debug.
+	level := slog.LevelInfo
+	if len(violations) == 0 {
+		level = slog.LevelDebug
+	}
+	h.opts.Logger.Log(ctx, level, "admission", "uid", req.UID, "operation", req.Operation, "kind", req.Kind.Kind,
 		"namespace", req.Namespace, "name", req.Name, "violations", len(violations), "allowed", resp.Allowed, "dry_run", isDryRun(req))
 	return resp
 }

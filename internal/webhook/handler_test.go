@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -260,4 +261,33 @@ func FuzzHandler(f *testing.F) {
 			t.Fatalf("status %d for %q", rec.Code, body)
 		}
 	})
+}
+
+// TestDecisionLogLevels checks that a request with findings is logged at
+// info and an admitted request without any only at debug: the bulk of a
+// cluster's traffic does not cost a log write each by default.
+func TestDecisionLogLevels(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		level slog.Level
+		vs    []Violation
+		want  bool
+	}{
+		{"denied at info", slog.LevelInfo, []Violation{violation}, true},
+		{"admitted at info", slog.LevelInfo, nil, false},
+		{"admitted at debug", slog.LevelDebug, nil, true},
+		{"denied at warn", slog.LevelWarn, []Violation{violation}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: tt.level}))
+			h := NewHandler(&fakeEval{vs: tt.vs}, Options{Mode: ModeEnforce, Logger: logger})
+			if _, out := post(t, h, review(t, false)); out == nil {
+				t.Fatal("no response")
+			}
+			if got := strings.Contains(logs.String(), `"msg":"admission"`) && strings.Contains(logs.String(), `"uid":"uid-1"`); got != tt.want {
+				t.Errorf("decision logged = %v, want %v:\n%s", got, tt.want, logs.String())
+			}
+		})
+	}
 }
