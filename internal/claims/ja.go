@@ -25,8 +25,15 @@ func Clean(s string) string {
 	return norm.NFKC.String(clean(strings.ToValidUTF8(s, "\uFFFD")))
 }
 
+// The replacers are built once: building one per cell was most of the
+// cost of importing a sheet.
+var (
+	markers   = strings.NewReplacer("<sup>", " ", "</sup>", " ", "*", "", "※", "")
+	spellings = strings.NewReplacer("～", "~", "〜", "~", "ベンダー", "ベンダ")
+)
+
 func clean(s string) string {
-	s = strings.NewReplacer("<sup>", " ", "</sup>", " ", "*", "", "※", "").Replace(norm.NFKC.String(s))
+	s = markers.Replace(norm.NFKC.String(s))
 	rs := []rune(s)
 	var b strings.Builder
 	last := ' '
@@ -54,7 +61,7 @@ func clean(s string) string {
 		last = r
 	}
 	s = strings.TrimSpace(b.String())
-	s = strings.NewReplacer("～", "~", "〜", "~", "ベンダー", "ベンダ").Replace(s)
+	s = spellings.Replace(s)
 	return kanjiNumRe.ReplaceAllStringFunc(s, func(m string) string {
 		i := strings.IndexFunc(m, func(r rune) bool { return !strings.ContainsRune(kanjiDigits, r) })
 		n, ok := kanjiNumber(m[:i])
