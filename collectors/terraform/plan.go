@@ -269,7 +269,11 @@ func stripKeys(prefix string) string {
 
 // resource turns one planned resource into a resource instance for the mappers.
 func (p *plan) resource(pr planResource) {
-	if pr.Type == "" || pr.Name == "" {
+	if pr.Type == "" || pr.Name == "" || pr.Address == "" {
+		// Terraform always writes all three; without them the resource
+		// cannot be named or mapped. Say so rather than drop it unseen.
+		p.notes = append(p.notes, collectors.Warnf(p.file.Path, 0,
+			"planned resource without type, name or address (type %q, name %q, address %q); it was not read", pr.Type, pr.Name, pr.Address))
 		return
 	}
 	ch := p.changes[pr.Address]
