@@ -32,26 +32,27 @@ go build -o "$out/webhookload" ./bench/webhookload
 "$out/webhookload" -gencert "$out"
 fixtures=internal/webhook/testdata/admission
 
+# wait_ready waits for the server just started to answer /readyz.
+wait_ready() {
+	for _ in $(seq 100); do
+		if curl -ksf "https://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; then return; fi
+		sleep 0.1
+	done
+	echo "$1 did not become ready:" >&2; cat "$out/serve.log" >&2; exit 1
+}
+
 start_server() {
 	"$out/kaiji" serve --listen "127.0.0.1:$PORT" --tls-cert "$out/tls.crt" --tls-key "$out/tls.key" \
 		--claims "$fixtures/disclosure.yaml" --data "$fixtures/admission.yaml" \
 		--mode enforce --audit-log "$out/audit.jsonl" 2>"$out/serve.log" &
 	server=$!
-	for _ in $(seq 100); do
-		if curl -ksf "https://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; then return; fi
-		sleep 0.1
-	done
-	echo "kaiji serve did not become ready:" >&2; cat "$out/serve.log" >&2; exit 1
+	wait_ready "kaiji serve"
 }
 
 start_floor() {
 	"$out/webhookload" -floor "127.0.0.1:$PORT" -floor-certs "$out" 2>"$out/serve.log" &
 	server=$!
-	for _ in $(seq 100); do
-		if curl -ksf "https://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; then return; fi
-		sleep 0.1
-	done
-	echo "floor server did not start:" >&2; cat "$out/serve.log" >&2; exit 1
+	wait_ready "the floor server"
 }
 
 stop_server() { kill "$server"; wait "$server" 2>/dev/null || true; server=""; }
