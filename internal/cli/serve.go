@@ -38,6 +38,7 @@ type ServeOptions struct {
 	MaxBody       int64
 	Timeout       time.Duration
 	Concurrency   int
+	MaxInFlight   int
 	Ext           PolicyExtension
 	LogFormat     string
 	LogLevel      string
@@ -85,6 +86,9 @@ reload keeps the last good set.`,
 			if opts.FailurePolicy != string(webhook.FailClosed) && opts.FailurePolicy != string(webhook.FailOpen) {
 				return flagErrorf("--failure-policy: want Fail or Ignore, have %q", opts.FailurePolicy)
 			}
+			if opts.MaxInFlight < 0 || opts.Concurrency < 1 {
+				return flagErrorf("--concurrency must be at least 1 and --max-in-flight at least 0, have %d and %d", opts.Concurrency, opts.MaxInFlight)
+			}
 			if opts.LogFormat != "json" && opts.LogFormat != "text" {
 				return flagErrorf("--log-format: want json or text, have %q", opts.LogFormat)
 			}
@@ -112,6 +116,7 @@ reload keeps the last good set.`,
 	f.Int64Var(&opts.MaxBody, "max-request-bytes", webhook.DefaultMaxBodyBytes, "largest AdmissionReview accepted (413 above)")
 	f.DurationVar(&opts.Timeout, "eval-timeout", 5*time.Second, "time limit of one evaluation")
 	f.IntVar(&opts.Concurrency, "concurrency", 64, "evaluations at once")
+	f.IntVar(&opts.MaxInFlight, "max-in-flight", 0, "requests held at once, evaluating or waiting; more are refused with 503 so the API server applies its failurePolicy (default 4 × --concurrency)")
 	opts.Ext.addFlags(f)
 	f.StringVar(&opts.LogFormat, "log-format", "json", "log format: json or text")
 	f.StringVar(&opts.LogLevel, "log-level", "info", "least severe log records written: debug (also every admitted request), info (requests with violations, reloads), warn or error")
@@ -239,7 +244,7 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	mode, _ := webhook.ParseMode(opts.Mode)
 	h := webhook.NewHandler(&webhook.KaijiEvaluator{Store: store, Facts: kubernetes.FactsFromObject}, webhook.Options{
 		Mode: mode, FailurePolicy: webhook.FailurePolicy(opts.FailurePolicy), MaxBodyBytes: opts.MaxBody,
-		Timeout: opts.Timeout, Concurrency: opts.Concurrency, Audit: audit, Logger: logger, Metrics: metrics,
+		Timeout: opts.Timeout, Concurrency: opts.Concurrency, MaxInFlight: opts.MaxInFlight, Audit: audit, Logger: logger, Metrics: metrics,
 	})
 	return webhook.Serve(ctx, webhook.ServerOptions{
 		Addr: opts.Listen, CertFile: opts.CertFile, KeyFile: opts.KeyFile, Handler: h, Metrics: metrics,

@@ -365,6 +365,8 @@ func TestServeFlagErrors(t *testing.T) {
 		{append(base, "--failure-policy", "Open"), "--failure-policy"},
 		{append(base, "--log-format", "yaml"), "--log-format"},
 		{append(base, "--log-level", "verbose"), "--log-level"},
+		{append(base, "--max-in-flight", "-1"), "--max-in-flight"},
+		{append(base, "--concurrency", "0"), "--concurrency"},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			ios := &IOStreams{In: strings.NewReader(""), Out: io.Discard, ErrOut: io.Discard}

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	admissionv1 "k8s.io/api/admission/v1"
@@ -105,10 +106,16 @@ type Options struct {
 	MaxBodyBytes  int64         // larger bodies get 413
 	Timeout       time.Duration // per evaluation
 	Concurrency   int           // evaluations at once
-	Audit         io.Writer     // JSON lines, for ModeAudit
-	Logger        *slog.Logger
-	Metrics       *Metrics
-	Now           func() time.Time
+	// MaxInFlight bounds the requests the handler holds at once, evaluating
+	// or waiting (4 × Concurrency when zero). Above it a request is refused
+	// at once with 503, before its body is read: under more load than the
+	// machine can evaluate, requests would otherwise queue without bound,
+	// each holding its body and decoded object, until clients time out.
+	MaxInFlight int
+	Audit       io.Writer // JSON lines, for ModeAudit
+	Logger      *slog.Logger
+	Metrics     *Metrics
+	Now         func() time.Time
 }
 
 // Handler answers AdmissionReview requests.
@@ -116,6 +123,8 @@ type Handler struct {
 	eval Evaluator
 	opts Options
 	sem  chan struct{}
+	// inFlight counts the requests between arrival and answer.
+	inFlight atomic.Int64
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -134,6 +143,9 @@ func NewHandler(eval Evaluator, opts Options) *Handler {
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = 64
 	}
+	if opts.MaxInFlight <= 0 {
+		opts.MaxInFlight = 4 * opts.Concurrency
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -151,6 +163,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := h.opts.Now()
 	code := http.StatusOK
 	defer func() { h.opts.Metrics.observeRequest(code, h.opts.Now().Sub(start)) }()
+	if n := h.inFlight.Add(1); n > int64(h.opts.MaxInFlight) {
+		h.inFlight.Add(-1)
+		// The API server applies the webhook's failurePolicy to a 503: the
+		// same outcome as an evaluation that fails, without the queue.
+		code = http.StatusServiceUnavailable
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, fmt.Sprintf("kaiji: overloaded: %d requests in flight, the limit is %d", n-1, h.opts.MaxInFlight), code)
+		return
+	}
+	defer h.inFlight.Add(-1)
 	if r.Method != http.MethodPost {
 		code = http.StatusMethodNotAllowed
 		http.Error(w, "kaiji: POST an AdmissionReview", code)

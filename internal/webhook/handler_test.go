@@ -210,7 +210,7 @@ func TestConcurrency(t *testing.T) {
 		mu.Unlock()
 		return nil, nil
 	})
-	h := NewHandler(eval, Options{Mode: ModeEnforce, Concurrency: 4, Timeout: 10 * time.Second})
+	h := NewHandler(eval, Options{Mode: ModeEnforce, Concurrency: 4, MaxInFlight: 200, Timeout: 10 * time.Second})
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	body := review(t, false)
@@ -289,5 +289,52 @@ func TestDecisionLogLevels(t *testing.T) {
 				t.Errorf("decision logged = %v, want %v:\n%s", got, tt.want, logs.String())
 			}
 		})
+	}
+}
+
+// TestOverloadRefused checks that requests beyond MaxInFlight are refused at
+// once with 503 and Retry-After (the API server then applies the webhook's
+// failurePolicy) instead of queueing, and that the handler takes requests
+// again once the load is gone.
+func TestOverloadRefused(t *testing.T) {
+	release := make(chan struct{})
+	started := make(chan struct{}, 8)
+	eval := evalFunc(func(ctx context.Context) ([]Violation, error) {
+		started <- struct{}{}
+		<-release
+		return nil, nil
+	})
+	h := NewHandler(eval, Options{Mode: ModeEnforce, Concurrency: 1, MaxInFlight: 2, Timeout: 10 * time.Second})
+	body := review(t, false)
+	var wg sync.WaitGroup
+	codes := make(chan int, 2)
+	for range 2 { // one evaluating, one waiting for the evaluation slot
+		wg.Go(func() {
+			rec, _ := post(t, h, body)
+			codes <- rec.Code
+		})
+	}
+	<-started
+	deadline := time.Now().Add(10 * time.Second)
+	for h.inFlight.Load() < 2 {
+		if time.Now().After(deadline) {
+			t.Fatal("the second request never arrived")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	rec, _ := post(t, h, body)
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" || !strings.Contains(rec.Body.String(), "overloaded") {
+		t.Errorf("third request: %d %q (Retry-After %q), want 503 overloaded", rec.Code, rec.Body.String(), rec.Header().Get("Retry-After"))
+	}
+	close(release)
+	wg.Wait()
+	close(codes)
+	for c := range codes {
+		if c != http.StatusOK {
+			t.Errorf("held request answered %d, want 200", c)
+		}
+	}
+	if rec, out := post(t, h, body); rec.Code != http.StatusOK || out == nil || !out.Response.Allowed {
+		t.Errorf("after the load: %d, want an answer", rec.Code)
 	}
 }
