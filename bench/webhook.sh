@@ -62,19 +62,13 @@ load() { "$out/webhookload" -url "https://127.0.0.1:$PORT/validate" -rate "$RATE
 echo "# $(uname -srm); $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); go $(go env GOVERSION)"
 echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 case "$mode" in
-latency)
+latency | floor)
+	start=start_server label=run
+	if [[ "$mode" == floor ]]; then start=start_floor label=floor; fi
 	for i in $(seq "$RUNS"); do
-		start_server
+		"$start"
 		load -n "$WARMUP" -label warmup >/dev/null
-		load -n "$N" -pid "$server" -label "run$i"
-		stop_server
-	done
-	;;
-floor)
-	for i in $(seq "$RUNS"); do
-		start_floor
-		load -n "$WARMUP" -label warmup >/dev/null
-		load -n "$N" -pid "$server" -label "floor$i"
+		load -n "$N" -pid "$server" -label "$label$i"
 		stop_server
 	done
 	;;
