@@ -253,3 +253,25 @@ func TestInstalledModuleLimits(t *testing.T) {
 		t.Errorf("diagnostics %v: want big.tf over the size limit and link.tf not a regular file", diags)
 	}
 }
+
+// TestInstalledModuleMissing checks that a module listed in modules.json
+// whose directory is gone is the one "not downloaded" warning at the call,
+// not also an error about the directory (an error would demote every
+// supported claim).
+func TestInstalledModuleMissing(t *testing.T) {
+	t.Parallel()
+	root := filepath.ToSlash(t.TempDir())
+	p := filepath.FromSlash(root + "/.terraform/modules/modules.json")
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	manifest := `{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"db","Source":"registry.terraform.io/x/db/aws","Version":"1.0.0","Dir":".terraform/modules/db"}]}`
+	if err := os.WriteFile(p, []byte(manifest), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	main := "module \"db\" {\n  source = \"x/db/aws\"\n}\n"
+	_, diags := collect(t, Options{}, []collectors.File{{Path: root + "/main.tf", Data: []byte(main)}})
+	if len(diags) != 1 || diags[0].Severity != collectors.SeverityWarning || !strings.Contains(diags[0].Message, "not downloaded") || diags[0].File != root+"/main.tf" {
+		t.Errorf("diagnostics %v, want only the not-downloaded warning at the module call", diags)
+	}
+}

@@ -3,7 +3,9 @@ package terraform
 import (
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
 	"path"
@@ -85,6 +87,9 @@ func (l *loader) config(dir string) *dirConfig {
 // module's resources would otherwise vanish from the facts unnoticed.
 func (l *loader) readModuleDir(dir string) []collectors.File {
 	entries, err := os.ReadDir(filepath.FromSlash(dir))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // not downloaded: resolve says so at the module call
+	}
 	if err != nil {
 		l.notes = append(l.notes, collectors.Errorf(dir, 0, "module directory could not be read: %v", err))
 		return nil
