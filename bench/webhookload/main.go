@@ -232,17 +232,20 @@ func run(url string, rate, n int, bodies [][]byte, pid int, every time.Duration)
 		res.RSSMaxKB = slices.Max(res.RSSSamples)
 	}
 	slices.Sort(lat)
-	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(float64(len(lat))*p))] }
-	res.P50, res.P90, res.P99, res.Max = pct(0.50), pct(0.90), pct(0.99), lat[len(lat)-1]
-	lat = sent
-	slices.Sort(lat)
-	res.SendP50, res.SendP99, res.SendMax = pct(0.50), pct(0.99), lat[len(lat)-1]
+	slices.Sort(sent)
+	res.P50, res.P90, res.P99, res.Max = pct(lat, 0.50), pct(lat, 0.90), pct(lat, 0.99), lat[n-1]
+	res.SendP50, res.SendP99, res.SendMax = pct(sent, 0.50), pct(sent, 0.99), sent[n-1]
 	res.Errors = errs.Load()
 	res.Rate = float64(n) / elapsed.Seconds()
 	if e, ok := firstErr.Load().(string); ok {
 		res.FirstError = e
 	}
 	return res, nil
+}
+
+// pct is the p-quantile of sorted durations.
+func pct(sorted []time.Duration, p float64) time.Duration {
+	return sorted[min(len(sorted)-1, int(float64(len(sorted))*p))]
 }
 
 // serveFloor answers every request with a fixed AdmissionReview allowing
