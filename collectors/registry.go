@@ -121,14 +121,7 @@ func (r *Registry) Collect(ctx context.Context, paths []string) (Result, error) 
 			// block forever), but never silently: a path given on the
 			// command line is the user's choice and is read.
 			if !d.Type().IsRegular() && (p != root || !info.Mode().IsRegular()) {
-				diag := r.notFollowed(p, sp, d.Type())
-				if diag == nil && p == root {
-					// Named on the command line: say why it was not read,
-					// whatever its name.
-					w := Warnf(sp, 0, "not a regular file (%s); it was not scanned", info.Mode().Type())
-					diag = &w
-				}
-				if diag != nil {
+				if diag := r.notFollowed(p, sp, d.Type(), p == root); diag != nil {
 					res.Diagnostics = append(res.Diagnostics, *diag)
 				}
 				return nil
@@ -230,8 +223,10 @@ func capPerFile(ds Diagnostics, max int) Diagnostics {
 // notFollowed explains a symbolic link or special file that was not read,
 // when it could have held input: a link to a directory or to nowhere, or a
 // name a collector reads.
-func (r *Registry) notFollowed(p, sp string, mode fs.FileMode) *Diagnostic {
-	byName := slices.ContainsFunc(r.collectors, func(c Collector) bool { return c.Accepts(sp, nil) })
+func (r *Registry) notFollowed(p, sp string, mode fs.FileMode, named bool) *Diagnostic {
+	// A path named on the command line is always accounted for; inside a
+	// tree, only files a collector would have read by their name.
+	byName := named || slices.ContainsFunc(r.collectors, func(c Collector) bool { return c.Accepts(sp, nil) })
 	if mode&fs.ModeSymlink == 0 {
 		if !byName {
 			return nil
@@ -246,6 +241,8 @@ func (r *Registry) notFollowed(p, sp string, mode fs.FileMode) *Diagnostic {
 		d = Warnf(sp, 0, "symbolic link not followed: its target cannot be read (%s)", describe(err))
 	case target.IsDir():
 		d = Warnf(sp, 0, "symbolic link to a directory not followed; scan the directory itself to read it")
+	case named:
+		d = Warnf(sp, 0, "not a regular file (%s); it was not scanned", target.Mode().Type())
 	case byName:
 		d = Warnf(sp, 0, "symbolic link not followed; scan its target to read it")
 	default:

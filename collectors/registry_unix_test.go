@@ -4,6 +4,7 @@ package collectors_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -16,10 +17,17 @@ import (
 // line is neither read (it would block) nor passed over in silence, whatever
 // its name says.
 func TestExplicitSpecialFile(t *testing.T) {
-	for _, name := range []string{"fifo", "main.tf"} {
+	for _, name := range []string{"fifo", "main.tf", "link-to-fifo"} {
 		t.Run(name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), name)
-			if err := syscall.Mkfifo(p, 0o600); err != nil {
+			fifo := p
+			if name == "link-to-fifo" {
+				fifo = p + ".target"
+				if err := os.Symlink(filepath.Base(fifo), p); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 				t.Fatal(err)
 			}
 			reg := collectors.NewRegistry(collectors.Options{}, namedOnly{})
