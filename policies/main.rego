@@ -156,12 +156,22 @@ checked := {[id, item] |
 
 controls := [control_result(id, item, evaluations_of(id, item)) | some [id, item] in sort(checked)]
 
+# controls_for is the part of controls about one control, in the same order:
+# kaiji evaluates the controls of a large estate in several concurrent
+# queries, each asking for some controls.
+controls_for(id) := [control_result(id, item, evaluations_of(id, item)) | some item in items_of(id)]
+
+# items_of lists a control's evaluation items in order. (Kept apart from
+# controls_for: there, binding id in the comprehension would let OPA index
+# it, which evaluates it for every control at once.)
+items_of(id) := sort([item | some [x, item] in checked; x == id])
+
 # evaluations_of gathers one evaluation item's evaluations from the
 # packages of its control, ordered by resource.
 evaluations_of(id, item) := by_resource([e |
 	some name
 	data.kaiji.controls[name].control == id
-	some e in object.get(evaluations_by_item, [name, item], [])
+	some e in object.get(evaluations_by_item[name], item, [])
 ])
 
 # evaluations_by_item groups each control package's evaluations by item,

@@ -59,3 +59,15 @@ test_claim_scope if {
 	[d] := main.result.claims with input as fx.doc([a, b], [tagged], 2)
 	d.verdict == "contradicted"
 }
+
+# controls_for, asked for every control in turn, gives controls in the same order.
+test_controls_for_partitions_controls if {
+	a := fx.fact("log", "a", {"retention_seconds": 100})
+	b := fx.fact("monitor", "b", {"configured": true, "interval_seconds": 60})
+	inp := fx.doc([a, b], [], 2)
+	all := main.controls with input as inp
+	count(all) > 10
+	ids := sort({id | some [id, _] in main.checked})
+	parts := [c | some id in ids; some c in main.controls_for(id)] with input as inp
+	parts == all
+}

@@ -46,6 +46,7 @@ type Options struct {
 // Engine is a prepared policy set.
 type Engine struct {
 	pq     rego.PreparedEvalQuery
+	split  *splitter
 	digest string
 }
 
@@ -98,7 +99,13 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{pq: pq, digest: digest}, nil
+	e := &Engine{pq: pq, digest: digest}
+	if query == Query {
+		if e.split, err = newSplitter(ctx, b, prepare); err != nil {
+			return nil, err
+		}
+	}
+	return e, nil
 }
 
 // compile compiles the bundle's modules once and stores its data as AST.
@@ -151,14 +158,51 @@ func Input(req Request) (ast.Value, error) {
 
 // InputDoc is Input as plain Go values, for callers that add to it.
 func InputDoc(req Request) (map[string]any, error) {
+	cl, err := claimsDoc(req.Claims)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{
+		"facts":   factsDoc(req.Facts),
+		"claims":  cl,
+		"pattern": int64(req.Pattern),
+		"edition": req.Edition,
+	}, nil
+}
+
+// inputValue is Input with the facts already converted, so that the
+// queries of a split evaluation share them.
+func inputValue(facts ast.Value, cs []claims.Input, pattern int, edition string) (ast.Value, error) {
+	doc, err := claimsDoc(cs)
+	if err != nil {
+		return nil, err
+	}
+	cl, err := ast.InterfaceToValue(doc)
+	if err != nil {
+		return nil, err
+	}
+	return ast.NewObject(
+		ast.Item(ast.InternedTerm("facts"), ast.NewTerm(facts)),
+		ast.Item(ast.InternedTerm("claims"), ast.NewTerm(cl)),
+		ast.Item(ast.InternedTerm("pattern"), ast.InternedTerm(pattern)),
+		ast.Item(ast.InternedTerm("edition"), ast.StringTerm(edition)),
+	), nil
+}
+
+// factsDoc indexes the facts by kind.
+func factsDoc(facts []collectors.Fact) map[string]any {
 	byKind := map[string]any{}
-	for i := range req.Facts {
-		f := &req.Facts[i]
+	for i := range facts {
+		f := &facts[i]
 		list, _ := byKind[string(f.Kind)].([]any)
 		byKind[string(f.Kind)] = append(list, factDoc(f))
 	}
-	cl := make([]any, len(req.Claims))
-	for i, c := range req.Claims {
+	return byKind
+}
+
+func claimsDoc(cs []claims.Input) ([]any, error) {
+	cl := make([]any, len(cs))
+	for i, c := range cs {
 		js, err := json.Marshal(c)
 		if err != nil {
 			return nil, fmt.Errorf("encode claim %d: %w", i, err)
@@ -169,12 +213,7 @@ func InputDoc(req Request) (map[string]any, error) {
 		}
 		cl[i] = doc
 	}
-	return map[string]any{
-		"facts":   byKind,
-		"claims":  cl,
-		"pattern": int64(req.Pattern),
-		"edition": req.Edition,
-	}, nil
+	return cl, nil
 }
 
 func factDoc(f *collectors.Fact) map[string]any {
@@ -206,13 +245,17 @@ type decision struct {
 	Controls []results.Control `json:"controls"`
 }
 
-// Evaluate runs the policies once over all facts and claims.
+// Evaluate runs the policies over all facts and claims: as one query, or
+// on a machine of several cores as several concurrent ones (splitter).
 func (e *Engine) Evaluate(ctx context.Context, req Request) ([]results.Claim, []results.Control, error) {
+	defer relaxGC()()
+	if n := workers(); e.split != nil && n > 1 {
+		return e.split.evaluate(ctx, req, n)
+	}
 	in, err := Input(req)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer relaxGC()()
 	var d decision
 	if err := e.EvalRaw(ctx, in, &d); err != nil {
 		return nil, nil, err

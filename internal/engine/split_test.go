@@ -1,0 +1,89 @@
+package engine
+
+import (
+	"context"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/bundle"
+
+	"github.com/kaiji-dev/kaiji/internal/results"
+	"github.com/kaiji-dev/kaiji/policies"
+)
+
+// TestSplitMatchesSingleQuery: the decision assembled from concurrent
+// queries is the single query's, whatever the number of queries.
+func TestSplitMatchesSingleQuery(t *testing.T) {
+	e := loadEstate(t, 1000)
+	eng, err := New(context.Background(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if eng.split == nil {
+		t.Fatal("the built-in policies are not split")
+	}
+	var want struct {
+		Claims   []results.Claim
+		Controls []results.Control
+	}
+	in, err := Input(e.request())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := eng.EvalRaw(context.Background(), in, &want); err != nil {
+		t.Fatal(err)
+	}
+	if len(want.Claims) == 0 || len(want.Controls) == 0 {
+		t.Fatal("empty decision")
+	}
+	for _, n := range []int{2, 3, 7, 64} {
+		cs, ctrls, err := eng.split.evaluate(context.Background(), e.request(), n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(cs, want.Claims) {
+			t.Errorf("%d queries: claims differ from the single query", n)
+		}
+		if !reflect.DeepEqual(ctrls, want.Controls) {
+			t.Errorf("%d queries: controls differ from the single query", n)
+		}
+	}
+}
+
+// TestSplitOnlyBuiltinMain: a bundle whose aggregation differs from the
+// built-in main.rego is evaluated as one query.
+func TestSplitOnlyBuiltinMain(t *testing.T) {
+	b := customMainBundle(t)
+	eng, err := New(context.Background(), Options{Bundle: b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if eng.split != nil {
+		t.Fatal("a bundle with its own main.rego was split")
+	}
+}
+
+// customMainBundle is the built-in library with a main.rego of its own.
+func customMainBundle(t *testing.T) *bundle.Bundle {
+	t.Helper()
+	lib, err := policies.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := *lib
+	b.Modules = slices.Clone(lib.Modules)
+	for i, m := range b.Modules {
+		if m.Parsed.Package.Path.String() != "data.kaiji.main" {
+			continue
+		}
+		raw := append(slices.Clone(m.Raw), "\n# changed\n"...)
+		parsed, err := ast.ParseModuleWithOpts(m.Path, string(raw), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Modules[i].Raw, b.Modules[i].Parsed = raw, parsed
+	}
+	return &b
+}
