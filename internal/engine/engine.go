@@ -299,25 +299,18 @@ func relaxGC() func() {
 }
 
 // EvalRaw evaluates the prepared query on an input document and decodes the
-// value into out (through JSON).
+// value into out as encoding/json would decode it from JSON.
 func (e *Engine) EvalRaw(ctx context.Context, in ast.Value, out any) error {
 	return evalInto(ctx, e.pq, in, out)
 }
 
 func evalInto(ctx context.Context, pq rego.PreparedEvalQuery, in ast.Value, out any) error {
-	rs, err := pq.Eval(ctx, rego.EvalParsedInput(in))
+	rs, err := pq.Eval(ctx, rego.EvalParsedInput(in), rawValue)
 	if err != nil {
 		return fmt.Errorf("evaluate policies: %w", err)
 	}
 	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
 		return errors.New("evaluate policies: the query is undefined")
 	}
-	js, err := json.Marshal(rs[0].Expressions[0].Value)
-	if err != nil {
-		return fmt.Errorf("decode decision: %w", err)
-	}
-	if err := json.Unmarshal(js, out); err != nil {
-		return fmt.Errorf("decode decision: %w", err)
-	}
-	return nil
+	return decodeInto(rs[0].Expressions[0].Value, out)
 }

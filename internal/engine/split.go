@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -283,21 +282,18 @@ func (s *splitter) run(ctx context.Context, req Request, facts ast.Value, b *bin
 	if err != nil {
 		return err
 	}
-	rs, err := pq.Eval(ctx, rego.EvalParsedInput(in))
+	rs, err := pq.Eval(ctx, rego.EvalParsedInput(in), rawValue)
 	if err != nil {
 		return fmt.Errorf("evaluate policies: %w", err)
 	}
 	if len(rs) != 1 {
 		return errors.New("evaluate policies: the query is undefined")
 	}
-	for name, into := range map[string]any{"claims": &b.claims, "controls": &b.ctrls} {
-		js, err := json.Marshal(rs[0].Bindings[name])
-		if err != nil {
-			return fmt.Errorf("decode decision: %w", err)
-		}
-		if err := json.Unmarshal(js, into); err != nil {
-			return fmt.Errorf("decode decision: %w", err)
-		}
+	if err := decodeInto(rs[0].Bindings["claims"], &b.claims); err != nil {
+		return err
+	}
+	if err := decodeInto(rs[0].Bindings["controls"], &b.ctrls); err != nil {
+		return err
 	}
 	if len(b.claims) != len(b.at) {
 		return fmt.Errorf("evaluate policies: %d verdicts for %d claims", len(b.claims), len(b.at))

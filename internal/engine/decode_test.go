@@ -1,0 +1,115 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/kaiji-dev/kaiji/internal/results"
+)
+
+type sample struct {
+	Name    string         `json:"name"`
+	Count   int            `json:"count"`
+	Ratio   float64        `json:"ratio"`
+	OK      bool           `json:"ok"`
+	Any     any            `json:"any"`
+	List    []string       `json:"list"`
+	Nums    []int          `json:"nums"`
+	Map     map[string]any `json:"map"`
+	Ptr     *int           `json:"ptr,omitempty"`
+	Skipped string         `json:"-"`
+	Untag   string
+	Nested  []results.Text `json:"nested"`
+}
+
+// TestDecodeMatchesJSON: decoding an OPA value gives what encoding/json
+// gives for the value's JSON, for each case.
+func TestDecodeMatchesJSON(t *testing.T) {
+	for _, doc := range []string{
+		`{"name": "a", "count": 3, "ratio": 0.5, "ok": true, "any": 86400, "list": ["x", "y"], "nums": [], "map": {"a": [1, 2.5, null, "s", {"b": false}]}, "ptr": 7, "Skipped": "no", "untag": "case", "nested": [{"ja": "日本", "en": "Japan"}]}`,
+		`{"name": null, "list": null, "map": null, "any": null, "ptr": null}`,
+		`{"any": {"deep": [[], {}]}, "ratio": 1e3, "count": -2}`,
+		`{"extra": 1, "nums": [9007199254740993]}`,
+		`{}`,
+	} {
+		var want sample
+		if err := json.Unmarshal([]byte(doc), &want); err != nil {
+			t.Fatal(err)
+		}
+		var got sample
+		if err := decodeInto(ast.MustParseTerm(doc).Value, &got); err != nil {
+			t.Fatalf("%s: %v", doc, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s:\n got %#v\nwant %#v", doc, got, want)
+		}
+	}
+}
+
+// TestDecodeSets: a set decodes as the array OPA would give, in order.
+func TestDecodeSets(t *testing.T) {
+	var got []string
+	if err := decodeInto(ast.MustParseTerm(`{"b", "a", "c"}`).Value, &got); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"a", "b", "c"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+// TestDecodeErrors: a value of the wrong type is an error that names the field.
+func TestDecodeErrors(t *testing.T) {
+	for doc, want := range map[string]string{
+		`{"count": "3"}`:    "decode decision: count: cannot decode string into int",
+		`{"count": 1.5}`:    "decode decision: count: number 1.5 does not fit int",
+		`{"list": [1]}`:     "decode decision: list: cannot decode number into string",
+		`{"map": {1: "x"}}`: "decode decision: map: object key 1 is not a string",
+		`{"any": {1: "x"}}`: "decode decision: any: object key 1 is not a string",
+	} {
+		var s sample
+		err := decodeInto(ast.MustParseTerm(doc).Value, &s)
+		if err == nil || err.Error() != want {
+			t.Errorf("%s: got %v, want %s", doc, err, want)
+		}
+	}
+	if err := decodeInto("not a value", &sample{}); err == nil {
+		t.Error("a Go string decoded")
+	}
+}
+
+// TestDecodeDecision: the decision of the 1k estate decodes exactly as
+// through JSON.
+func TestDecodeDecision(t *testing.T) {
+	e := loadEstate(t, 1000)
+	eng, err := New(context.Background(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := Input(e.request())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got, want decision
+	if err := eng.EvalRaw(context.Background(), in, &got); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := eng.pq.Eval(context.Background(), rego.EvalParsedInput(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := json.Marshal(rs[0].Expressions[0].Value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(js, &want); err != nil {
+		t.Fatal(err)
+	}
+	if len(want.Claims) == 0 || !reflect.DeepEqual(got, want) {
+		t.Error("the decision decoded from OPA's values differs from its JSON")
+	}
+}
