@@ -113,3 +113,23 @@ func TestDecodeDecision(t *testing.T) {
 		t.Error("the decision decoded from OPA's values differs from its JSON")
 	}
 }
+
+func TestUncached(t *testing.T) {
+	fn := ast.RefTerm(ast.VarTerm("data"), ast.StringTerm("kaiji"), ast.StringTerm("lib"), ast.StringTerm("evidence"))
+	for _, c := range []struct {
+		key  ast.Ref
+		want bool
+	}{
+		{ast.MustParseRef(`data.kaiji.lib.backup.subjects`), false},
+		{ast.Ref{fn, ast.StringTerm("datastore")}, false},
+		{ast.Ref{fn, ast.IntNumberTerm(86400), ast.StringTerm("ja")}, false},
+		{ast.Ref{fn, ast.MustParseTerm(`{"id": "x"}`), ast.StringTerm("region")}, true},
+		{ast.Ref{fn, ast.StringTerm("a"), ast.MustParseTerm(`[1]`)}, true},
+		{ast.Ref{fn, ast.MustParseTerm(`{1}`)}, true},
+		{nil, false},
+	} {
+		if got := uncached(c.key); got != c.want {
+			t.Errorf("uncached(%v) = %v, want %v", c.key, got, c.want)
+		}
+	}
+}

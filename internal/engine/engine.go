@@ -305,7 +305,7 @@ func (e *Engine) EvalRaw(ctx context.Context, in ast.Value, out any) error {
 }
 
 func evalInto(ctx context.Context, pq rego.PreparedEvalQuery, in ast.Value, out any) error {
-	rs, err := pq.Eval(ctx, rego.EvalParsedInput(in), rawValue)
+	rs, err := pq.Eval(ctx, rego.EvalParsedInput(in), rawValue, cacheOption())
 	if err != nil {
 		return fmt.Errorf("evaluate policies: %w", err)
 	}

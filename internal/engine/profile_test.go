@@ -70,7 +70,9 @@ func TestHeapDuringEval(t *testing.T) {
 		t.Fatal(err)
 	}
 	done := make(chan struct{})
+	stopped := make(chan struct{})
 	go func() {
+		defer close(stopped)
 		var best uint64
 		for {
 			select {
@@ -92,4 +94,5 @@ func TestHeapDuringEval(t *testing.T) {
 		t.Fatal(err)
 	}
 	close(done)
+	<-stopped // the profile being written is complete
 }

@@ -7,11 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
 	"runtime"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -282,7 +280,7 @@ func (s *splitter) run(ctx context.Context, req Request, facts ast.Value, b *bin
 	if err != nil {
 		return err
 	}
-	rs, err := pq.Eval(ctx, rego.EvalParsedInput(in), rawValue)
+	rs, err := pq.Eval(ctx, rego.EvalParsedInput(in), rawValue, cacheOption())
 	if err != nil {
 		return fmt.Errorf("evaluate policies: %w", err)
 	}
@@ -302,10 +300,5 @@ func (s *splitter) run(ctx context.Context, req Request, facts ast.Value, b *bin
 }
 
 // workers is how many concurrent queries an evaluation uses: one per core
-// (GOMAXPROCS), or KAIJI_EVAL_WORKERS.
-func workers() int {
-	if n, err := strconv.Atoi(os.Getenv("KAIJI_EVAL_WORKERS")); err == nil && n > 0 {
-		return n
-	}
-	return runtime.GOMAXPROCS(0)
-}
+// the Go runtime may use (GOMAXPROCS; GOMAXPROCS=1 evaluates one query).
+func workers() int { return runtime.GOMAXPROCS(0) }

@@ -5,7 +5,6 @@
 //	  go run ./bench/cmd/kaiji-prof scan --claims estate/disclosure.yaml --format json -o /dev/null estate/terraform
 //	go tool pprof -top cpu.prof
 //
-// It also prints the phases' wall and CPU times when KAIJI_PHASES is set.
 package main
 
 import (
