@@ -1,6 +1,8 @@
 // Package engine evaluates the policy library over facts and claims with
-// the OPA Go library: policies are compiled and prepared once, and one
-// evaluation over all facts yields every verdict.
+// the OPA Go library: policies are compiled and prepared once; the decision
+// (data.kaiji.main.result) is evaluated over all facts at once, as one
+// query or, on several cores, as one query per core (split.go), and decoded
+// from OPA's values straight into the result types (decode.go).
 package engine
 
 import (
