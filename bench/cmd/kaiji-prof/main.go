@@ -4,7 +4,6 @@
 //	KAIJI_CPUPROFILE=cpu.prof KAIJI_MEMPROFILE=mem.prof \
 //	  go run ./bench/cmd/kaiji-prof scan --claims estate/disclosure.yaml --format json -o /dev/null estate/terraform
 //	go tool pprof -top cpu.prof
-//
 package main
 
 import (
