@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/profiler"
 	"github.com/open-policy-agent/opa/v1/rego"
 
@@ -56,6 +57,22 @@ func loadEstate(tb testing.TB, n int) *estate {
 	e := &estate{facts: res.Facts, claims: d}
 	estates[n] = e
 	return e
+}
+
+// evaluating returns the built-in engine and the input of the generated
+// estate of n resources.
+func evaluating(t *testing.T, n int) (*Engine, ast.Value, *estate) {
+	t.Helper()
+	e := loadEstate(t, n)
+	eng, err := New(context.Background(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := Input(e.request())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return eng, in, e
 }
 
 func (e *estate) request() Request {
@@ -108,15 +125,7 @@ func TestRegoProfile(t *testing.T) {
 	if n == 0 {
 		t.Skip("set KAIJI_REGO_PROFILE=<resources> to profile the policies")
 	}
-	e := loadEstate(t, n)
-	eng, err := New(context.Background(), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := Input(e.request())
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng, in, _ := evaluating(t, n)
 	p := profiler.New()
 	if _, err := eng.pq.Eval(context.Background(), rego.EvalParsedInput(in), rego.EvalQueryTracer(p)); err != nil {
 		t.Fatal(err)

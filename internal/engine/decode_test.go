@@ -85,15 +85,7 @@ func TestDecodeErrors(t *testing.T) {
 // TestDecodeDecision: the decision of the 1k estate decodes exactly as
 // through JSON.
 func TestDecodeDecision(t *testing.T) {
-	e := loadEstate(t, 1000)
-	eng, err := New(context.Background(), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := Input(e.request())
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng, in, _ := evaluating(t, 1000)
 	var got, want decision
 	if err := eng.EvalRaw(context.Background(), in, &got); err != nil {
 		t.Fatal(err)

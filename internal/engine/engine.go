@@ -151,11 +151,11 @@ type Request struct {
 // Input builds the policy input document: facts indexed by kind, so that
 // policies never loop over facts they do not read.
 func Input(req Request) (ast.Value, error) {
-	doc, err := InputDoc(req)
+	facts, err := ast.InterfaceToValue(factsDoc(req.Facts))
 	if err != nil {
 		return nil, err
 	}
-	return ast.InterfaceToValue(doc)
+	return inputValue(facts, req.Claims, req.Pattern, req.Edition)
 }
 
 // InputDoc is Input as plain Go values, for callers that add to it.

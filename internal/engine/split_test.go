@@ -16,21 +16,13 @@ import (
 // TestSplitMatchesSingleQuery: the decision assembled from concurrent
 // queries is the single query's, whatever the number of queries.
 func TestSplitMatchesSingleQuery(t *testing.T) {
-	e := loadEstate(t, 1000)
-	eng, err := New(context.Background(), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng, in, e := evaluating(t, 1000)
 	if eng.split == nil {
 		t.Fatal("the built-in policies are not split")
 	}
 	var want struct {
 		Claims   []results.Claim
 		Controls []results.Control
-	}
-	in, err := Input(e.request())
-	if err != nil {
-		t.Fatal(err)
 	}
 	if err := eng.EvalRaw(context.Background(), in, &want); err != nil {
 		t.Fatal(err)
