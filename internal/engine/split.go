@@ -9,7 +9,6 @@ import (
 	"maps"
 	"runtime"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -181,7 +180,7 @@ func (s *splitter) bins(req Request, n int) []*bin {
 	for _, id := range slices.Sorted(maps.Keys(s.controlPackages)) {
 		us = append(us, &unit{control: id, cost: cost(s.controlPackages[id])})
 	}
-	sort.SliceStable(us, func(i, j int) bool { return us[i].cost > us[j].cost })
+	slices.SortStableFunc(us, func(x, y *unit) int { return cmp.Compare(y.cost, x.cost) })
 	bs := make([]*bin, min(n, len(us)))
 	for i := range bs {
 		bs[i] = &bin{}
