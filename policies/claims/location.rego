@@ -38,47 +38,55 @@ findings contains f if {
 	some claim in input.claims
 	claim.key == "location.data"
 	is_object(claim.value)
+	want_j := want_ja(claim.value)
+	want_e := want_en(claim.value)
 	some s in subjects
 	lib.in_scope(s, claim)
-	f := lib.finding(claim, s, outcome(s, claim.value), want_ja(claim.value), want_en(claim.value))
+	f := lib.finding(claim, s, outcome(s, claim.index), want_j, want_e)
+}
+
+# outcome reads the subject's region once and judges it. What depends only
+# on the provider, the region and the claim (judged) is computed once per
+# region, not once per resource.
+outcome(s, claim) := {
+	"outcome": j.outcome, "actual": region,
+	"evidence": [lib.evidence(s, path)],
+	"detail_ja": concat("", [j.ja[0], s.id, j.ja[1]]),
+	"detail_en": concat("", [j.en[0], s.id, j.en[1]]),
+} if {
+	path := region_path(s)
+	region := object.get(s.attrs, split(path, "."), null)
+	is_string(region)
+	j := judged(provider(s), region, claim)
+} else := {
+	"outcome": "unknown", "actual": null,
+	"evidence": [lib.evidence(s, region_path(s))],
+	"detail_ja": sprintf("%s のリージョンを静的に確定できません", [s.id]),
+	"detail_en": sprintf("the region of %s cannot be known statically", [s.id]),
 }
 
 region_path(s) := "location.region" if object.get(s.attrs, "location", null) != null
 
-region_path(s) := "region" if object.get(s.attrs, "location", null) == null
+else := "region"
 
 provider(s) := object.get(s.attrs, ["location", "provider"], s.provider)
 
-# outcome reads the subject's region once and judges it (region_outcome).
-outcome(s, want) := region_outcome(s, path, lib.attr(s, path), want) if path := region_path(s)
+# claimed is each location claim's value by claim index.
+claimed[c.index] := c.value if some c in input.claims
 
-region_outcome(s, path, region, _) := {
-	"outcome": "unknown", "actual": null,
-	"evidence": [lib.evidence(s, path)],
-	"detail_ja": sprintf("%s のリージョンを静的に確定できません", [s.id]),
-	"detail_en": sprintf("the region of %s cannot be known statically", [s.id]),
+# judged is the outcome and the reasons (the text before and after the
+# resource id) of a region against one claim: called with scalars only, so evaluated once
+# per provider, region and claim.
+judged(provider, region, claim) := {
+	"outcome": lib.pass_fail(is_inside(entry, claimed[claim])),
+	"ja": ["", sprintf(" は %s（%s）にあります", [region, place_ja(entry)])],
+	"en": ["", sprintf(" is in %s (%s)", [region, entry.city])],
 } if {
-	not is_string(region)
-}
-
-region_outcome(s, path, region, _) := {
-	"outcome": "unknown", "actual": region,
-	"evidence": [lib.evidence(s, path)],
-	"detail_ja": sprintf("%s のリージョン %s は地域表にありません（--data で追加できます）", [s.id, region]),
-	"detail_en": sprintf("region %s of %s is not in the region table (add it with --data)", [region, s.id]),
-} if {
-	is_string(region)
-	not data.kaiji.data.regions[provider(s)][lower(region)]
-}
-
-region_outcome(s, path, region, want) := {
-	"outcome": lib.pass_fail(is_inside(entry, want)), "actual": region,
-	"evidence": [lib.evidence(s, path)],
-	"detail_ja": sprintf("%s は %s（%s）にあります", [s.id, region, place_ja(entry)]),
-	"detail_en": sprintf("%s is in %s (%s)", [s.id, region, entry.city]),
-} if {
-	is_string(region)
-	entry := data.kaiji.data.regions[provider(s)][lower(region)]
+	entry := data.kaiji.data.regions[provider][lower(region)]
+} else := {
+	"outcome": "unknown",
+	"ja": ["", sprintf(" のリージョン %s は地域表にありません（--data で追加できます）", [region])],
+	"en": [sprintf("region %s of ", [region]), " is not in the region table (add it with --data)"],
 }
 
 # is_inside is inside as a boolean, false when it does not hold.

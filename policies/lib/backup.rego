@@ -60,7 +60,11 @@ subjects contains d if {
 # covering lists the schedules that back up subject d: its own, and those
 # targeting it by reference or tag. Schedules are indexed by the ids they
 # cover (sorted [id, n] pairs in runs), so this stays n log n overall.
-covering(d) := [schedule_list[p[1]] | some p in array.slice(cover_pairs, cover_starts[d.id], cover_ends[d.id])] if cover_starts[d.id]
+covering(d) := covering_of(d.id)
+
+# covering_of is keyed by the resource id, a scalar, so that the schedules of
+# one resource are gathered once however many outcomes ask for them.
+covering_of(id) := [schedule_list[p[1]] | some p in array.slice(cover_pairs, cover_starts[id], cover_ends[id])] if cover_starts[id]
 
 else := []
 
@@ -92,7 +96,7 @@ disabled(d) if lib.attr(d, "backup.enabled") == false
 # interval_outcome judges subject d against a maximum interval (seconds).
 # Returns {outcome, actual, evidence, detail_ja, detail_en}.
 interval_outcome(d, limit) := r if {
-	ok := [s | some s in covering(d); is_number(s.interval); s.interval <= limit]
+	ok := [s | some s in covering_of(d.id); is_number(s.interval); s.interval <= limit]
 	count(ok) > 0
 	best := min([s.interval | some s in ok])
 	s := [x | some x in ok; x.interval == best][0]
@@ -102,23 +106,17 @@ interval_outcome(d, limit) := r if {
 		"detail_ja": sprintf("%s は %s ごとにバックアップされています（%s）", [d.id, lib.dur_ja(best), s.fact.id]),
 		"detail_en": sprintf("%s is backed up every %s (%s)", [d.id, lib.dur_en(best), s.fact.id]),
 	}
-}
-
-interval_outcome(d, limit) := r if {
-	not any_within(d, limit)
+} else := r if {
+	# no schedule meets the limit (the branch above would have)
 	undecided(d)
 	r := {
 		"outcome": "unknown", "actual": null,
-		"evidence": array.concat([lib.evidence(d, "backup.enabled")], [lib.evidence(s.fact, s.interval_path) | some s in unknown_schedules(d)]),
+		"evidence": array.concat([lib.evidence(d, "backup.enabled")], [lib.evidence(s.fact, s.interval_path) | some s in unknown_schedules_of(d.id)]),
 		"detail_ja": sprintf("%s のバックアップ周期を静的に確定できません", [d.id]),
 		"detail_en": sprintf("the backup interval of %s cannot be known statically", [d.id]),
 	}
-}
-
-interval_outcome(d, limit) := r if {
-	not any_within(d, limit)
-	not undecided(d)
-	known := [s | some s in covering(d); is_number(s.interval)]
+} else := r if {
+	known := [s | some s in covering_of(d.id); is_number(s.interval)]
 	count(known) > 0
 	best := min([s.interval | some s in known])
 	s := [x | some x in known; x.interval == best][0]
@@ -128,11 +126,8 @@ interval_outcome(d, limit) := r if {
 		"detail_ja": sprintf("%s のバックアップ周期は %s です（%s）", [d.id, lib.dur_ja(best), s.fact.id]),
 		"detail_en": sprintf("%s is backed up only every %s (%s)", [d.id, lib.dur_en(best), s.fact.id]),
 	}
-}
-
-interval_outcome(d, _) := r if {
-	count(covering(d)) == 0
-	not undecided(d)
+} else := r if {
+	count(covering_of(d.id)) == 0
 	disabled(d)
 	r := {
 		"outcome": "fail", "actual": null,
@@ -140,12 +135,8 @@ interval_outcome(d, _) := r if {
 		"detail_ja": sprintf("%s の自動バックアップは無効で、対象とするバックアップ計画もありません", [d.id]),
 		"detail_en": sprintf("%s has automated backups disabled and no backup plan covers it", [d.id]),
 	}
-}
-
-interval_outcome(d, _) := r if {
-	count(covering(d)) == 0
-	not undecided(d)
-	not disabled(d)
+} else := r if {
+	count(covering_of(d.id)) == 0
 	r := {
 		"outcome": "unknown", "actual": null,
 		"evidence": [lib.evidence(d, "class")],
@@ -155,24 +146,24 @@ interval_outcome(d, _) := r if {
 }
 
 any_within(d, limit) if {
-	some s in covering(d)
+	some s in covering_of(d.id)
 	is_number(s.interval)
 	s.interval <= limit
 }
 
 # undecided: a schedule that might cover d, or d's own backup, is not known.
-undecided(d) if count(unknown_schedules(d)) > 0
+undecided(d) if count(unknown_schedules_of(d.id)) > 0
 
 undecided(d) if builtin_unknown(d)
 
-unknown_schedules(d) := array.concat(
-	[s | some s in covering(d); not is_number(s.interval)],
+unknown_schedules_of(id) := array.concat(
+	[s | some s in covering_of(id); not is_number(s.interval)],
 	maybe_covering,
 )
 
 # generations_outcome judges subject d against a minimum number of generations.
 generations_outcome(d, want) := r if {
-	ok := [s | some s in covering(d); gens(s) >= want]
+	ok := [s | some s in covering_of(d.id); gens(s) >= want]
 	count(ok) > 0
 	best := max([gens(s) | some s in ok])
 	s := [x | some x in ok; gens(x) == best][0]
@@ -182,23 +173,17 @@ generations_outcome(d, want) := r if {
 		"detail_ja": sprintf("%s は %s 世代保持されています（%s）", [d.id, shown(s), s.fact.id]),
 		"detail_en": sprintf("%s keeps %s generations (%s)", [d.id, shown(s), s.fact.id]),
 	}
-}
-
-generations_outcome(d, want) := r if {
-	not any_generations(d, want)
+} else := r if {
+	# no schedule keeps enough generations (the branch above would have)
 	gen_undecided(d)
 	r := {
 		"outcome": "unknown", "actual": null,
-		"evidence": array.concat([lib.evidence(d, "backup.generations")], [lib.evidence(s.fact, s.generations_path) | some s in gen_unknown(d)]),
+		"evidence": array.concat([lib.evidence(d, "backup.generations")], [lib.evidence(s.fact, s.generations_path) | some s in gen_unknown_of(d.id)]),
 		"detail_ja": sprintf("%s のバックアップ世代数を静的に確定できません", [d.id]),
 		"detail_en": sprintf("the number of backup generations of %s cannot be known statically", [d.id]),
 	}
-}
-
-generations_outcome(d, want) := r if {
-	not any_generations(d, want)
-	not gen_undecided(d)
-	known := [s | some s in covering(d); is_number(gens(s))]
+} else := r if {
+	known := [s | some s in covering_of(d.id); is_number(gens(s))]
 	count(known) > 0
 	best := max([gens(s) | some s in known])
 	s := [x | some x in known; gens(x) == best][0]
@@ -208,11 +193,8 @@ generations_outcome(d, want) := r if {
 		"detail_ja": sprintf("%s は %d 世代しか保持されていません（%s）", [d.id, best, s.fact.id]),
 		"detail_en": sprintf("%s keeps only %d generation%s (%s)", [d.id, best, lib.plural(best), s.fact.id]),
 	}
-}
-
-generations_outcome(d, _) := r if {
-	count(covering(d)) == 0
-	not gen_undecided(d)
+} else := r if {
+	count(covering_of(d.id)) == 0
 	r := {
 		"outcome": outcome_without_backup(d), "actual": null,
 		"evidence": [lib.evidence(d, "backup.enabled")],
@@ -242,15 +224,15 @@ shown(s) := "無制限/unbounded" if s.unbounded
 shown(s) := sprintf("%d", [s.generations]) if not s.unbounded
 
 any_generations(d, want) if {
-	some s in covering(d)
+	some s in covering_of(d.id)
 	gens(s) >= want
 }
 
-gen_undecided(d) if count(gen_unknown(d)) > 0
+gen_undecided(d) if count(gen_unknown_of(d.id)) > 0
 
 gen_undecided(d) if builtin_unknown(d)
 
-gen_unknown(d) := array.concat(
-	[s | some s in covering(d); not gens(s)],
+gen_unknown_of(id) := array.concat(
+	[s | some s in covering_of(id); not gens(s)],
 	maybe_covering,
 )

@@ -30,11 +30,13 @@ attr(fact, path) := object.get(fact.attrs, split(path, "."), null)
 # line returns the line that sets attrs.<path>, or the fact's own line.
 line(fact, path) := object.get(object.get(fact, "lines", {}), path, fact.source.line)
 
-# evidence names the fact, file and line behind a verdict.
+# evidence names the fact, file and line behind a verdict. (line is written
+# out here: evidence is built for every finding, and a call costs more than
+# the lookup.)
 evidence(fact, path) := {
 	"fact": fact.id,
 	"file": fact.source.file,
-	"line": line(fact, path),
+	"line": object.get(object.get(fact, "lines", {}), path, fact.source.line),
 	"attribute": path,
 }
 
