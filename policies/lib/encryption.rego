@@ -6,6 +6,8 @@ package kaiji.lib.encryption
 
 import data.kaiji.lib
 
+# outcome: one data store encrypted at rest or not. The branches exclude
+# one another; an else chain stops at the first that holds.
 outcome(d) := {
 	"outcome": "unknown", "actual": null,
 	"evidence": [lib.evidence(d, "encrypted_at_rest")],
@@ -13,18 +15,15 @@ outcome(d) := {
 	"detail_en": sprintf("whether %s is encrypted cannot be known statically", [d.id]),
 } if {
 	not lib.known(d, "encrypted_at_rest")
-}
-
-outcome(d) := {
+} else := {
 	"outcome": "pass", "actual": true,
 	"evidence": [lib.evidence(d, "encrypted_at_rest")],
-	"detail_ja": sprintf("%s は保存時に暗号化されています%s", [d.id, how_ja(d)]),
-	"detail_en": sprintf("%s is encrypted at rest%s", [d.id, how_en(d)]),
+	"detail_ja": sprintf("%s は保存時に暗号化されています%s", [d.id, how_ja[h]]),
+	"detail_en": sprintf("%s is encrypted at rest%s", [d.id, how_en[h]]),
 } if {
 	object.get(d.attrs, "encrypted_at_rest", null) == true
-}
-
-outcome(d) := {
+	h := how(d)
+} else := {
 	"outcome": "fail", "actual": false,
 	"evidence": [lib.evidence(d, "encrypted_at_rest")],
 	"detail_ja": sprintf("%s は保存時に暗号化されていません", [d.id]),
@@ -33,26 +32,14 @@ outcome(d) := {
 	object.get(d.attrs, "encrypted_at_rest", null) == false
 }
 
-how_ja(d) := "（プラットフォームの既定の暗号化）" if object.get(d.attrs, "encryption", null) == "platform_default"
-
-how_ja(d) := "（KMS鍵）" if {
-	object.get(d.attrs, "encryption", null) != "platform_default"
+# how names the kind of encryption: the platform's default, a KMS key, or
+# nothing more specific.
+how(d) := "platform_default" if {
+	object.get(d.attrs, "encryption", null) == "platform_default"
+} else := "kms" if {
 	object.get(d.attrs, "kms_key", null) == true
-}
+} else := ""
 
-how_ja(d) := "" if {
-	object.get(d.attrs, "encryption", null) != "platform_default"
-	object.get(d.attrs, "kms_key", null) != true
-}
+how_ja := {"platform_default": "（プラットフォームの既定の暗号化）", "kms": "（KMS鍵）", "": ""}
 
-how_en(d) := " (platform default encryption)" if object.get(d.attrs, "encryption", null) == "platform_default"
-
-how_en(d) := " (KMS key)" if {
-	object.get(d.attrs, "encryption", null) != "platform_default"
-	object.get(d.attrs, "kms_key", null) == true
-}
-
-how_en(d) := "" if {
-	object.get(d.attrs, "encryption", null) != "platform_default"
-	object.get(d.attrs, "kms_key", null) != true
-}
+how_en := {"platform_default": " (platform default encryption)", "kms": " (KMS key)", "": ""}

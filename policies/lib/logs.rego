@@ -6,16 +6,16 @@ package kaiji.lib.logs
 
 import data.kaiji.lib
 
-retention_outcome(l, _) := {
+# retention_outcome judges one log store against a minimum retention (an
+# else chain of exclusive branches).
+retention_outcome(l, want) := {
 	"outcome": "pass", "actual": "forever",
 	"evidence": [lib.evidence(l, "retention_seconds")],
 	"detail_ja": sprintf("%s のログは期限なく保存されます", [l.id]),
 	"detail_en": sprintf("%s keeps its logs without expiry", [l.id]),
 } if {
 	object.get(l.attrs, "retention_forever", null) == true
-}
-
-retention_outcome(l, want) := {
+} else := {
 	"outcome": lib.pass_fail(have >= want), "actual": have,
 	"evidence": [lib.evidence(l, "retention_seconds")],
 	"detail_ja": sprintf("%s のログ保存期間は %s です", [l.id, lib.dur_ja(have)]),
@@ -24,9 +24,7 @@ retention_outcome(l, want) := {
 	have := object.get(l.attrs, "retention_seconds", null)
 	is_number(have)
 	not lib.unknown(l, "retention_seconds")
-}
-
-retention_outcome(l, _) := {
+} else := {
 	"outcome": "unknown", "actual": null,
 	"evidence": [lib.evidence(l, "retention_seconds")],
 	"detail_ja": sprintf("%s のログ保存期間を静的に確定できません", [l.id]),

@@ -25,7 +25,7 @@ ports_known(r) if {
 	is_number(object.get(r.attrs, "to_port", null))
 }
 
-# exposure_outcome: pass when a rule does not open an administrative port to
+# exposure_outcome (an else chain of exclusive branches): pass when a rule does not open an administrative port to
 # the whole internet, fail when it does, unknown when sources or ports are not known.
 exposure_outcome(r) := {
 	"outcome": "fail", "actual": names,
@@ -37,9 +37,7 @@ exposure_outcome(r) := {
 	ports_known(r)
 	names := [sprintf("%d (%s)", [p.port, p.name]) | some p in admin_ports_in(r)]
 	count(names) > 0
-}
-
-exposure_outcome(r) := {
+} else := {
 	"outcome": "pass", "actual": "restricted",
 	"evidence": [lib.evidence(r, "internet_exposed")],
 	"detail_ja": sprintf("%s は管理用ポートをインターネットに開放していません", [r.id]),
@@ -47,18 +45,14 @@ exposure_outcome(r) := {
 } if {
 	not lib.unknown(r, "internet_exposed")
 	safe(r)
-}
-
-exposure_outcome(r) := {
+} else := {
 	"outcome": "unknown", "actual": null,
 	"evidence": [lib.evidence(r, "internet_exposed")],
 	"detail_ja": sprintf("%s の送信元またはポートを静的に確定できません", [r.id]),
 	"detail_en": sprintf("the sources or ports of %s cannot be known statically", [r.id]),
 } if {
 	lib.unknown(r, "internet_exposed")
-}
-
-exposure_outcome(r) := {
+} else := {
 	"outcome": "unknown", "actual": null,
 	"evidence": [lib.evidence(r, "from_port")],
 	"detail_ja": sprintf("%s はインターネットに開放されていますが、ポートを静的に確定できません", [r.id]),
@@ -82,8 +76,9 @@ public_endpoints := [e |
 	object.get(e.attrs, "public", null) != false
 ]
 
-# tls_outcome judges one endpoint against a minimum TLS version.
-tls_outcome(e, _) := {
+# tls_outcome judges one endpoint against a minimum TLS version (an else
+# chain of exclusive branches).
+tls_outcome(e, want) := {
 	"outcome": "pass", "actual": "redirect",
 	"evidence": [lib.evidence(e, "redirects_to_tls")],
 	"detail_ja": sprintf("%s は平文の要求をすべて HTTPS にリダイレクトします", [e.id]),
@@ -91,9 +86,7 @@ tls_outcome(e, _) := {
 } if {
 	object.get(e.attrs, "tls", null) == false
 	object.get(e.attrs, "redirects_to_tls", null) == true
-}
-
-tls_outcome(e, _) := {
+} else := {
 	"outcome": "fail", "actual": "none",
 	"evidence": [lib.evidence(e, "tls")],
 	"detail_ja": sprintf("%s は暗号化されていない通信（%s）を受け付けます", [e.id, upper(object.get(e.attrs, "protocol", "?"))]),
@@ -101,9 +94,7 @@ tls_outcome(e, _) := {
 } if {
 	object.get(e.attrs, "tls", null) == false
 	object.get(e.attrs, "redirects_to_tls", null) != true
-}
-
-tls_outcome(e, want) := {
+} else := {
 	"outcome": lib.pass_fail(lib.tls_at_least(have, want)), "actual": have,
 	"evidence": [lib.evidence(e, "min_tls_version")],
 	"detail_ja": sprintf("%s の最小 TLS バージョンは %s です", [e.id, have]),
@@ -113,9 +104,7 @@ tls_outcome(e, want) := {
 	have := object.get(e.attrs, "min_tls_version", null)
 	is_string(have)
 	not lib.unknown(e, "min_tls_version")
-}
-
-tls_outcome(e, _) := {
+} else := {
 	"outcome": "unknown", "actual": null,
 	"evidence": [lib.evidence(e, "min_tls_version")],
 	"detail_ja": sprintf("%s の最小 TLS バージョンを静的に確定できません", [e.id]),
@@ -123,9 +112,7 @@ tls_outcome(e, _) := {
 } if {
 	object.get(e.attrs, "tls", null) == true
 	not is_string(object.get(e.attrs, "min_tls_version", null))
-}
-
-tls_outcome(e, _) := {
+} else := {
 	"outcome": "unknown", "actual": null,
 	"evidence": [lib.evidence(e, "tls")],
 	"detail_ja": sprintf("%s のプロトコルを静的に確定できません", [e.id]),
