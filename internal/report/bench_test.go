@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"os"
 	"sync"
@@ -71,4 +72,30 @@ func BenchmarkReport(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkWriteJSON writes the 10k run as JSON: kaiji's streaming
+// indentation against json.Encoder's (which indents into a second buffer).
+func BenchmarkWriteJSON(b *testing.B) {
+	run, err := benchRun()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("stream", func(b *testing.B) {
+		for b.Loop() {
+			if err := report.WriteJSON(io.Discard, run); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("encoder", func(b *testing.B) {
+		for b.Loop() {
+			enc := json.NewEncoder(io.Discard)
+			enc.SetEscapeHTML(false)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(run); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -18,14 +18,6 @@ func (JSON) Report(_ context.Context, w io.Writer, r *results.Run) error {
 	return WriteJSON(w, r)
 }
 
-// WriteJSON encodes v as indented JSON without HTML escaping.
-func WriteJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
 // DecodeRun reads a run written by the JSON reporter (results.json), keeping
 // numbers exact, and finalizes it (order and summary).
 func DecodeRun(r io.Reader) (*results.Run, error) {
