@@ -13,14 +13,29 @@ import (
 // writing it, and for a large run (a 10k-resource estate is ~16 MB) growing
 // and copying that buffer cost more than the encoding itself.
 func WriteJSON(w io.Writer, v any) error {
-	var compact bytes.Buffer
-	enc := json.NewEncoder(&compact)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	compact, err := compactJSON(v)
+	if err != nil {
 		return err
 	}
+	return writeIndentedJSON(w, compact)
+}
+
+// compactJSON encodes v as json.Encoder does without HTML escaping, with
+// its trailing newline.
+func compactJSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// writeIndentedJSON writes compact JSON (compactJSON) to w indented.
+func writeIndentedJSON(w io.Writer, compact []byte) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	writeIndented(bw, compact.Bytes(), "  ")
+	writeIndented(bw, compact, "  ")
 	return bw.Flush()
 }
 

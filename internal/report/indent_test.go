@@ -78,3 +78,38 @@ func FuzzWriteIndented(f *testing.F) {
 		}
 	})
 }
+
+// TestRedactedJSONMatchesRedact checks the JSON reporter's shortcut (the
+// redacted document indented as it is) against the way every other format
+// gets a redacted run (decoded back), on secrets with characters JSON or
+// HTML escape.
+func TestRedactedJSONMatchesRedact(t *testing.T) {
+	secrets := []string{`p<a&s>s"w0rd`, `tok\en-123456`, "秘密のトークン12", "line\nbreak-secret"}
+	s := &Sources{secrets: secrets}
+	run := &results.Run{Tool: results.Tool{Name: "kaiji"}, Claims: []results.Claim{{
+		Index: 1, Verdict: "contradicted", Claimed: secrets[0],
+		Reason:  results.Text{Ja: "値 " + secrets[1] + " を含む", En: secrets[2] + " & <b>" + secrets[3]},
+		Details: []results.Detail{{Fact: "a", Outcome: "contradicts", Reason: results.Text{En: `"` + secrets[0] + `"`}}},
+	}}}
+	data, err := s.redactedJSON(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	if err := writeIndentedJSON(&got, data); err != nil {
+		t.Fatal(err)
+	}
+	clean, err := s.Redact(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := indentedLikeEncoder(t, clean)
+	if !bytes.Equal(got.Bytes(), want) {
+		t.Errorf("redacted JSON:\n%s\nwant:\n%s", got.Bytes(), want)
+	}
+	for _, v := range secrets {
+		if enc, _ := compactJSON(v); bytes.Contains(got.Bytes(), enc[1:len(enc)-2]) {
+			t.Errorf("secret %q left in the report", v)
+		}
+	}
+}

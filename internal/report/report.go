@@ -108,6 +108,14 @@ type redacting struct {
 // Report implements Reporter.
 func (r *redacting) Report(ctx context.Context, w io.Writer, run *results.Run) error {
 	src := NewSources(r.opts.Root, run)
+	if _, ok := r.next.(JSON); ok {
+		// The JSON report is the redacted document itself.
+		data, err := src.redactedJSON(run)
+		if err != nil {
+			return fmt.Errorf("redact: %w", err)
+		}
+		return writeIndentedJSON(w, data)
+	}
 	clean, err := src.Redact(run)
 	if err != nil {
 		return fmt.Errorf("redact: %w", err)
