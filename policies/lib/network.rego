@@ -13,12 +13,17 @@ ingress_rules := [r |
 	object.get(r.attrs, "action", "allow") == "allow"
 ]
 
-# admin_ports_in lists the administrative ports a rule's port range opens.
-admin_ports_in(r) := [p |
+# admin_ports_between lists the administrative ports a rule's port range
+# opens. It takes the range's bounds, scalars, so that each range is compared
+# with the port table once, not once per rule.
+admin_ports_between(from, to) := [p |
 	some p in data.kaiji.data.ports.administrative
-	r.attrs.from_port <= p.port
-	p.port <= r.attrs.to_port
+	from <= p.port
+	p.port <= to
 ]
+
+# admin_port_names names the administrative ports of a range, as in reasons.
+admin_port_names(from, to) := [sprintf("%d (%s)", [p.port, p.name]) | some p in admin_ports_between(from, to)]
 
 ports_known(r) if {
 	is_number(object.get(r.attrs, "from_port", null))
@@ -35,7 +40,7 @@ exposure_outcome(r) := {
 } if {
 	object.get(r.attrs, "internet_exposed", null) == true
 	ports_known(r)
-	names := [sprintf("%d (%s)", [p.port, p.name]) | some p in admin_ports_in(r)]
+	names := admin_port_names(r.attrs.from_port, r.attrs.to_port)
 	count(names) > 0
 } else := {
 	"outcome": "pass", "actual": "restricted",
@@ -67,7 +72,7 @@ safe(r) if object.get(r.attrs, "internet_exposed", null) == false
 safe(r) if {
 	object.get(r.attrs, "internet_exposed", null) == true
 	ports_known(r)
-	count(admin_ports_in(r)) == 0
+	count(admin_ports_between(r.attrs.from_port, r.attrs.to_port)) == 0
 }
 
 # public_endpoints are endpoints that are, or may be, reachable from the internet.
