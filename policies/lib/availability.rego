@@ -41,15 +41,11 @@ spread(f) if {
 copies(f) := object.get(f.attrs, "replicas", null) + 1 if {
 	f.kind == "datastore"
 	lib.known_number(f, "replicas")
-}
-
-copies(f) := 1 if {
+} else := 1 if {
 	f.kind == "datastore"
 	not lib.unknown(f, "replicas")
 	object.get(f.attrs, "replicas", null) == null
-}
-
-copies(f) := max([n |
+} else := max([n |
 	some n in [object.get(f.attrs, "replicas", null), lib.attr(f, "autoscaling.min")]
 	is_number(n)
 ]) if {
@@ -70,32 +66,24 @@ one_zone(f) if {
 	object.get(f.attrs, "spread_across_zones", null) != true
 }
 
-level(f) := "multi_zone" if spread(f)
-
-level(f) := "replicated" if {
-	not spread(f)
+# level is the redundancy level of f (an else chain: the first that holds).
+level(f) := "multi_zone" if {
+	spread(f)
+} else := "replicated" if {
 	copies(f) >= 2
-}
-
-level(f) := "single" if {
-	not spread(f)
+} else := "single" if {
 	one_zone(f)
 	copies(f) < 2
 }
 
-path(f) := "multi_az" if f.kind == "datastore"
-
-path(f) := "zones" if {
-	f.kind != "datastore"
+path(f) := "multi_az" if {
+	f.kind == "datastore"
+} else := "zones" if {
 	object.get(f.attrs, "zones", null) != null
-}
+} else := "replicas"
 
-path(f) := "replicas" if {
-	f.kind != "datastore"
-	object.get(f.attrs, "zones", null) == null
-}
-
-# outcome judges f against a minimum level (single, replicated, multi_zone).
+# outcome judges f against a minimum level (single, replicated, multi_zone),
+# or is unknown when its level is.
 outcome(f, want) := {
 	"outcome": lib.pass_fail(rank[have] >= rank[want]), "actual": have,
 	"evidence": [lib.evidence(f, path(f))],
@@ -103,15 +91,11 @@ outcome(f, want) := {
 	"detail_en": sprintf("%s is %s", [f.id, names[have].en]),
 } if {
 	have := level(f)
-}
-
-outcome(f, _) := {
+} else := {
 	"outcome": "unknown", "actual": null,
 	"evidence": [lib.evidence(f, path(f))],
 	"detail_ja": sprintf("%s の冗長構成（ゾーン数・台数）を静的に確定できません", [f.id]),
 	"detail_en": sprintf("how many zones and copies %s runs in cannot be known statically", [f.id]),
-} if {
-	not level(f)
 }
 
 # ---- disaster recovery ----
@@ -124,9 +108,12 @@ dr_subjects contains d if {
 	d.attrs.class == "database"
 }
 
-# offsite lists the backup schedules covering d that copy elsewhere.
-offsite(d) := [s |
-	some s in backup.covering(d)
+# offsite lists the backup schedules covering d that copy elsewhere; keyed
+# by d's id (offsite_of), so that the outcome's branches list them once.
+offsite(d) := offsite_of(d.id)
+
+offsite_of(id) := [s |
+	some s in backup.covering_of(id)
 	count(object.get(s.fact.attrs, "copy_destinations", [])) > 0
 ]
 
