@@ -57,13 +57,11 @@ subjects contains d if {
 	d.id in targeted
 }
 
-# covering lists the schedules that back up subject d: its own, and those
-# targeting it by reference or tag. Schedules are indexed by the ids they
-# cover (sorted [id, n] pairs in runs), so this stays n log n overall.
-covering(d) := covering_of(d.id)
-
-# covering_of is keyed by the resource id, a scalar, so that the schedules of
-# one resource are gathered once however many outcomes ask for them.
+# covering_of lists the schedules that back up the resource with this id:
+# its own, and those targeting it by reference or tag. Schedules are indexed
+# by the ids they cover (sorted [id, n] pairs in runs), so this stays
+# n log n overall; and it is keyed by the id, a scalar the call cache keeps,
+# so a resource's schedules are gathered once however many outcomes ask.
 covering_of(id) := [schedule_list[p[1]] | some p in array.slice(cover_pairs, cover_starts[id], cover_ends[id])] if cover_starts[id]
 
 else := []

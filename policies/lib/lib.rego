@@ -27,7 +27,8 @@ known(fact, path) if {
 # two definitions evaluates both on every call.
 attr(fact, path) := object.get(fact.attrs, split(path, "."), null)
 
-# line returns the line that sets attrs.<path>, or the fact's own line.
+# line returns the line that sets attrs.<path>, or the fact's own line (for
+# policies that point at a line; evidence writes the same lookup out).
 line(fact, path) := object.get(object.get(fact, "lines", {}), path, fact.source.line)
 
 # evidence names the fact, file and line behind a verdict. (line is written
