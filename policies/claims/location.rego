@@ -55,7 +55,7 @@ outcome(s, claim) := {
 	"detail_en": concat("", [j.en[0], s.id, j.en[1]]),
 } if {
 	path := region_path(s)
-	region := object.get(s.attrs, split(path, "."), null)
+	region := lib.attr(s, path)
 	is_string(region)
 	j := judged(provider(s), region, claim)
 } else := {
@@ -75,8 +75,8 @@ provider(s) := object.get(s.attrs, ["location", "provider"], s.provider)
 claimed[c.index] := c.value if some c in input.claims
 
 # judged is the outcome and the reasons (the text before and after the
-# resource id) of a region against one claim: called with scalars only, so evaluated once
-# per provider, region and claim.
+# resource id) of a region against one claim. Called with scalars only, it
+# is evaluated once per provider, region and claim.
 judged(provider, region, claim) := {
 	"outcome": lib.pass_fail(is_inside(entry, claimed[claim])),
 	"ja": ["", sprintf(" は %s（%s）にあります", [region, place_ja(entry)])],

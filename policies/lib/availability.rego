@@ -108,10 +108,9 @@ dr_subjects contains d if {
 	d.attrs.class == "database"
 }
 
-# offsite lists the backup schedules covering d that copy elsewhere; keyed
-# by d's id (offsite_of), so that the outcome's branches list them once.
-offsite(d) := offsite_of(d.id)
-
+# offsite_of lists the backup schedules covering the resource with this id
+# that copy elsewhere; keyed by the id, so the outcome's branches list them
+# once.
 offsite_of(id) := [s |
 	some s in backup.covering_of(id)
 	count(object.get(s.fact.attrs, "copy_destinations", [])) > 0
@@ -146,7 +145,7 @@ dr_outcome(d) := {
 } if {
 	d.kind == "datastore"
 	object.get(d.attrs, "cross_region_replica", null) != true
-	s := offsite(d)[0]
+	s := offsite_of(d.id)[0]
 }
 
 dr_outcome(d) := {
@@ -158,7 +157,7 @@ dr_outcome(d) := {
 	d.kind == "datastore"
 	lib.known_bool(d, "cross_region_replica")
 	d.attrs.cross_region_replica == false
-	count(offsite(d)) == 0
+	count(offsite_of(d.id)) == 0
 	count(backup.maybe_covering) == 0
 }
 
@@ -170,7 +169,7 @@ dr_outcome(d) := {
 } if {
 	d.kind == "datastore"
 	object.get(d.attrs, "cross_region_replica", null) != true
-	count(offsite(d)) == 0
+	count(offsite_of(d.id)) == 0
 	not dr_known_absent(d)
 }
 
