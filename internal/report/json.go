@@ -18,6 +18,16 @@ func (JSON) Report(_ context.Context, w io.Writer, r *results.Run) error {
 	return WriteJSON(w, r)
 }
 
+// reportRedacted writes the redacted JSON document itself, without
+// decoding it into a run and encoding that again (selfRedacting).
+func (JSON) reportRedacted(w io.Writer, src *Sources, r *results.Run) error {
+	data, err := src.redactedJSON(r)
+	if err != nil {
+		return fmt.Errorf("redact: %w", err)
+	}
+	return writeIndentedJSON(w, data)
+}
+
 // DecodeRun reads a run written by the JSON reporter (results.json), keeping
 // numbers exact, and finalizes it (order and summary).
 func DecodeRun(r io.Reader) (*results.Run, error) {

@@ -99,6 +99,12 @@ func IsFormat(f string) bool { return slices.Contains(Formats(), f) }
 // sourced is implemented by reporters that quote source lines.
 type sourced interface{ setSources(*Sources) }
 
+// selfRedacting is implemented by reporters that write the run with the
+// secrets of src replaced themselves, cheaper than from a redacted copy.
+type selfRedacting interface {
+	reportRedacted(w io.Writer, src *Sources, run *results.Run) error
+}
+
 // redacting scrubs secrets from the run before the reporter sees it.
 type redacting struct {
 	opts Options
@@ -108,13 +114,8 @@ type redacting struct {
 // Report implements Reporter.
 func (r *redacting) Report(ctx context.Context, w io.Writer, run *results.Run) error {
 	src := NewSources(r.opts.Root, run)
-	if _, ok := r.next.(JSON); ok {
-		// The JSON report is the redacted document itself.
-		data, err := src.redactedJSON(run)
-		if err != nil {
-			return fmt.Errorf("redact: %w", err)
-		}
-		return writeIndentedJSON(w, data)
+	if s, ok := r.next.(selfRedacting); ok {
+		return s.reportRedacted(w, src, run)
 	}
 	clean, err := src.Redact(run)
 	if err != nil {

@@ -93,18 +93,12 @@ func NewSources(root string, r *results.Run) *Sources {
 		}
 		read[i] = strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
 	})
-	raw := map[string][]string{}
-	for i, p := range paths {
-		if read[i] != nil {
-			raw[p] = read[i]
-		}
-	}
 	// First pass: variables declared sensitive anywhere (their values may
 	// sit in tfvars), and the values a Terraform plan marks sensitive.
-	for _, p := range paths {
-		markBlocks(raw[p], nil, s.sensitiveVars)
+	for i, p := range paths {
+		markBlocks(read[i], nil, s.sensitiveVars)
 		if strings.HasSuffix(p, ".json") {
-			for _, v := range planSecrets([]byte(strings.Join(raw[p], "\n"))) {
+			for _, v := range planSecrets([]byte(strings.Join(read[i], "\n"))) {
 				s.addSecret(v)
 			}
 		}
@@ -114,8 +108,8 @@ func NewSources(root string, r *results.Run) *Sources {
 	// The values are added in path order, as one goroutine would.
 	done := make([]markedFile, len(paths))
 	eachFile(len(paths), func(i int) {
-		if lines, ok := raw[paths[i]]; ok {
-			done[i] = markFile(paths[i], lines, s.sensitiveVars)
+		if read[i] != nil { // nil: not read
+			done[i] = markFile(paths[i], read[i], s.sensitiveVars)
 		}
 	})
 	for i, p := range paths {
