@@ -23,37 +23,56 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// TestQueryTimes times queries (KAIJI_QUERIES, separated by @@) over the
-// generated 10k estate, wall and CPU: how the profile of the policies was
-// split by package in BENCHMARKS.md.
-func TestQueryTimes(t *testing.T) {
+// preparedQueries prepares the queries of KAIJI_QUERIES (separated by @@)
+// on the built-in policies and returns them with the input of the generated
+// 10k estate; it skips the test when none are given. own prepares them on
+// the engine's compiler and store, as a scan does, instead of OPA's.
+func preparedQueries(tb testing.TB, own bool) (ast.Value, []string, []rego.PreparedEvalQuery) {
+	tb.Helper()
 	qs := os.Getenv("KAIJI_QUERIES")
 	if qs == "" {
-		t.Skip()
+		tb.Skip("set KAIJI_QUERIES")
 	}
-	e := loadEstate(t, 10000)
-	in, _ := Input(e.request())
-	b, _ := policies.Builtin()
-	for _, q := range strings.Split(qs, "@@") {
+	e := loadEstate(tb, 10000)
+	in, err := Input(e.request())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	b, err := policies.Builtin()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	queries := strings.Split(qs, "@@")
+	prepared := make([]rego.PreparedEvalQuery, len(queries))
+	for i, q := range queries {
 		opts := []func(*rego.Rego){rego.Query(q), rego.ParsedBundle("kaiji", b), rego.SetRegoVersion(ast.RegoV1)}
-		if os.Getenv("KAIJI_OWN_COMPILER") != "" {
+		if own {
 			c, store, err := compile(b)
 			if err != nil {
-				t.Fatal(err)
+				tb.Fatal(err)
 			}
 			opts = []func(*rego.Rego){rego.Query(q), rego.Compiler(c), rego.Store(store), rego.SetRegoVersion(ast.RegoV1)}
 		}
-		pq, err := rego.New(opts...).PrepareForEval(context.Background())
-		if err != nil {
-			t.Fatal(err)
+		if prepared[i], err = rego.New(opts...).PrepareForEval(context.Background()); err != nil {
+			tb.Fatal(err)
 		}
-		for i := 0; i < 2; i++ {
+	}
+	return in, queries, prepared
+}
+
+// TestQueryTimes times queries (KAIJI_QUERIES, separated by @@) over the
+// generated 10k estate, wall and CPU, with the engine's cache: how the
+// profile of the policies was split by package in BENCHMARKS.md.
+func TestQueryTimes(t *testing.T) {
+	in, queries, prepared := preparedQueries(t, os.Getenv("KAIJI_OWN_COMPILER") != "")
+	for i, pq := range prepared {
+		for range 2 {
 			start, cpu0 := time.Now(), cpuTime()
 			rs, err := pq.Eval(context.Background(), rego.EvalParsedInput(in), cacheOption())
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Logf("%s: %s wall %s cpu (%d results) %.200v", q, time.Since(start), cpuTime()-cpu0, len(rs), rs)
+			t.Logf("%s: %s wall %s cpu (%d results)", queries[i], time.Since(start), cpuTime()-cpu0, len(rs))
 		}
 	}
 }
@@ -99,25 +118,12 @@ func TestHeapDuringEval(t *testing.T) {
 }
 
 // BenchmarkQuery times queries (KAIJI_QUERIES, separated by @@) over the
-// generated 10k estate, one sub-benchmark each, with the engine's cache:
-// how one rule's cost is measured while changing it.
+// generated 10k estate, one sub-benchmark each, on the engine's compiler and
+// with its cache: how one rule's cost (time and allocations) is measured
+// while changing it.
 func BenchmarkQuery(b *testing.B) {
-	qs := os.Getenv("KAIJI_QUERIES")
-	if qs == "" {
-		b.Skip("set KAIJI_QUERIES")
-	}
-	e := loadEstate(b, 10000)
-	in, _ := Input(e.request())
-	bun, _ := policies.Builtin()
-	c, store, err := compile(bun)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for i, q := range strings.Split(qs, "@@") {
-		pq, err := rego.New(rego.Query(q), rego.Compiler(c), rego.Store(store), rego.SetRegoVersion(ast.RegoV1)).PrepareForEval(context.Background())
-		if err != nil {
-			b.Fatal(err)
-		}
+	in, _, prepared := preparedQueries(b, true)
+	for i, pq := range prepared {
 		b.Run(fmt.Sprint(i), func(b *testing.B) {
 			for b.Loop() {
 				if _, err := pq.Eval(context.Background(), rego.EvalParsedInput(in), cacheOption()); err != nil {
