@@ -120,9 +120,9 @@ type Options struct {
 
 // Handler answers AdmissionReview requests.
 type Handler struct {
-	eval Evaluator
-	opts Options
-	sem  chan struct{}
+	eval    Evaluator
+	opts    Options
+	workers *workers
 	// inFlight counts the requests between arrival and answer.
 	inFlight atomic.Int64
 }
@@ -155,7 +155,7 @@ func NewHandler(eval Evaluator, opts Options) *Handler {
 	if opts.FailurePolicy == "" {
 		opts.FailurePolicy = FailClosed
 	}
-	return &Handler{eval: eval, opts: opts, sem: make(chan struct{}, opts.Concurrency)}
+	return &Handler{eval: eval, opts: opts, workers: newWorkers(opts.Concurrency, workerIdleTimeout)}
 }
 
 // ServeHTTP implements http.Handler.
@@ -269,24 +269,29 @@ func (h *Handler) review(ctx context.Context, req *admissionv1.AdmissionRequest)
 	return resp
 }
 
-// evaluate runs the evaluator under the concurrency bound and timeout, and
-// turns a panic into an error so the request still gets an answer.
+// workerIdleTimeout is how long an evaluation worker waits for work before
+// it exits.
+const workerIdleTimeout = time.Minute
+
+// evaluate runs the evaluator on a worker, under the concurrency bound and
+// timeout, and turns a panic into an error so the request still gets an
+// answer.
 func (h *Handler) evaluate(ctx context.Context, req *admissionv1.AdmissionRequest) (vs []Violation, err error) {
 	ctx, cancel := context.WithTimeout(ctx, h.opts.Timeout)
 	defer cancel()
-	select {
-	case h.sem <- struct{}{}:
-		defer func() { <-h.sem }()
-	case <-ctx.Done():
-		return nil, fmt.Errorf("too many requests in flight: %w", ctx.Err())
+	ran := h.workers.run(ctx, func() {
+		defer func() {
+			if p := recover(); p != nil {
+				h.opts.Logger.Error("panic in evaluation", "uid", req.UID, "panic", p, "stack", string(debug.Stack()))
+				vs, err = nil, fmt.Errorf("internal error: %v", p)
+			}
+		}()
+		vs, err = h.eval.Evaluate(ctx, req)
+	})
+	if ran != nil {
+		return nil, fmt.Errorf("too many requests in flight: %w", ran)
 	}
-	defer func() {
-		if p := recover(); p != nil {
-			h.opts.Logger.Error("panic in evaluation", "uid", req.UID, "panic", p, "stack", string(debug.Stack()))
-			err = fmt.Errorf("internal error: %v", p)
-		}
-	}()
-	return h.eval.Evaluate(ctx, req)
+	return vs, err
 }
 
 func isDryRun(req *admissionv1.AdmissionRequest) bool { return req.DryRun != nil && *req.DryRun }

@@ -168,7 +168,9 @@ func TestSlowClients(t *testing.T) {
 // TestConcurrentConnections: 200 clients on their own connections at once
 // are all answered.
 func TestConcurrentConnections(t *testing.T) {
-	h := NewHandler(&fakeEval{vs: []Violation{violation}}, Options{Mode: ModeEnforce, Concurrency: 8})
+	// Every connection is held at once: MaxInFlight admits them all, so
+	// that this tests answering, not shedding (TestOverloadRefused).
+	h := NewHandler(&fakeEval{vs: []Violation{violation}}, Options{Mode: ModeEnforce, Concurrency: 8, MaxInFlight: 200})
 	addr, client, _ := testServer(t, h, nil)
 	tr := client.Transport.(*http.Transport)
 	body := review(t, false)

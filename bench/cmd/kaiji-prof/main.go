@@ -10,8 +10,10 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/signal"
 	"runtime"
 	"runtime/pprof"
+	"syscall"
 
 	"github.com/kaiji-dev/kaiji/internal/cli"
 )
@@ -28,8 +30,12 @@ func main() {
 			os.Exit(3)
 		}
 	}
+	// As cmd/kaiji: SIGTERM ends `kaiji serve` gracefully, so a server's
+	// profile is written when the load test stops it.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	ios := cli.System()
-	err := cli.NewRootCmd(ios).ExecuteContext(context.Background())
+	err := cli.NewRootCmd(ios).ExecuteContext(ctx)
+	stop()
 	pprof.StopCPUProfile()
 	if p := os.Getenv("KAIJI_MEMPROFILE"); p != "" {
 		runtime.GC()
