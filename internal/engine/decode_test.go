@@ -9,6 +9,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 
+	"github.com/kaiji-dev/kaiji/collectors"
 	"github.com/kaiji-dev/kaiji/internal/results"
 )
 
@@ -123,5 +124,30 @@ func TestUncached(t *testing.T) {
 		if got := uncached(c.key); got != c.want {
 			t.Errorf("uncached(%v) = %v, want %v", c.key, got, c.want)
 		}
+	}
+}
+
+// TestFactsValue: the facts value built directly is the one OPA would
+// convert from the Go documents.
+func TestFactsValue(t *testing.T) {
+	facts := append([]collectors.Fact{
+		{ID: "no-attrs", Kind: collectors.KindLog},
+		{
+			ID: "full", Kind: collectors.KindDatastore, Provider: "aws", Type: "aws_s3_bucket",
+			Attrs:   map[string]any{"encrypted_at_rest": true, "tags": map[string]any{"env": "prod"}, "ports": []any{22, 443}, "ratio": 0.5},
+			Unknown: []string{"attrs.kms_key"}, Lines: map[string]int{"encrypted_at_rest": 12, "tags": 3},
+			Source: collectors.Source{File: "main.tf", Line: 1, EndLine: 20, Collector: "terraform"},
+		},
+	}, loadEstate(t, 1000).facts...)
+	got, err := FactsValue(facts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := ast.InterfaceToValue(factsDoc(facts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Compare(want) != 0 {
+		t.Fatalf("FactsValue differs from InterfaceToValue(factsDoc):\n got %.500v\nwant %.500v", got, want)
 	}
 }

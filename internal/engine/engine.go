@@ -151,7 +151,7 @@ type Request struct {
 // Input builds the policy input document: facts indexed by kind, so that
 // policies never loop over facts they do not read.
 func Input(req Request) (ast.Value, error) {
-	facts, err := ast.InterfaceToValue(factsDoc(req.Facts))
+	facts, err := FactsValue(req.Facts)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +191,7 @@ func inputValue(facts ast.Value, cs []claims.Input, pattern int, edition string)
 	), nil
 }
 
-// factsDoc indexes the facts by kind.
+// factsDoc indexes the facts by kind, as Go values.
 func factsDoc(facts []collectors.Fact) map[string]any {
 	byKind := map[string]any{}
 	for i := range facts {
@@ -200,6 +200,78 @@ func factsDoc(facts []collectors.Fact) map[string]any {
 		byKind[string(f.Kind)] = append(list, factDoc(f))
 	}
 	return byKind
+}
+
+// FactsValue indexes the facts by kind as an OPA value: the facts of the
+// input document. It builds the value directly, the value
+// ast.InterfaceToValue(factsDoc(facts)) would give (TestFactsValue)
+// without the Go maps in between: fewer allocations for a scan, and for
+// every request of the webhook.
+func FactsValue(facts []collectors.Fact) (ast.Value, error) {
+	byKind := map[collectors.Kind][]*ast.Term{}
+	var kinds []collectors.Kind
+	for i := range facts {
+		f := &facts[i]
+		v, err := factValue(f)
+		if err != nil {
+			return nil, fmt.Errorf("fact %s: %w", f.ID, err)
+		}
+		list, seen := byKind[f.Kind]
+		if !seen {
+			kinds = append(kinds, f.Kind)
+		}
+		byKind[f.Kind] = append(list, ast.NewTerm(v))
+	}
+	items := make([][2]*ast.Term, len(kinds))
+	for i, k := range kinds {
+		items[i] = ast.Item(ast.StringTerm(string(k)), ast.ArrayTerm(byKind[k]...))
+	}
+	return ast.NewObject(items...), nil
+}
+
+var (
+	keyID        = ast.InternedTerm("id")
+	keyKind      = ast.InternedTerm("kind")
+	keyProvider  = ast.InternedTerm("provider")
+	keyType      = ast.InternedTerm("type")
+	keyAttrs     = ast.InternedTerm("attrs")
+	keyUnknown   = ast.InternedTerm("unknown")
+	keyLines     = ast.InternedTerm("lines")
+	keySource    = ast.InternedTerm("source")
+	keyFile      = ast.InternedTerm("file")
+	keyLine      = ast.InternedTerm("line")
+	keyEndLine   = ast.InternedTerm("end_line")
+	keyCollector = ast.InternedTerm("collector")
+)
+
+func factValue(f *collectors.Fact) (ast.Value, error) {
+	attrs, err := ast.InterfaceToValue(f.Attrs)
+	if err != nil {
+		return nil, err
+	}
+	unknown := make([]*ast.Term, len(f.Unknown))
+	for i, u := range f.Unknown {
+		unknown[i] = ast.StringTerm(u)
+	}
+	lines := make([][2]*ast.Term, 0, len(f.Lines))
+	for k, v := range f.Lines {
+		lines = append(lines, ast.Item(ast.StringTerm(k), ast.InternedTerm(v)))
+	}
+	return ast.NewObject(
+		ast.Item(keyID, ast.StringTerm(f.ID)),
+		ast.Item(keyKind, ast.StringTerm(string(f.Kind))),
+		ast.Item(keyProvider, ast.StringTerm(f.Provider)),
+		ast.Item(keyType, ast.StringTerm(f.Type)),
+		ast.Item(keyAttrs, ast.NewTerm(attrs)),
+		ast.Item(keyUnknown, ast.ArrayTerm(unknown...)),
+		ast.Item(keyLines, ast.ObjectTerm(lines...)),
+		ast.Item(keySource, ast.ObjectTerm(
+			ast.Item(keyFile, ast.StringTerm(f.Source.File)),
+			ast.Item(keyLine, ast.InternedTerm(f.Source.Line)),
+			ast.Item(keyEndLine, ast.InternedTerm(f.Source.EndLine)),
+			ast.Item(keyCollector, ast.StringTerm(f.Source.Collector)),
+		)),
+	), nil
 }
 
 func claimsDoc(cs []claims.Input) ([]any, error) {

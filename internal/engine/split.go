@@ -225,7 +225,7 @@ func (s *splitter) query(controls []string) (rego.PreparedEvalQuery, error) {
 // order of the single query: claims in request order, controls sorted by
 // id and evaluation item as main.rego sorts them.
 func (s *splitter) evaluate(ctx context.Context, req Request, n int) ([]results.Claim, []results.Control, error) {
-	facts, err := ast.InterfaceToValue(factsDoc(req.Facts))
+	facts, err := FactsValue(req.Facts)
 	if err != nil {
 		return nil, nil, err
 	}

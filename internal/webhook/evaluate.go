@@ -138,11 +138,7 @@ func (k *KaijiEvaluator) factsTerm(raw []byte, file string) (*ast.Term, error) {
 		return nil, fmt.Errorf("decode object: %w", err)
 	}
 	facts, _ := k.Facts(obj, collectors.Source{File: file, Line: 1, Collector: "kubernetes"})
-	doc, err := engine.InputDoc(engine.Request{Facts: facts})
-	if err != nil {
-		return nil, err
-	}
-	v, err := ast.InterfaceToValue(doc["facts"])
+	v, err := engine.FactsValue(facts)
 	if err != nil {
 		return nil, fmt.Errorf("encode facts: %w", err)
 	}
