@@ -21,6 +21,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -381,4 +382,41 @@ func TestServeFlagErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTuneGC: serving raises the GC target and sets a soft memory limit,
+// unless GOGC or GOMEMLIMIT choose, and puts the previous settings back.
+func TestTuneGC(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	gc, limit := debug.SetGCPercent(-1), debug.SetMemoryLimit(-1)
+	debug.SetGCPercent(gc)
+	restore := tuneGC()
+	if got := debug.SetGCPercent(-1); got != serveGCPercent {
+		t.Errorf("GC percent while serving: %d, want %d", got, serveGCPercent)
+	}
+	debug.SetGCPercent(serveGCPercent)
+	if got := debug.SetMemoryLimit(-1); got != serveMemoryGoal {
+		t.Errorf("memory limit while serving: %d, want %d", got, serveMemoryGoal)
+	}
+	restore()
+	if got := debug.SetGCPercent(-1); got != gc {
+		t.Errorf("GC percent after serving: %d, want %d", got, gc)
+	}
+	debug.SetGCPercent(gc)
+	if got := debug.SetMemoryLimit(-1); got != limit {
+		t.Errorf("memory limit after serving: %d, want %d", got, limit)
+	}
+
+	t.Setenv("GOGC", "150")
+	t.Setenv("GOMEMLIMIT", "1GiB")
+	restore = tuneGC()
+	if got := debug.SetGCPercent(-1); got != gc {
+		t.Errorf("with GOGC set, GC percent while serving: %d, want it left at %d", got, gc)
+	}
+	debug.SetGCPercent(gc)
+	if got := debug.SetMemoryLimit(-1); got != limit {
+		t.Errorf("with GOMEMLIMIT set, memory limit while serving: %d, want it left at %d", got, limit)
+	}
+	restore()
 }
