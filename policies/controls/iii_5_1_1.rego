@@ -26,10 +26,10 @@ evaluations contains e if {
 	e := lib.evaluation(control, "a", l, outcome(logs.tamper_outcome(l)))
 }
 
-outcome(r) := r if r.outcome != "pass"
-
 outcome(r) := object.union(r, {
 	"outcome": "unknown",
 	"detail_ja": sprintf("%s。時刻認証・署名・印刷データの電子化管理はインフラのコードに現れません", [r.detail_ja]),
 	"detail_en": sprintf("%s; time-stamping, signatures and print-data management do not appear in infrastructure code", [r.detail_en]),
-}) if r.outcome == "pass"
+}) if {
+	r.outcome == "pass"
+} else := r

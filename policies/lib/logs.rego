@@ -62,16 +62,21 @@ collected(l, kind) := {
 }
 
 # tamper_outcome: records cannot be altered or deleted unnoticed.
-tamper_outcome(l) := lib.flag_outcome(
-	l, "tamper_protection", {
-		"ja": sprintf("%s は改ざん防止（%s）されています", [l.id, object.get(l.attrs, "tamper_mechanism", "?")]),
-		"en": sprintf("%s is protected against tampering (%s)", [l.id, object.get(l.attrs, "tamper_mechanism", "?")]),
-	},
-	{
-		"ja": sprintf("%s には改ざん防止の仕組みがありません", [l.id]),
-		"en": sprintf("%s has no protection against tampering", [l.id]),
-	},
-)
+tamper_outcome(l) := lib.not_known(l, "tamper_protection") if {
+	not lib.known_bool(l, "tamper_protection")
+} else := {
+	"outcome": "pass", "actual": true,
+	"evidence": [lib.evidence(l, "tamper_protection")],
+	"detail_ja": sprintf("%s は改ざん防止（%s）されています", [l.id, object.get(l.attrs, "tamper_mechanism", "?")]),
+	"detail_en": sprintf("%s is protected against tampering (%s)", [l.id, object.get(l.attrs, "tamper_mechanism", "?")]),
+} if {
+	l.attrs.tamper_protection == true
+} else := {
+	"outcome": "fail", "actual": false,
+	"evidence": [lib.evidence(l, "tamper_protection")],
+	"detail_ja": sprintf("%s には改ざん防止の仕組みがありません", [l.id]),
+	"detail_en": sprintf("%s has no protection against tampering", [l.id]),
+}
 
 # standby_outcome judges III.2.1.3 c: a hot standby needs the log store
 # replicated across regions; a cold one is met by a managed log store that
@@ -83,19 +88,14 @@ standby_outcome(l, "hot") := {
 	"detail_en": sprintf("%s records in several regions, so a standby carries on", [l.id]),
 } if {
 	object.get(l.attrs, "multi_region", null) == true
-}
-
-standby_outcome(l, "hot") := {
+} else := lib.not_known(l, "multi_region") if {
+	not lib.known_bool(l, "multi_region")
+} else := {
 	"outcome": "fail", "actual": "single region",
 	"evidence": [lib.evidence(l, "multi_region")],
 	"detail_ja": sprintf("%s は単一リージョンにのみ記録され、ホットスタンバイがありません", [l.id]),
 	"detail_en": sprintf("%s records in one region only, with no hot standby", [l.id]),
-} if {
-	lib.known_bool(l, "multi_region")
-	l.attrs.multi_region == false
 }
-
-standby_outcome(l, "hot") := lib.not_known(l, "multi_region") if not lib.known_bool(l, "multi_region")
 
 standby_outcome(l, "cold") := {
 	"outcome": "pass", "actual": "cold",

@@ -28,33 +28,25 @@ interval_name := {"ja": "監視間隔", "en": "check interval"}
 interval_outcome(m, limit) := lib.duration_at_most(m, "interval_seconds", limit, interval_name)
 
 # notify_outcome judges whether a stop detected by m reaches someone within
-# a time: someone must be notified, and the check must run at least that often.
-notify_outcome(m, _) := {
+# a time: someone must be notified, and the check must run at least that
+# often. The branches exclude one another; an else chain stops at the first
+# that holds.
+notify_outcome(m, within) := lib.not_known(m, "notification") if {
+	not lib.known_bool(m, "notification")
+} else := {
 	"outcome": "fail", "actual": "no notification",
 	"evidence": [lib.evidence(m, "notification")],
 	"detail_ja": sprintf("%s は検知しても誰にも通知しません", [m.id]),
 	"detail_en": sprintf("%s notifies no one when it fires", [m.id]),
 } if {
-	lib.known_bool(m, "notification")
 	m.attrs.notification == false
-}
-
-notify_outcome(m, within) := {
+} else := lib.not_known(m, "interval_seconds") if {
+	not lib.known_number(m, "interval_seconds")
+} else := {
 	"outcome": lib.pass_fail(have <= within), "actual": have,
 	"evidence": [lib.evidence(m, "notification"), lib.evidence(m, "interval_seconds")],
 	"detail_ja": sprintf("%s は %s ごとに確認し、検知を通知します（通知先への連絡手順は運用で確認してください）", [m.id, lib.dur_ja(have)]),
 	"detail_en": sprintf("%s checks every %s and sends a notification (how users are told is an operating procedure)", [m.id, lib.dur_en(have)]),
 } if {
-	lib.known_bool(m, "notification")
-	m.attrs.notification == true
-	lib.known_number(m, "interval_seconds")
 	have := m.attrs.interval_seconds
-}
-
-notify_outcome(m, _) := lib.not_known(m, "notification") if not lib.known_bool(m, "notification")
-
-notify_outcome(m, _) := lib.not_known(m, "interval_seconds") if {
-	lib.known_bool(m, "notification")
-	m.attrs.notification == true
-	not lib.known_number(m, "interval_seconds")
 }
