@@ -46,3 +46,37 @@ func TestSecretIndex(t *testing.T) {
 		}
 	}
 }
+
+func TestMayNameSecret(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		want bool
+	}{
+		{"  password = var.db_password", true},
+		{`"DB_PASSWD": "x"`, true},
+		{"client_Secret: abc", true},
+		{"  API-KEY: x", true},
+		{"sessionKey = 1", true},
+		{"  ſecret = x", true}, // sensitiveKey folds Unicode
+		{"  replicas: 3", false},
+		{"  image: nginx:1.27", false},
+		{`  "name": "web"`, false},
+		{"", false},
+	} {
+		if got := mayNameSecret(tc.line); got != tc.want {
+			t.Errorf("mayNameSecret(%q) = %v, want %v", tc.line, got, tc.want)
+		}
+	}
+}
+
+// FuzzMayNameSecret: the prefilter never hides a line sensitiveKey matches.
+func FuzzMayNameSecret(f *testing.F) {
+	for _, s := range []string{"password", "PRIVATE_KEY", "Auth-Key", "x ſecret", "replicas: 3", "bearer", "ssh_key", "connectionString"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		if sensitiveKey.MatchString(line) && !mayNameSecret(line) {
+			t.Errorf("sensitiveKey matches %q but mayNameSecret says it cannot", line)
+		}
+	})
+}
