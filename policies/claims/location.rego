@@ -22,17 +22,17 @@ keys := {"location.data"}
 
 data_kinds := ["datastore", "backup", "log"]
 
-subjects contains f if {
-	some kind in data_kinds
-	some f in lib.facts(kind)
-	object.get(f.attrs, "location", null) != null
-}
-
-# With no data-bearing resource in the scanned code, provider regions are judged.
-subjects contains f if {
-	count([x | some kind in data_kinds; some x in lib.facts(kind); object.get(x.attrs, "location", null) != null]) == 0
-	some f in lib.facts("location")
-}
+# subjects: the data-bearing resources that say where they are; with none
+# in the scanned code, the provider regions are judged. A list built once
+# (a set would hash every fact, and the fallback counted them again).
+subjects := s if {
+	s := [f |
+		some kind in data_kinds
+		some f in lib.facts(kind)
+		object.get(f.attrs, "location", null) != null
+	]
+	count(s) > 0
+} else := lib.facts("location")
 
 findings contains f if {
 	some claim in input.claims
