@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/bundle"
@@ -40,6 +41,30 @@ func TestSplitMatchesSingleQuery(t *testing.T) {
 		}
 		if !reflect.DeepEqual(ctrls, want.Controls) {
 			t.Errorf("%d queries: controls differ from the single query", n)
+		}
+	}
+}
+
+// TestSplitCancelled: a context ended before or while the queries run
+// gives an error, never a decision with some claims missing.
+func TestSplitCancelled(t *testing.T) {
+	eng, _, e := evaluating(t, 1000)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if cs, _, err := eng.split.evaluate(ctx, e.request(), 2); err == nil {
+		t.Fatalf("cancelled evaluation returned %d claims and no error", len(cs))
+	}
+	for _, d := range []time.Duration{time.Millisecond, 20 * time.Millisecond, 100 * time.Millisecond} {
+		ctx, cancel := context.WithTimeout(context.Background(), d)
+		cs, _, err := eng.split.evaluate(ctx, e.request(), 2)
+		cancel()
+		if err != nil {
+			continue
+		}
+		for i, c := range cs {
+			if c.Verdict == "" {
+				t.Fatalf("deadline %s: no error, but claim %d has no verdict", d, i)
+			}
 		}
 	}
 }
