@@ -223,8 +223,14 @@ func scan(ctx context.Context, opts *ScanOptions) (*results.Run, error) {
 		return nil, p.err
 	}
 	eng := p.eng
+	// Inline waivers are matched to the facts now, so that the facts go to
+	// the engine alone: it drops them once they are policy input, and a
+	// large estate's facts are no longer held twice while the policies run.
+	inline, inlineDiags := inlineWaivers(collected)
+	facts := collected.Facts
+	collected.Facts = nil
 	claimsOut, controlsOut, err := eng.Evaluate(ctx, engine.Request{
-		Facts: collected.Facts, Claims: disclosure.Inputs(), Pattern: pattern, Edition: disclosure.Edition,
+		Facts: facts, Claims: disclosure.Inputs(), Pattern: pattern, Edition: disclosure.Edition,
 	})
 	if err != nil {
 		return nil, err
@@ -234,7 +240,7 @@ func scan(ctx context.Context, opts *ScanOptions) (*results.Run, error) {
 		Service: disclosure.Service, Edition: disclosure.Edition, Pattern: pattern, ClaimsFile: opts.ClaimsFile,
 		Claims: claimsOut, Controls: controlsOut, Diagnostics: collected.Diagnostics, Inputs: collected.Inputs,
 	}
-	if err := applyWaivers(opts, run, collected); err != nil {
+	if err := applyWaivers(opts, run, inline, inlineDiags); err != nil {
 		return nil, err
 	}
 	if opts.Baseline != "" {
@@ -272,9 +278,9 @@ func attachSheet(run *results.Run, d *claims.Disclosure, claimsFile string) {
 	}
 }
 
-// applyWaivers reads inline kaiji:ignore comments from the scanned files and
-// the waivers file, and marks the verdicts they cover.
-func applyWaivers(opts *ScanOptions, run *results.Run, collected collectors.Result) error {
+// inlineWaivers reads the kaiji:ignore comments of the scanned files and
+// matches them to the facts.
+func inlineWaivers(collected collectors.Result) ([]results.Waiver, collectors.Diagnostics) {
 	files := map[string][]byte{}
 	for _, in := range collected.Inputs {
 		data, err := os.ReadFile(in.Path)
@@ -282,7 +288,12 @@ func applyWaivers(opts *ScanOptions, run *results.Run, collected collectors.Resu
 			files[in.Path] = data
 		}
 	}
-	ws, diags := waiver.Inline(files, collected.Facts)
+	return waiver.Inline(files, collected.Facts)
+}
+
+// applyWaivers adds the waivers file to the inline waivers and marks the
+// verdicts they cover.
+func applyWaivers(opts *ScanOptions, run *results.Run, ws []results.Waiver, diags collectors.Diagnostics) error {
 	run.Diagnostics = append(run.Diagnostics, diags...)
 	if opts.Waivers != "" {
 		fw, err := waiver.LoadFile(opts.Waivers)

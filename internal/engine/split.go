@@ -231,6 +231,9 @@ func (s *splitter) evaluate(ctx context.Context, req Request, n int) ([]results.
 		return nil, nil, err
 	}
 	bs := s.bins(req, n*binsPerWorker)
+	// The facts are input now; the queries need only the claims. Dropped,
+	// the caller's facts can be collected while the policies run.
+	req.Facts = nil
 	// Largest expected first; each worker takes the next bin when it is
 	// done, so a bin that costs more than expected delays only its
 	// worker, and a finished query's cache is freed while the others run.
