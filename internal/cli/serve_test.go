@@ -384,39 +384,34 @@ func TestServeFlagErrors(t *testing.T) {
 	}
 }
 
+// gcSettings reads the GC percent (leaving it as it was) and the soft
+// memory limit.
+func gcSettings() (percent int, limit int64) {
+	percent = debug.SetGCPercent(-1)
+	debug.SetGCPercent(percent)
+	return percent, debug.SetMemoryLimit(-1)
+}
+
 // TestTuneGC: serving raises the GC target and sets a soft memory limit,
 // unless GOGC or GOMEMLIMIT choose, and puts the previous settings back.
 func TestTuneGC(t *testing.T) {
 	t.Setenv("GOGC", "")
 	t.Setenv("GOMEMLIMIT", "")
-	gc, limit := debug.SetGCPercent(-1), debug.SetMemoryLimit(-1)
-	debug.SetGCPercent(gc)
+	gc, limit := gcSettings()
 	restore := tuneGC()
-	if got := debug.SetGCPercent(-1); got != serveGCPercent {
-		t.Errorf("GC percent while serving: %d, want %d", got, serveGCPercent)
-	}
-	debug.SetGCPercent(serveGCPercent)
-	if got := debug.SetMemoryLimit(-1); got != serveMemoryGoal {
-		t.Errorf("memory limit while serving: %d, want %d", got, serveMemoryGoal)
+	if p, l := gcSettings(); p != serveGCPercent || l != serveMemoryGoal {
+		t.Errorf("while serving: GC percent %d, memory limit %d; want %d and %d", p, l, serveGCPercent, serveMemoryGoal)
 	}
 	restore()
-	if got := debug.SetGCPercent(-1); got != gc {
-		t.Errorf("GC percent after serving: %d, want %d", got, gc)
-	}
-	debug.SetGCPercent(gc)
-	if got := debug.SetMemoryLimit(-1); got != limit {
-		t.Errorf("memory limit after serving: %d, want %d", got, limit)
+	if p, l := gcSettings(); p != gc || l != limit {
+		t.Errorf("after serving: GC percent %d, memory limit %d; want %d and %d back", p, l, gc, limit)
 	}
 
 	t.Setenv("GOGC", "150")
 	t.Setenv("GOMEMLIMIT", "1GiB")
 	restore = tuneGC()
-	if got := debug.SetGCPercent(-1); got != gc {
-		t.Errorf("with GOGC set, GC percent while serving: %d, want it left at %d", got, gc)
-	}
-	debug.SetGCPercent(gc)
-	if got := debug.SetMemoryLimit(-1); got != limit {
-		t.Errorf("with GOMEMLIMIT set, memory limit while serving: %d, want it left at %d", got, limit)
+	if p, l := gcSettings(); p != gc || l != limit {
+		t.Errorf("with GOGC and GOMEMLIMIT set, while serving: GC percent %d, memory limit %d; want them left at %d and %d", p, l, gc, limit)
 	}
 	restore()
 }
