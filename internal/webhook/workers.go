@@ -46,15 +46,14 @@ func (p *workers) run(ctx context.Context, fn func()) error {
 	var w *worker
 	if n := len(p.idle); n > 0 {
 		w, p.idle = p.idle[n-1], p.idle[:n-1]
+	} else {
+		p.started++
 	}
 	p.mu.Unlock()
 	if w == nil {
 		// Fewer workers exist than tokens: a token held means a worker
 		// may be started without exceeding n.
 		w = &worker{jobs: make(chan func())}
-		p.mu.Lock()
-		p.started++
-		p.mu.Unlock()
 		go p.loop(w)
 	}
 	done := make(chan struct{})
