@@ -343,11 +343,15 @@ func markKubernetes(lines []string, mark map[int]bool) {
 			secretDoc, docStart = false, i+1
 			continue
 		}
-		if secretKind.MatchString(lines[i]) {
+		// The regular expressions run only on lines that can match them.
+		if strings.Contains(lines[i], "Secret") && secretKind.MatchString(lines[i]) {
 			secretDoc = true
 		}
 		// - name: DB_PASSWORD
 		//   value: s3cr3t
+		if !strings.Contains(lines[i], "name:") || !mayNameSecret(lines[i]) {
+			continue
+		}
 		if m := envName.FindStringSubmatch(lines[i]); m != nil && sensitiveKey.MatchString(m[2]) && i+1 < len(lines) {
 			if v := envValue.FindStringSubmatch(lines[i+1]); v != nil && !harmless(v[1]) {
 				mark[i+1] = true
@@ -504,6 +508,10 @@ func readBounded(path string) ([]byte, error) {
 // declared `sensitive = true`, and records the names of sensitive variables.
 func markBlocks(lines []string, mark map[int]bool, vars map[string]bool) {
 	for i := 0; i < len(lines); i++ {
+		// Cheap tests of what blockStart needs, before running it.
+		if !strings.Contains(lines[i], "variable") && !strings.Contains(lines[i], "output") {
+			continue
+		}
 		m := blockStart.FindStringSubmatch(lines[i])
 		if m == nil {
 			continue
