@@ -6,12 +6,10 @@ import (
 	"context"
 	"path"
 	"regexp"
-	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/kaiji-dev/kaiji/collectors"
+	"github.com/kaiji-dev/kaiji/internal/parallel"
 )
 
 // Options configure the Kubernetes collector.
@@ -117,20 +115,11 @@ type fileObjects struct {
 // Parsing the YAML was most of the collector's time on a large estate.
 func readFiles(ctx context.Context, files []collectors.File, lim limits) []fileObjects {
 	out := make([]fileObjects, len(files))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(files)) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(files) || ctx.Err() != nil {
-					return
-				}
-				out[i].objs, out[i].diags = readFile(files[i], lim)
-			}
-		})
-	}
-	wg.Wait()
+	parallel.For(len(files), 0, func(i int) {
+		if ctx.Err() == nil {
+			out[i].objs, out[i].diags = readFile(files[i], lim)
+		}
+	})
 	return out
 }
 

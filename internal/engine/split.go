@@ -11,13 +11,13 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/bundle"
 	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/kaiji-dev/kaiji/internal/claims"
+	"github.com/kaiji-dev/kaiji/internal/parallel"
 	"github.com/kaiji-dev/kaiji/internal/results"
 	"github.com/kaiji-dev/kaiji/policies"
 )
@@ -241,26 +241,15 @@ func (s *splitter) evaluate(ctx context.Context, req Request, n int) ([]results.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errs := make([]error, len(bs))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(n, len(bs)) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(bs) {
-					return
-				}
-				if err := ctx.Err(); err != nil {
-					errs[i] = err // never a decision with claims missing
-					continue
-				}
-				if errs[i] = s.run(ctx, req, facts, bs[i]); errs[i] != nil {
-					cancel()
-				}
-			}
-		})
-	}
-	wg.Wait()
+	parallel.For(len(bs), n, func(i int) {
+		if err := ctx.Err(); err != nil {
+			errs[i] = err // never a decision with claims missing
+			return
+		}
+		if errs[i] = s.run(ctx, req, facts, bs[i]); errs[i] != nil {
+			cancel()
+		}
+	})
 	for _, err := range errs {
 		// The first error that is not another query's cancellation.
 		if err != nil && !errors.Is(err, context.Canceled) {

@@ -8,12 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
+	"github.com/kaiji-dev/kaiji/internal/parallel"
 	"github.com/kaiji-dev/kaiji/internal/results"
 )
 
@@ -115,7 +114,7 @@ func NewSources(root string, r *results.Run) *Sources {
 	slices.Sort(paths)
 	paths = slices.Compact(paths)
 	read := make([][]string, len(paths))
-	eachFile(len(paths), func(i int) {
+	parallel.For(len(paths), 0, func(i int) {
 		if paths[i] == "" {
 			return
 		}
@@ -139,7 +138,7 @@ func NewSources(root string, r *results.Run) *Sources {
 	// values they hold (a 10k-resource Kubernetes estate is 1,000 files).
 	// The values are added in path order, as one goroutine would.
 	done := make([]markedFile, len(paths))
-	eachFile(len(paths), func(i int) {
+	parallel.For(len(paths), 0, func(i int) {
 		if read[i] != nil { // nil: not read
 			done[i] = markFile(paths[i], read[i], s.sensitiveVars)
 		}
@@ -166,24 +165,6 @@ func NewSources(root string, r *results.Run) *Sources {
 		}
 	}
 	return s
-}
-
-// eachFile calls fn(0) … fn(n-1) on one goroutine per core.
-func eachFile(n int, fn func(i int)) {
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range max(1, min(runtime.GOMAXPROCS(0), n)) {
-		wg.Go(func() {
-			for i := range next {
-				fn(i)
-			}
-		})
-	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 }
 
 // markedFile is one input file with its sensitive lines marked, and the
