@@ -151,3 +151,38 @@ func TestFactsValue(t *testing.T) {
 		t.Fatalf("FactsValue differs from InterfaceToValue(factsDoc):\n got %.500v\nwant %.500v", got, want)
 	}
 }
+
+// factsDoc is the facts document as Go values: how Input built it
+// before FactsValue, kept as TestFactsValue's reference.
+func factsDoc(facts []collectors.Fact) map[string]any {
+	byKind := map[string]any{}
+	for i := range facts {
+		f := &facts[i]
+		list, _ := byKind[string(f.Kind)].([]any)
+		byKind[string(f.Kind)] = append(list, factDoc(f))
+	}
+	return byKind
+}
+
+func factDoc(f *collectors.Fact) map[string]any {
+	unknown := make([]any, len(f.Unknown))
+	for i, u := range f.Unknown {
+		unknown[i] = u
+	}
+	lines := make(map[string]any, len(f.Lines))
+	for k, v := range f.Lines {
+		lines[k] = int64(v)
+	}
+	return map[string]any{
+		"id":       f.ID,
+		"kind":     string(f.Kind),
+		"provider": f.Provider,
+		"type":     f.Type,
+		"attrs":    f.Attrs,
+		"unknown":  unknown,
+		"lines":    lines,
+		"source": map[string]any{
+			"file": f.Source.File, "line": int64(f.Source.Line), "end_line": int64(f.Source.EndLine), "collector": f.Source.Collector,
+		},
+	}
+}

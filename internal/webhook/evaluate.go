@@ -31,19 +31,14 @@ type Policies struct {
 // inputBase returns the input terms every request shares.
 func (p *Policies) inputBase() (map[string]*ast.Term, error) {
 	p.base.Do(func() {
-		doc, err := engine.InputDoc(engine.Request{Claims: p.Claims, Pattern: p.Pattern, Edition: p.Edition})
+		in, err := engine.Input(engine.Request{Claims: p.Claims, Pattern: p.Pattern, Edition: p.Edition})
 		if err != nil {
 			p.baseErr = err
 			return
 		}
 		p.baseDoc = map[string]*ast.Term{}
 		for _, k := range []string{"claims", "pattern", "edition"} {
-			v, err := ast.InterfaceToValue(doc[k])
-			if err != nil {
-				p.baseErr = fmt.Errorf("encode %s: %w", k, err)
-				return
-			}
-			p.baseDoc[k] = ast.NewTerm(v)
+			p.baseDoc[k] = in.(ast.Object).Get(ast.InternedTerm(k))
 		}
 	})
 	return p.baseDoc, p.baseErr
