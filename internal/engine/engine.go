@@ -264,7 +264,6 @@ func claimsDoc(cs []claims.Input) ([]any, error) {
 	return cl, nil
 }
 
-
 // decision is the shape of data.kaiji.main.result.
 type decision struct {
 	Claims   []results.Claim   `json:"claims"`
