@@ -7,6 +7,29 @@ import (
 	"testing"
 )
 
+// TestRegoInlined runs the Rego tests on the modules compiled as kaiji scan
+// compiles them, helper functions inlined into their callers: every test
+// that passes as OPA compiles the policies passes so too.
+func TestRegoInlined(t *testing.T) {
+	b, err := Load(FS, "policies", LoadOptions{Tests: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := RunTests(context.Background(), b, TestOptions{Inline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rep.Results {
+		if !r.Pass && !r.Skip {
+			t.Errorf("FAIL %s.%s (%s:%d): %v\n%s", r.Package, r.Name, r.File, r.Row, r.Err, strings.TrimSpace(r.Output))
+		}
+	}
+	if len(rep.Results) < 100 {
+		t.Fatalf("%d Rego tests ran; want the library's", len(rep.Results))
+	}
+	t.Logf("%d Rego tests, inlined", len(rep.Results))
+}
+
 // minCoverage is the policy line coverage the Rego tests must reach.
 const minCoverage = 90.0
 

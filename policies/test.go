@@ -13,6 +13,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/tester"
+
+	"github.com/kaiji-dev/kaiji/internal/inline"
 )
 
 // TestOptions say how to run the Rego tests of a policy set.
@@ -27,6 +29,10 @@ type TestOptions struct {
 	// path starts with one of these prefixes (a user's --policy
 	// directories); empty means every module.
 	Only []string
+	// Inline compiles the modules as kaiji scan does, helper functions
+	// inlined into their callers (package inline), instead of as opa test
+	// does.
+	Inline bool
 }
 
 func (o TestOptions) includes(path string) bool {
@@ -89,6 +95,13 @@ func RunTests(ctx context.Context, b *bundle.Bundle, opts TestOptions) (*TestRep
 		CapturePrintOutput(true).
 		SetTimeout(cmpDuration(opts.Timeout, 10*time.Second)).
 		Filter(opts.Run)
+	if opts.Inline {
+		runner = runner.SetCompiler(ast.NewCompiler().
+			WithCapabilities(ast.CapabilitiesForThisVersion()).
+			WithEnablePrintStatements(true).
+			WithDefaultRegoVersion(ast.RegoV1).
+			WithStageAfterID(ast.StageCheckTypes, inline.Stage(nil)))
+	}
 	if opts.Coverage {
 		cov = cover.New()
 		runner = runner.SetCoverageQueryTracer(cov)

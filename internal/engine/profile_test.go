@@ -47,7 +47,7 @@ func preparedQueries(tb testing.TB, own bool) (ast.Value, []string, []rego.Prepa
 	for i, q := range queries {
 		opts := []func(*rego.Rego){rego.Query(q), rego.ParsedBundle("kaiji", b), rego.SetRegoVersion(ast.RegoV1)}
 		if own {
-			c, store, err := compile(b)
+			c, store, err := compile(b, os.Getenv("KAIJI_NOINLINE") == "")
 			if err != nil {
 				tb.Fatal(err)
 			}
