@@ -146,12 +146,19 @@ func (w *work) expandDynamic(nb *hclsyntax.Block, ctx *hcl.EvalContext) []*block
 		return []*block{child}
 	}
 	fe, ok := nb.Body.Attributes["for_each"]
-	if !ok || w.exhausted() {
+	if !ok {
+		return unknownOne()
+	}
+	if w.exhausted() {
+		w.cutAt(nb.DefRange())
 		return unknownOne()
 	}
 	v := evalExpr(fe.Expr, ctx)
 	v, _ = v.UnmarkDeep()
 	if !iterable(v) || v.LengthInt() > maxDynamic || w.exhausted() {
+		if w.exhausted() {
+			w.cutAt(nb.DefRange())
+		}
 		return unknownOne()
 	}
 	var out []*block
@@ -421,6 +428,16 @@ type work struct {
 	spent  int
 	limit  int
 	warned bool
+	// cut is the first dynamic block read as unknown because the budget
+	// was used up, for the warning (loader.overBudget) when no count or
+	// for_each came later to give it.
+	cut *hcl.Range
+}
+
+func (w *work) cutAt(rng hcl.Range) {
+	if w != nil && w.cut == nil {
+		w.cut = &rng
+	}
 }
 
 func (w *work) spend(n int) {

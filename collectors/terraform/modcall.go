@@ -366,5 +366,8 @@ func (l *loader) evalRoot(dir string) *module {
 			Message: "variable file not loaded: Terraform reads only terraform.tfvars and *.auto.tfvars automatically; pass it with --var-file"})
 	}
 	l.evalModule(m, cfg, vars, 0)
+	if l.work.cut != nil {
+		l.overBudget(*l.work.cut) // repetitions were cut: say so, once
+	}
 	return m
 }
