@@ -84,10 +84,14 @@ func (l *loader) evalModule(m *module, cfg *dirConfig, vars map[string]cty.Value
 	ctx.Variables["data"] = l.work.dataValues(cfg, ctx)
 	ctx.Variables["local"] = evalLocals(cfg, ctx)
 
-	// First pass: resources, so that known attributes of one resource can be
-	// read by another (bucket = aws_s3_bucket.logs.bucket) and by module inputs.
-	m.resources = l.resources(m, cfg, ctx)
-	resourceValues(ctx, m.resources, referencedAttrs(cfg))
+	// First pass: the resources other expressions read, so that their known
+	// attributes can be read by another (bucket = aws_s3_bucket.logs.bucket)
+	// and by module inputs. The rest are read once, in the last pass.
+	refs, whole := referencedAttrs(cfg)
+	m.resources = l.resources(m, cfg, ctx, func(typ, name string) bool {
+		return whole[typ] || refs[typ+"."+name] != nil
+	})
+	resourceValues(ctx, m.resources, refs)
 	ctx.Variables["local"] = evalLocals(cfg, ctx)
 	for _, d := range cfg.blocks("provider") {
 		if len(d.labels) != 1 {
@@ -131,7 +135,7 @@ func (l *loader) evalModule(m *module, cfg *dirConfig, vars map[string]cty.Value
 	}
 	ctx.Variables["local"] = evalLocals(cfg, ctx)
 
-	m.resources = l.resources(m, cfg, ctx)
+	m.resources = l.resources(m, cfg, ctx, nil)
 	m.outputs = evalOutputs(cfg, ctx)
 	m.outputExprs = map[string]hcl.Expression{}
 	for _, d := range cfg.blocks("output") {
@@ -242,16 +246,32 @@ func resourceValues(ctx *hcl.EvalContext, rs []*resource, refs map[string]map[st
 }
 
 // referencedAttrs lists, per resource (type.name), the attribute names that
-// expressions of the module read: aws_kms_key.k.arn, aws_s3_bucket.b[0].id.
-func referencedAttrs(cfg *dirConfig) map[string]map[string]bool {
+// expressions of the module read: aws_kms_key.k.arn, aws_s3_bucket.b[0].id;
+// a resource read whole (aws_s3_bucket.b, values(aws_s3_bucket.b)) has an
+// empty list. whole holds the types read whole (the name not written,
+// or not as an attribute).
+func referencedAttrs(cfg *dirConfig) (refs map[string]map[string]bool, whole map[string]bool) {
 	out := map[string]map[string]bool{}
+	whole = map[string]bool{}
 	add := func(e hcl.Expression) {
 		for _, tr := range e.Variables() {
-			if len(tr) < 3 || slices.Contains(reservedRoots, tr.RootName()) {
+			if slices.Contains(reservedRoots, tr.RootName()) {
 				continue
 			}
-			name, ok := tr[1].(hcl.TraverseAttr)
+			var name hcl.TraverseAttr
+			ok := len(tr) >= 2
+			if ok {
+				name, ok = tr[1].(hcl.TraverseAttr)
+			}
 			if !ok {
+				whole[tr.RootName()] = true
+				continue
+			}
+			key := tr.RootName() + "." + name.Name
+			if out[key] == nil {
+				out[key] = map[string]bool{}
+			}
+			if len(tr) < 3 {
 				continue
 			}
 			rest := tr[2:]
@@ -263,10 +283,6 @@ func referencedAttrs(cfg *dirConfig) map[string]map[string]bool {
 			attr, ok := rest[0].(hcl.TraverseAttr)
 			if !ok {
 				continue
-			}
-			key := tr.RootName() + "." + name.Name
-			if out[key] == nil {
-				out[key] = map[string]bool{}
 			}
 			out[key][attr.Name] = true
 		}
@@ -290,7 +306,7 @@ func referencedAttrs(cfg *dirConfig) map[string]map[string]bool {
 	for _, d := range cfg.decls {
 		walk(d.body)
 	}
-	return out
+	return out, whole
 }
 
 // evalLocals evaluates locals in dependency order: each local once, after
@@ -352,10 +368,12 @@ func evalLocals(cfg *dirConfig, ctx *hcl.EvalContext) cty.Value {
 }
 
 // resources evaluates every resource block of the module, expanded.
-func (l *loader) resources(m *module, cfg *dirConfig, ctx *hcl.EvalContext) []*resource {
+// resources evaluates the module's resource blocks; with only, those it
+// admits.
+func (l *loader) resources(m *module, cfg *dirConfig, ctx *hcl.EvalContext, only func(typ, name string) bool) []*resource {
 	var out []*resource
 	for _, d := range cfg.blocks("resource") {
-		if len(d.labels) == 2 {
+		if len(d.labels) == 2 && (only == nil || only(d.labels[0], d.labels[1])) {
 			out = append(out, l.expand(m, d, ctx)...)
 		}
 	}
