@@ -415,3 +415,22 @@ func TestTuneGC(t *testing.T) {
 	}
 	restore()
 }
+
+func TestCollectGC(t *testing.T) {
+	t.Setenv("GOGC", "")
+	gc, limit := gcSettings()
+	restore := collectGC()
+	if p, l := gcSettings(); p != collectGCPercent || l != limit {
+		t.Errorf("while collecting: GC percent %d, memory limit %d; want %d and %d", p, l, collectGCPercent, limit)
+	}
+	restore()
+	if p, _ := gcSettings(); p != gc {
+		t.Errorf("after collecting: GC percent %d; want %d back", p, gc)
+	}
+	t.Setenv("GOGC", "150")
+	restore = collectGC()
+	if p, _ := gcSettings(); p != gc {
+		t.Errorf("with GOGC set, while collecting: GC percent %d; want it left at %d", p, gc)
+	}
+	restore()
+}
