@@ -14,6 +14,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/tester"
 
+	"github.com/kaiji-dev/kaiji/internal/accel"
 	"github.com/kaiji-dev/kaiji/internal/inline"
 )
 
@@ -29,9 +30,10 @@ type TestOptions struct {
 	// path starts with one of these prefixes (a user's --policy
 	// directories); empty means every module.
 	Only []string
-	// Inline compiles the modules as kaiji scan does, helper functions
-	// inlined into their callers (package inline), instead of as opa test
-	// does.
+	// Inline compiles the modules as kaiji scan compiles the built-in
+	// library, helper functions inlined into their callers (package inline)
+	// and the hottest ones replaced by Go built-ins (package accel), instead
+	// of as opa test does.
 	Inline bool
 }
 
@@ -96,11 +98,15 @@ func RunTests(ctx context.Context, b *bundle.Bundle, opts TestOptions) (*TestRep
 		SetTimeout(cmpDuration(opts.Timeout, 10*time.Second)).
 		Filter(opts.Run)
 	if opts.Inline {
+		caps := ast.CapabilitiesForThisVersion()
+		caps.Builtins = append(caps.Builtins, accel.Builtins()...)
 		runner = runner.SetCompiler(ast.NewCompiler().
-			WithCapabilities(ast.CapabilitiesForThisVersion()).
+			WithCapabilities(caps).
 			WithEnablePrintStatements(true).
 			WithDefaultRegoVersion(ast.RegoV1).
-			WithStageAfterID(ast.StageCheckTypes, inline.Stage(nil)))
+			WithStageAfterID(ast.StageCheckTypes, accel.Stage(nil)).
+			WithStageAfterID(ast.StageCheckTypes, inline.Stage(nil))).
+			AddCustomBuiltins(accel.TesterBuiltins())
 	}
 	if opts.Coverage {
 		cov = cover.New()

@@ -14,6 +14,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 
+	"github.com/kaiji-dev/kaiji/internal/accel"
 	"github.com/kaiji-dev/kaiji/policies"
 )
 
@@ -51,7 +52,7 @@ func preparedQueries(tb testing.TB, own bool) (ast.Value, []string, []rego.Prepa
 			if err != nil {
 				tb.Fatal(err)
 			}
-			opts = []func(*rego.Rego){rego.Query(q), rego.Compiler(c), rego.Store(store), rego.SetRegoVersion(ast.RegoV1)}
+			opts = append([]func(*rego.Rego){rego.Query(q), rego.Compiler(c), rego.Store(store), rego.SetRegoVersion(ast.RegoV1)}, accel.Options()...)
 		}
 		if prepared[i], err = rego.New(opts...).PrepareForEval(context.Background()); err != nil {
 			tb.Fatal(err)

@@ -105,20 +105,27 @@ func newSplitter(ctx context.Context, b *bundle.Bundle, prepare func(string) (re
 
 // builtinMain is true when the bundle aggregates with the built-in
 // main.rego, unchanged, and nothing else in package kaiji.main.
-func builtinMain(b *bundle.Bundle) bool {
+func builtinMain(b *bundle.Bundle) bool { return builtinPackage(b, "data.kaiji.main") }
+
+// builtinPackage is true when the bundle's package pkg is the built-in
+// library's one module of that package, unchanged, and nothing else.
+func builtinPackage(b *bundle.Bundle, pkg string) bool {
 	lib, err := policies.Builtin()
 	if err != nil {
 		return false
 	}
 	var want []byte
 	for _, m := range lib.Modules {
-		if m.Parsed != nil && m.Parsed.Package.Path.String() == "data.kaiji.main" {
+		if m.Parsed != nil && m.Parsed.Package.Path.String() == pkg {
+			if want != nil {
+				return false // one module per package is all this compares
+			}
 			want = m.Raw
 		}
 	}
 	n := 0
 	for _, m := range b.Modules {
-		if m.Parsed == nil || m.Parsed.Package.Path.String() != "data.kaiji.main" {
+		if m.Parsed == nil || m.Parsed.Package.Path.String() != pkg {
 			continue
 		}
 		if n++; !bytes.Equal(m.Raw, want) {

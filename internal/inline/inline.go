@@ -78,14 +78,14 @@ type fn struct {
 }
 
 type inliner struct {
+	c     *ast.Compiler
 	fns   map[string]*fn
-	arity map[string]int // every user function, inlinable or not
 	fresh int
 	stats Stats
 }
 
 func newInliner(c *ast.Compiler) *inliner {
-	in := &inliner{fns: map[string]*fn{}, arity: map[string]int{}, stats: Stats{}}
+	in := &inliner{c: c, fns: map[string]*fn{}, stats: Stats{}}
 	byRef := map[string][]*ast.Rule{}
 	for _, name := range sortedKeys(c.Modules) {
 		for _, r := range c.Modules[name].Rules {
@@ -94,7 +94,6 @@ func newInliner(c *ast.Compiler) *inliner {
 			}
 			key := r.Ref().String()
 			byRef[key] = append(byRef[key], r)
-			in.arity[key] = len(r.Head.Args)
 		}
 	}
 	// A function replaced by `with` somewhere (a test's mock) is called
@@ -210,15 +209,10 @@ func (in *inliner) straight(e *ast.Expr, bound map[ast.Var]bool) bool {
 			}
 			return true
 		}
-		arity := -1
-		if b, ok := ast.BuiltinMap[name]; ok {
-			if b.Relation || b.Decl == nil {
-				return false
-			}
-			arity = len(b.Decl.FuncArgs().Args)
-		} else if n, ok := in.arity[name]; ok {
-			arity = n
+		if b, ok := ast.BuiltinMap[name]; ok && (b.Relation || b.Decl == nil) {
+			return false // walk: a relation yields several values
 		}
+		arity := in.c.GetArity(op) // built-ins the compiler knows, and functions
 		if arity < 0 || len(args) < arity || len(args) > arity+1 {
 			return false
 		}
