@@ -24,6 +24,7 @@ import (
 	"github.com/kaiji-dev/kaiji/internal/accel"
 	"github.com/kaiji-dev/kaiji/internal/claims"
 	"github.com/kaiji-dev/kaiji/internal/inline"
+	"github.com/kaiji-dev/kaiji/internal/parallel"
 	"github.com/kaiji-dev/kaiji/internal/results"
 	"github.com/kaiji-dev/kaiji/policies"
 )
@@ -202,19 +203,33 @@ func inputValue(facts ast.Value, cs []claims.Input, pattern int, edition string)
 // ast.InterfaceToValue to convert (TestFactsValue compares the two): fewer
 // allocations for a scan, and for every request of the webhook.
 func FactsValue(facts []collectors.Fact) (ast.Value, error) {
+	// The facts are converted on every core, in chunks, and indexed in
+	// their order.
+	const chunk = 512
+	values := make([]*ast.Term, len(facts))
+	errs := make([]error, (len(facts)+chunk-1)/chunk)
+	parallel.For(len(errs), 0, func(c int) {
+		for i := c * chunk; i < min(len(facts), (c+1)*chunk); i++ {
+			v, err := factValue(&facts[i])
+			if err != nil {
+				errs[c] = fmt.Errorf("fact %s: %w", facts[i].ID, err)
+				return
+			}
+			values[i] = ast.NewTerm(v)
+		}
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
 	byKind := map[collectors.Kind][]*ast.Term{}
 	var kinds []collectors.Kind
 	for i := range facts {
-		f := &facts[i]
-		v, err := factValue(f)
-		if err != nil {
-			return nil, fmt.Errorf("fact %s: %w", f.ID, err)
-		}
-		list, seen := byKind[f.Kind]
+		k := facts[i].Kind
+		list, seen := byKind[k]
 		if !seen {
-			kinds = append(kinds, f.Kind)
+			kinds = append(kinds, k)
 		}
-		byKind[f.Kind] = append(list, ast.NewTerm(v))
+		byKind[k] = append(list, values[i])
 	}
 	items := make([][2]*ast.Term, len(kinds))
 	for i, k := range kinds {
