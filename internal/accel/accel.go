@@ -205,6 +205,21 @@ func call(bctx topdown.BuiltinContext, name string, operands ...*ast.Term) (*ast
 	return out, err
 }
 
+// format is sprintf(f, [a, b]) for a format with two %s verbs and nothing
+// else: with two strings, what fmt.Sprintf gives, written directly; with
+// anything else, OPA's sprintf (which renders numbers and other values its
+// own way).
+func format(bctx topdown.BuiltinContext, f, a, b *ast.Term) (*ast.Term, error) {
+	sa, okA := a.Value.(ast.String)
+	sb, okB := b.Value.(ast.String)
+	if !okA || !okB {
+		return call(bctx, "sprintf", f, ast.ArrayTerm(a, b))
+	}
+	head, rest, _ := strings.Cut(string(f.Value.(ast.String)), "%s")
+	mid, tail, _ := strings.Cut(rest, "%s")
+	return ast.StringTerm(head + string(sa) + mid + string(sb) + tail), nil
+}
+
 // evidence is lib.evidence(fact, path):
 //
 //	{"fact": fact.id, "file": fact.source.file,
@@ -244,7 +259,7 @@ func finding(bctx topdown.BuiltinContext, args []*ast.Term) (*ast.Term, error) {
 	if detailEN == nil {
 		return nil, nil
 	}
-	en, err := call(bctx, "sprintf", fmtEN, ast.ArrayTerm(detailEN, wantEN))
+	en, err := format(bctx, fmtEN, detailEN, wantEN)
 	if err != nil || en == nil {
 		return nil, err
 	}
@@ -252,7 +267,7 @@ func finding(bctx topdown.BuiltinContext, args []*ast.Term) (*ast.Term, error) {
 	if detailJA == nil {
 		return nil, nil
 	}
-	ja, err := call(bctx, "sprintf", fmtJA, ast.ArrayTerm(detailJA, wantJA))
+	ja, err := format(bctx, fmtJA, detailJA, wantJA)
 	if err != nil || ja == nil {
 		return nil, err
 	}
