@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/kaiji-dev/kaiji/collectors"
+	"github.com/kaiji-dev/kaiji/internal/parallel"
 )
 
 // Options configure the Terraform collector.
@@ -124,13 +125,18 @@ func (c *Collector) Collect(ctx context.Context, files []collectors.File) ([]col
 			planned[root] = true
 		}
 	}
+	var mods []*module
 	for _, dir := range sortedKeys(roots) {
 		if planned[dir] {
 			continue // the plan's values take precedence over the configuration's
 		}
-		for _, m := range roots[dir].all() {
-			facts = append(facts, m.facts()...)
-		}
+		mods = append(mods, roots[dir].all()...)
+	}
+	// Each module maps its own resources: on every core, in module order.
+	perModule := make([][]collectors.Fact, len(mods))
+	parallel.For(len(mods), 0, func(i int) { perModule[i] = mods[i].facts() })
+	for _, fs := range perModule {
+		facts = append(facts, fs...)
 	}
 	diags := convertDiags(l.diags)
 	diags = append(diags, l.notes...)

@@ -42,6 +42,7 @@ type loader struct {
 	count     int
 	work      *work
 	qualify   bool // several roots: ids carry the root directory
+	pending   []finalPass
 }
 
 func newLoader(opts Options, scanned map[string]*dirInput) *loader {
@@ -366,6 +367,7 @@ func (l *loader) evalRoot(dir string) *module {
 			Message: "variable file not loaded: Terraform reads only terraform.tfvars and *.auto.tfvars automatically; pass it with --var-file"})
 	}
 	l.evalModule(m, cfg, vars, 0)
+	l.finishResources()
 	if l.work.cut != nil {
 		l.overBudget(*l.work.cut) // repetitions were cut: say so, once
 	}

@@ -3,6 +3,7 @@ package terraform
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/kaiji-dev/kaiji/collectors"
+	"github.com/kaiji-dev/kaiji/internal/parallel"
 )
 
 // resource is one resource instance after evaluation.
@@ -135,13 +137,69 @@ func (l *loader) evalModule(m *module, cfg *dirConfig, vars map[string]cty.Value
 	}
 	ctx.Variables["local"] = evalLocals(cfg, ctx)
 
-	m.resources = l.resources(m, cfg, ctx, nil)
+	// The resources are read again now that module outputs are known; that
+	// pass changes nothing the walk still reads (the parent sees outputs,
+	// not resources), so it waits for finishResources.
+	l.pending = append(l.pending, finalPass{m, cfg, ctx})
 	m.outputs = evalOutputs(cfg, ctx)
 	m.outputExprs = map[string]hcl.Expression{}
 	for _, d := range cfg.blocks("output") {
 		if a := attributes(d.body)["value"]; a != nil && len(d.labels) == 1 {
 			m.outputExprs[d.labels[0]] = a.Expr
 		}
+	}
+}
+
+// finalPass is a module instance's last reading of its resources, with
+// every module output and local known.
+type finalPass struct {
+	m   *module
+	cfg *dirConfig
+	ctx *hcl.EvalContext
+}
+
+// finishResources runs the pending final passes. They read only their own
+// module's evaluation context, so on a machine of several cores they run
+// concurrently, each counting its work and writing its diagnostics apart;
+// those are merged in the order the modules were read. When the
+// evaluation budget runs out on the way, the results are dropped and the
+// passes run again one after the other, so that which repetitions are cut
+// never depends on timing.
+func (l *loader) finishResources() {
+	passes := l.pending
+	l.pending = nil
+	n := runtime.GOMAXPROCS(0)
+	if n > 1 && len(passes) > 1 && !l.work.exhausted() {
+		type result struct {
+			resources []*resource
+			notes     collectors.Diagnostics
+			spent     int
+			cut       bool
+		}
+		remaining := l.work.limit - l.work.spent
+		results := make([]result, len(passes))
+		parallel.For(len(passes), n, func(i int) {
+			sub := &loader{opts: l.opts, work: &work{limit: remaining}}
+			p := passes[i]
+			rs := sub.resources(p.m, p.cfg, p.ctx, nil)
+			results[i] = result{rs, sub.notes, sub.work.spent, sub.work.warned || sub.work.exhausted() || sub.work.cut != nil}
+		})
+		spent, cut := 0, false
+		for _, r := range results {
+			spent += r.spent
+			cut = cut || r.cut
+		}
+		if !cut && spent <= remaining {
+			for i, p := range passes {
+				p.m.resources = results[i].resources
+				l.notes = append(l.notes, results[i].notes...)
+			}
+			l.work.spent += spent
+			return
+		}
+	}
+	for _, p := range passes {
+		p.m.resources = l.resources(p.m, p.cfg, p.ctx, nil)
 	}
 }
 
