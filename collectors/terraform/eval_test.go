@@ -1,6 +1,8 @@
 package terraform
 
 import (
+	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -361,4 +363,65 @@ func TestWorkBudget(t *testing.T) {
 		}
 	}
 	t.Errorf("no budget warning among %v", diags)
+}
+
+// TestLastPassAnyCores: the last resource pass runs module instances
+// concurrently on several cores; the facts and diagnostics are those of
+// one core, within the evaluation budget and when a pass meets it.
+func TestLastPassAnyCores(t *testing.T) {
+	root := `module "m" {
+  source = "./m"
+  count  = 4
+  n      = 30
+}
+`
+	mod := `variable "n" {}
+variable "unknown" {
+  default = null
+}
+resource "aws_security_group" "s" {
+  count = var.n
+  name  = "sg-${count.index}"
+  dynamic "ingress" {
+    for_each = range(60)
+    content {
+      from_port   = ingress.value
+      to_port     = ingress.value
+      protocol    = "tcp"
+      cidr_blocks = ["0.0.0.0/0"]
+    }
+  }
+}
+resource "aws_s3_bucket" "b" {
+  count  = var.unknown
+  bucket = "b"
+}
+`
+	files := []collectors.File{{Path: "w/main.tf", Data: []byte(root)}, {Path: "w/m/main.tf", Data: []byte(mod)}}
+	for _, limit := range []int{0, 20_000} {
+		collectOn := func(procs int) ([]collectors.Fact, collectors.Diagnostics) {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+			return collect(t, Options{workLimit: limit}, files)
+		}
+		oneFacts, oneDiags := collectOn(1)
+		for range 3 {
+			facts, diags := collectOn(2)
+			if !reflect.DeepEqual(facts, oneFacts) {
+				t.Fatalf("budget %d: facts on two cores differ from one core's", limit)
+			}
+			if !reflect.DeepEqual(diags, oneDiags) {
+				t.Fatalf("budget %d: diagnostics on two cores\n%v\none core's\n%v", limit, diags, oneDiags)
+			}
+		}
+		warned := false
+		for _, d := range oneDiags {
+			warned = warned || strings.Contains(d.Message, "further count, for_each and dynamic repetitions are read as unknown")
+		}
+		if warned != (limit > 0) {
+			t.Errorf("budget %d: budget warning %v; diagnostics %v", limit, warned, oneDiags)
+		}
+		if len(oneFacts) < 4 {
+			t.Errorf("budget %d: %d facts", limit, len(oneFacts))
+		}
+	}
 }
