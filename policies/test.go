@@ -104,7 +104,7 @@ func RunTests(ctx context.Context, b *bundle.Bundle, opts TestOptions) (*TestRep
 			WithCapabilities(caps).
 			WithEnablePrintStatements(true).
 			WithDefaultRegoVersion(ast.RegoV1).
-			WithStageAfterID(ast.StageCheckTypes, accel.Stage(nil)).
+			WithStageAfterID(ast.StageCheckTypes, accel.Stage(nil, func(string) bool { return true })).
 			WithStageAfterID(ast.StageCheckTypes, inline.Stage(nil))).
 			AddCustomBuiltins(accel.TesterBuiltins())
 	}

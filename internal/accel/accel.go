@@ -1,18 +1,23 @@
-// Package accel replaces the calls of the built-in library's three hottest
-// helpers — lib.evidence, lib.finding and lib.evaluation, which build the
-// objects of every finding and evaluation — by built-in functions written
-// in Go that compute the same values.
+// Package accel replaces the calls of the built-in library's hottest
+// helpers by built-in functions written in Go that compute the same
+// values: lib.evidence, lib.finding and lib.evaluation, which build the
+// objects of every finding and evaluation, and main.rego's by_resource,
+// details, actuals and evidence_of, which order and project them for every
+// verdict.
 //
 // In OPA's interpreter a helper's object costs its body's expressions, a
 // binding per reference read and a copy of the object literal; here it is
 // one call that builds the object. The Rego definitions stay the library's
 // reference: `opa eval` on the bundle evaluates them, and the tests compare
 // both ways on every Rego test and on whole decisions. The engine applies
-// the stage only to the built-in package kaiji.lib, unchanged.
+// the stage only to built-in packages that are unchanged (kaiji.lib,
+// kaiji.main).
 package accel
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -24,6 +29,7 @@ import (
 
 // helper is a library function and the Go built-in that replaces it.
 type helper struct {
+	pkg   string // its package: data.kaiji.lib
 	ref   string // the function: data.kaiji.lib.evidence
 	name  string // the built-in: kaiji.accel.evidence
 	arity int
@@ -34,30 +40,36 @@ type helper struct {
 }
 
 var helpers = []helper{
-	{ref: "data.kaiji.lib.evidence", name: "kaiji.accel.evidence", arity: 2, fn: evidence},
-	{ref: "data.kaiji.lib.finding", name: "kaiji.accel.finding", arity: 5, fn: finding, reads: []string{"data.kaiji.lib.claim_outcomes"}},
-	{ref: "data.kaiji.lib.evaluation", name: "kaiji.accel.evaluation", arity: 4, fn: evaluation},
+	{pkg: "data.kaiji.lib", ref: "data.kaiji.lib.evidence", name: "kaiji.accel.evidence", arity: 2, fn: evidence},
+	{pkg: "data.kaiji.lib", ref: "data.kaiji.lib.finding", name: "kaiji.accel.finding", arity: 5, fn: finding, reads: []string{"data.kaiji.lib.claim_outcomes"}},
+	{pkg: "data.kaiji.lib", ref: "data.kaiji.lib.evaluation", name: "kaiji.accel.evaluation", arity: 4, fn: evaluation},
+	{pkg: "data.kaiji.main", ref: "data.kaiji.main.by_resource", name: "kaiji.accel.by_resource", arity: 1, fn: byResource},
+	{pkg: "data.kaiji.main", ref: "data.kaiji.main.details", name: "kaiji.accel.details", arity: 1, fn: details},
+	{pkg: "data.kaiji.main", ref: "data.kaiji.main.actuals", name: "kaiji.accel.actuals", arity: 1, fn: actuals},
+	{pkg: "data.kaiji.main", ref: "data.kaiji.main.evidence_of", name: "kaiji.accel.evidence_of", arity: 1, fn: evidenceOf},
 }
 
 // Stats counts the call sites rewritten per function.
 type Stats map[string]int
 
-// Stage returns the compiler stage that rewrites the calls. Register it
-// after the type check, before the inline stage (whose copied bodies then
-// call the built-ins) and the rule indices:
+// Stage returns the compiler stage that rewrites the calls of the helpers
+// of the packages for which builtin is true (the built-in library's
+// modules, unchanged). Register it after the type check, before the inline
+// stage (whose copied bodies then call the built-ins) and the rule
+// indices:
 //
-//	c.WithStageAfterID(ast.StageCheckTypes, accel.Stage(nil))
+//	c.WithStageAfterID(ast.StageCheckTypes, accel.Stage(nil, builtin))
 //
 // A function with more than one definition, or one that a `with` anywhere
 // replaces (or replaces what it reads), keeps its calls.
-func Stage(stats Stats) ast.CompilerStageDefinition {
+func Stage(stats Stats, builtin func(pkg string) bool) ast.CompilerStageDefinition {
 	return ast.CompilerStageDefinition{
 		Name:       "AccelerateHelpers",
 		MetricName: "compile_stage_accelerate_helpers",
 		Stage: func(c *ast.Compiler) *ast.Error {
 			byRef := map[string]*ast.Term{}
 			for _, h := range helpers {
-				if usable(c, h) {
+				if builtin(h.pkg) && usable(c, h) {
 					byRef[h.ref] = ast.RefTerm(opRef(h.name)...)
 				}
 			}
@@ -167,7 +179,7 @@ var (
 	kDetailEN, kDetailJA, kEN, kEvalItem  = ast.StringTerm("detail_en"), ast.StringTerm("detail_ja"), ast.StringTerm("en"), ast.StringTerm("eval_item")
 	kEvidence, kFact, kFile, kID          = ast.StringTerm("evidence"), ast.StringTerm("fact"), ast.StringTerm("file"), ast.StringTerm("id")
 	kIndex, kJA, kLine, kLines            = ast.StringTerm("index"), ast.StringTerm("ja"), ast.StringTerm("line"), ast.StringTerm("lines")
-	kOutcome, kReason, kSource            = ast.StringTerm("outcome"), ast.StringTerm("reason"), ast.StringTerm("source")
+	kOutcome, kReason, kSource, kValue    = ast.StringTerm("outcome"), ast.StringTerm("reason"), ast.StringTerm("source"), ast.StringTerm("value")
 
 	emptyObject = ast.ObjectTerm()
 
@@ -288,6 +300,133 @@ func finding(bctx topdown.BuiltinContext, args []*ast.Term) (*ast.Term, error) {
 		ast.Item(kOutcome, said),
 		ast.Item(kReason, ast.ObjectTerm(ast.Item(kEN, en), ast.Item(kJA, ja))),
 	), nil
+}
+
+// values lists what `some x in t` binds x to, in OPA's order: an array's
+// elements, a set's members and an object's values, both sorted (by member
+// and by key); nothing for anything else.
+func values(t *ast.Term) []*ast.Term {
+	if t == nil {
+		return nil
+	}
+	switch v := t.Value.(type) {
+	case *ast.Array:
+		out := make([]*ast.Term, v.Len())
+		for i := range out {
+			out[i] = v.Elem(i)
+		}
+		return out
+	case ast.Set:
+		return v.Slice()
+	case ast.Object:
+		out := make([]*ast.Term, 0, v.Len())
+		v.Foreach(func(_, x *ast.Term) { out = append(out, x) })
+		return out
+	}
+	return nil
+}
+
+// keys lists what `some i, x in t` binds i to, in the order of values.
+func keys(t *ast.Term) []*ast.Term {
+	switch v := t.Value.(type) {
+	case *ast.Array:
+		out := make([]*ast.Term, v.Len())
+		for i := range out {
+			out[i] = ast.InternedTerm(i)
+		}
+		return out
+	case ast.Set:
+		return v.Slice()
+	case ast.Object:
+		return v.Keys()
+	}
+	return nil
+}
+
+// byResource is main.by_resource(xs):
+//
+//	[xs[p[2]] | some p in sort([[x.fact, x.outcome, i] | some i, x in xs])]
+//
+// xs[i] is x itself, so the values are returned in the order of the
+// sorted triples; an x without fact or outcome is left out, as the
+// comprehension leaves it.
+func byResource(_ topdown.BuiltinContext, args []*ast.Term) (*ast.Term, error) {
+	xs := args[0]
+	vals, ks := values(xs), keys(xs)
+	type triple struct {
+		key          *ast.Term
+		fact, result *ast.Term
+		x            *ast.Term
+	}
+	ts := make([]triple, 0, len(vals))
+	for i, x := range vals {
+		fact, outcome := get(x, kFact), get(x, kOutcome)
+		if fact == nil || outcome == nil {
+			continue
+		}
+		ts = append(ts, triple{key: ks[i], fact: fact, result: outcome, x: x})
+	}
+	slices.SortStableFunc(ts, func(a, b triple) int {
+		return cmp.Or(ast.Compare(a.fact, b.fact), ast.Compare(a.result, b.result), ast.Compare(a.key, b.key))
+	})
+	out := make([]*ast.Term, len(ts))
+	for i, t := range ts {
+		out[i] = t.x
+	}
+	return ast.ArrayTerm(out...), nil
+}
+
+// details is main.details(fs):
+//
+//	[{"fact": f.fact, "outcome": f.outcome, "reason": f.reason} | some f in fs]
+func details(_ topdown.BuiltinContext, args []*ast.Term) (*ast.Term, error) {
+	return project(args[0], [3][2]*ast.Term{{kFact, kFact}, {kOutcome, kOutcome}, {kReason, kReason}}), nil
+}
+
+// actuals is main.actuals(es):
+//
+//	[{"fact": e.fact, "value": e.actual, "outcome": e.outcome} | some e in es]
+func actuals(_ topdown.BuiltinContext, args []*ast.Term) (*ast.Term, error) {
+	return project(args[0], [3][2]*ast.Term{{kFact, kFact}, {kValue, kActual}, {kOutcome, kOutcome}}), nil
+}
+
+// project is the array of objects {key: x[field]} for the values x of xs
+// that have every field.
+func project(xs *ast.Term, fields [3][2]*ast.Term) *ast.Term {
+	vals := values(xs)
+	out := make([]*ast.Term, 0, len(vals))
+	for _, x := range vals {
+		var items [3][2]*ast.Term
+		ok := true
+		for i, f := range fields {
+			v := get(x, f[1])
+			if v == nil {
+				ok = false
+				break
+			}
+			items[i] = ast.Item(f[0], v)
+		}
+		if ok {
+			out = append(out, ast.ObjectTerm(items[:]...))
+		}
+	}
+	return ast.ArrayTerm(out...)
+}
+
+// evidenceOf is main.evidence_of(fs):
+//
+//	sort_evidence({e | some f in fs; some e in f.evidence})
+//	sort_evidence(s) := [e | some e in s]
+//
+// the distinct evidence of the findings, as the sorted members of a set.
+func evidenceOf(_ topdown.BuiltinContext, args []*ast.Term) (*ast.Term, error) {
+	set := ast.NewSet()
+	for _, f := range values(args[0]) {
+		for _, e := range values(get(f, kEvidence)) {
+			set.Add(e)
+		}
+	}
+	return ast.ArrayTerm(set.Slice()...), nil
 }
 
 // evaluation is lib.evaluation(control, item, subject, r).

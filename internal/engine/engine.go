@@ -121,8 +121,9 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 
 // compile compiles the bundle's modules once and stores its data as AST.
 // With fast, small helper functions are copied into their callers
-// (package inline) and, when the bundle's kaiji.lib is the built-in one,
-// the calls of its hottest helpers go to Go built-ins (package accel): the
+// (package inline) and the calls of the hottest helpers of kaiji.lib and
+// kaiji.main, where those are the built-in modules, go to Go built-ins
+// (package accel): the
 // same decisions, with about 35% fewer allocations (BENCHMARKS.md).
 func compile(b *bundle.Bundle, fast bool) (*ast.Compiler, storage.Store, error) {
 	modules := make(map[string]*ast.Module, len(b.Modules))
@@ -143,9 +144,8 @@ func compile(b *bundle.Bundle, fast bool) (*ast.Compiler, storage.Store, error) 
 		WithCapabilities(caps).
 		WithEnablePrintStatements(false)
 	if fast {
-		if builtinPackage(b, "data.kaiji.lib") {
-			c = c.WithStageAfterID(ast.StageCheckTypes, accel.Stage(nil))
-		}
+		builtin := func(pkg string) bool { return builtinPackage(b, pkg) }
+		c = c.WithStageAfterID(ast.StageCheckTypes, accel.Stage(nil, builtin))
 		c = c.WithStageAfterID(ast.StageCheckTypes, inline.Stage(nil))
 	}
 	if c.Compile(modules); c.Failed() {
