@@ -40,6 +40,8 @@ type helper struct {
 }
 
 var helpers = []helper{
+	{pkg: "data.kaiji.lib", ref: "data.kaiji.lib.unknown", name: "kaiji.accel.unknown", arity: 2, fn: unknown},
+	{pkg: "data.kaiji.lib", ref: "data.kaiji.lib.attr", name: "kaiji.accel.attr", arity: 2, fn: attr},
 	{pkg: "data.kaiji.lib", ref: "data.kaiji.lib.evidence", name: "kaiji.accel.evidence", arity: 2, fn: evidence},
 	{pkg: "data.kaiji.lib", ref: "data.kaiji.lib.finding", name: "kaiji.accel.finding", arity: 5, fn: finding, reads: []string{"data.kaiji.lib.claim_outcomes"}},
 	{pkg: "data.kaiji.lib", ref: "data.kaiji.lib.evaluation", name: "kaiji.accel.evaluation", arity: 4, fn: evaluation},
@@ -182,6 +184,13 @@ var (
 	kOutcome, kReason, kSource, kValue    = ast.StringTerm("outcome"), ast.StringTerm("reason"), ast.StringTerm("source"), ast.StringTerm("value")
 
 	emptyObject = ast.ObjectTerm()
+	emptyArray  = ast.ArrayTerm()
+	emptyString = ast.StringTerm("")
+	attrsDot    = ast.StringTerm("attrs.")
+	dot         = ast.StringTerm(".")
+	zero        = ast.InternedTerm(0)
+	kUnknown    = ast.StringTerm("unknown")
+	kAttrs      = ast.StringTerm("attrs")
 
 	fmtJA = ast.StringTerm("%s（開示: %s）")
 	fmtEN = ast.StringTerm("%s (claimed: %s)")
@@ -230,6 +239,65 @@ func format(bctx topdown.BuiltinContext, f, a, b *ast.Term) (*ast.Term, error) {
 	head, rest, _ := strings.Cut(string(f.Value.(ast.String)), "%s")
 	mid, tail, _ := strings.Cut(rest, "%s")
 	return ast.StringTerm(head + string(sa) + mid + string(sb) + tail), nil
+}
+
+// unknown is lib.unknown(fact, path), a test: true, or undefined.
+//
+//	u := object.get(fact, "unknown", [])
+//	count(u) > 0
+//	concat("", ["attrs.", path]) in u
+func unknown(bctx topdown.BuiltinContext, args []*ast.Term) (*ast.Term, error) {
+	fact, path := args[0], args[1]
+	u, err := call(bctx, "object.get", fact, kUnknown, emptyArray)
+	if err != nil || u == nil {
+		return nil, err
+	}
+	n, err := call(bctx, "count", u)
+	if err != nil || n == nil || ast.Compare(n, zero) <= 0 {
+		return nil, err
+	}
+	var name *ast.Term
+	if p, ok := path.Value.(ast.String); ok {
+		name = ast.StringTerm("attrs." + string(p))
+	} else if name, err = call(bctx, "concat", emptyString, ast.ArrayTerm(attrsDot, path)); err != nil || name == nil {
+		return nil, err
+	}
+	in, err := call(bctx, ast.Member.Name, name, u)
+	if err != nil || in == nil || !ast.BooleanTerm(true).Equal(in) {
+		return nil, err
+	}
+	return in, nil
+}
+
+// attr is lib.attr(fact, path): object.get(fact.attrs, split(path, "."), null),
+// compiled as split first, then the reference.
+func attr(bctx topdown.BuiltinContext, args []*ast.Term) (*ast.Term, error) {
+	p, ok := args[1].Value.(ast.String)
+	if !ok {
+		parts, err := call(bctx, "split", args[1], dot)
+		if err != nil || parts == nil {
+			return nil, err
+		}
+		attrs := get(args[0], kAttrs)
+		if attrs == nil {
+			return nil, nil
+		}
+		return call(bctx, "object.get", attrs, parts, ast.NullTerm())
+	}
+	attrs := get(args[0], kAttrs)
+	if attrs == nil {
+		return nil, nil
+	}
+	if _, ok := attrs.Value.(ast.Object); !ok {
+		return call(bctx, "object.get", attrs, ast.ArrayTerm(), ast.NullTerm()) // its error
+	}
+	cur := attrs
+	for part := range strings.SplitSeq(string(p), ".") {
+		if cur = cur.Get(ast.StringTerm(part)); cur == nil {
+			return ast.NullTerm(), nil
+		}
+	}
+	return cur, nil
 }
 
 // evidence is lib.evidence(fact, path):

@@ -22,6 +22,12 @@ finding := data.kaiji.lib.finding(input.a, input.b, input.c, input.d, input.e)
 
 evaluation := data.kaiji.lib.evaluation(input.a, input.b, input.c, input.d)
 
+unknown if data.kaiji.lib.unknown(input.a, input.b)
+
+not_unknown if not data.kaiji.lib.unknown(input.a, input.b)
+
+attr := data.kaiji.lib.attr(input.a, input.b)
+
 by_resource := data.kaiji.main.by_resource(input.xs)
 
 details := data.kaiji.main.details(input.xs)
@@ -65,8 +71,8 @@ func compiled(t testing.TB, withStage bool) *ast.Compiler {
 	if c.Compile(modules); c.Failed() {
 		t.Fatal(c.Errors)
 	}
-	if withStage && len(stats) != 7 {
-		t.Fatalf("calls rewritten: %v; want the seven helpers", stats)
+	if withStage && len(stats) != 9 {
+		t.Fatalf("calls rewritten: %v; want the nine helpers", stats)
 	}
 	return c
 }
@@ -124,6 +130,21 @@ func TestSameAsRego(t *testing.T) {
 		{"a": "a string", "b": "versioning"},
 		{"a": []any{"id", "source"}, "b": "versioning"},
 		{"a": nil, "b": "x"},
+		// unknown and attr (a = fact, b = path)
+		{"a": with(fact, "unknown", []any{"attrs.versioning"}), "b": "versioning"},
+		{"a": with(fact, "unknown", []any{"attrs.other"}), "b": "versioning"},
+		{"a": with(fact, "unknown", []any{}), "b": "versioning"},
+		{"a": with(fact, "unknown", "attrs.versioning"), "b": "versioning"},
+		{"a": with(fact, "unknown", map[string]any{"k": "attrs.versioning"}), "b": "versioning"},
+		{"a": with(fact, "unknown", []any{"attrs.1"}), "b": 1},
+		{"a": with(fact, "attrs", map[string]any{"a": map[string]any{"b": []any{1, 2}}, "c": false, "d.e": 1}), "b": "a.b"},
+		{"a": with(fact, "attrs", map[string]any{"a": map[string]any{"b": []any{1, 2}}, "c": false, "d.e": 1}), "b": "c"},
+		{"a": with(fact, "attrs", map[string]any{"a": map[string]any{"b": []any{1, 2}}, "c": false, "d.e": 1}), "b": "d.e"},
+		{"a": with(fact, "attrs", map[string]any{"a": []any{"x"}}), "b": "a.0"},
+		{"a": with(fact, "attrs", map[string]any{"a": nil}), "b": "a.b"},
+		{"a": with(fact, "attrs", map[string]any{"a": 1}), "b": ""},
+		{"a": with(fact, "attrs", "text"), "b": "a"},
+		{"a": with(fact, "attrs", []any{1}), "b": "0"},
 		// finding(a = claim, b = subject, c = outcome, d = want_ja, e = want_en)
 		{"a": claim, "b": fact, "c": outcome, "d": "有り", "e": "yes"},
 		{"a": claim, "b": fact, "c": with(outcome, "outcome", "fail"), "d": "有り", "e": "yes"},
