@@ -155,7 +155,7 @@ func decode(v ast.Value, out reflect.Value) error {
 			return mismatch(v, out)
 		}
 		for _, f := range fieldsOf(out.Type()) {
-			x := obj.Get(ast.InternedTerm(f.name))
+			x := obj.Get(f.key)
 			if x == nil {
 				x = foldGet(obj, f.name)
 			}
@@ -248,6 +248,7 @@ func generic(v ast.Value) (any, error) {
 
 type field struct {
 	name  string
+	key   *ast.Term // the name as an OPA string, made once
 	index int
 }
 
@@ -273,7 +274,7 @@ func fieldsOf(t reflect.Type) []field {
 		if name == "" {
 			name = sf.Name
 		}
-		fs = append(fs, field{name: name, index: i})
+		fs = append(fs, field{name: name, key: ast.StringTerm(name), index: i})
 	}
 	fieldCache.Store(t, fs)
 	return fs
