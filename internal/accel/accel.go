@@ -29,9 +29,12 @@ import (
 
 // helper is a library function and the Go built-in that replaces it.
 type helper struct {
-	pkg   string // its package: data.kaiji.lib
-	ref   string // the function: data.kaiji.lib.evidence
-	name  string // the built-in: kaiji.accel.evidence
+	pkg string // its package: data.kaiji.lib
+	ref string // the function: data.kaiji.lib.evidence
+	// name is the built-in's: kaiji_accel_evidence. One identifier, not a
+	// dotted name: OPA spells out the name of a dotted custom built-in at
+	// every call (an allocation), and a plain one for free.
+	name  string
 	arity int
 	fn    func(bctx topdown.BuiltinContext, args []*ast.Term) (*ast.Term, error)
 	// reads are the rules of the library the function reads besides its
@@ -40,15 +43,15 @@ type helper struct {
 }
 
 var helpers = []helper{
-	{pkg: "data.kaiji.lib", ref: "data.kaiji.lib.unknown", name: "kaiji.accel.unknown", arity: 2, fn: unknown},
-	{pkg: "data.kaiji.lib", ref: "data.kaiji.lib.attr", name: "kaiji.accel.attr", arity: 2, fn: attr},
-	{pkg: "data.kaiji.lib", ref: "data.kaiji.lib.evidence", name: "kaiji.accel.evidence", arity: 2, fn: evidence},
-	{pkg: "data.kaiji.lib", ref: "data.kaiji.lib.finding", name: "kaiji.accel.finding", arity: 5, fn: finding, reads: []string{"data.kaiji.lib.claim_outcomes"}},
-	{pkg: "data.kaiji.lib", ref: "data.kaiji.lib.evaluation", name: "kaiji.accel.evaluation", arity: 4, fn: evaluation},
-	{pkg: "data.kaiji.main", ref: "data.kaiji.main.by_resource", name: "kaiji.accel.by_resource", arity: 1, fn: byResource},
-	{pkg: "data.kaiji.main", ref: "data.kaiji.main.details", name: "kaiji.accel.details", arity: 1, fn: details},
-	{pkg: "data.kaiji.main", ref: "data.kaiji.main.actuals", name: "kaiji.accel.actuals", arity: 1, fn: actuals},
-	{pkg: "data.kaiji.main", ref: "data.kaiji.main.evidence_of", name: "kaiji.accel.evidence_of", arity: 1, fn: evidenceOf},
+	{pkg: "data.kaiji.lib", ref: "data.kaiji.lib.unknown", name: "kaiji_accel_unknown", arity: 2, fn: unknown},
+	{pkg: "data.kaiji.lib", ref: "data.kaiji.lib.attr", name: "kaiji_accel_attr", arity: 2, fn: attr},
+	{pkg: "data.kaiji.lib", ref: "data.kaiji.lib.evidence", name: "kaiji_accel_evidence", arity: 2, fn: evidence},
+	{pkg: "data.kaiji.lib", ref: "data.kaiji.lib.finding", name: "kaiji_accel_finding", arity: 5, fn: finding, reads: []string{"data.kaiji.lib.claim_outcomes"}},
+	{pkg: "data.kaiji.lib", ref: "data.kaiji.lib.evaluation", name: "kaiji_accel_evaluation", arity: 4, fn: evaluation},
+	{pkg: "data.kaiji.main", ref: "data.kaiji.main.by_resource", name: "kaiji_accel_by_resource", arity: 1, fn: byResource},
+	{pkg: "data.kaiji.main", ref: "data.kaiji.main.details", name: "kaiji_accel_details", arity: 1, fn: details},
+	{pkg: "data.kaiji.main", ref: "data.kaiji.main.actuals", name: "kaiji_accel_actuals", arity: 1, fn: actuals},
+	{pkg: "data.kaiji.main", ref: "data.kaiji.main.evidence_of", name: "kaiji_accel_evidence_of", arity: 1, fn: evidenceOf},
 }
 
 // Stats counts the call sites rewritten per function.
@@ -248,7 +251,7 @@ func format(bctx topdown.BuiltinContext, f, a, b *ast.Term) (*ast.Term, error) {
 //	concat("", ["attrs.", path]) in u
 func unknown(bctx topdown.BuiltinContext, args []*ast.Term) (*ast.Term, error) {
 	fact, path := args[0], args[1]
-	u, err := call(bctx, "object.get", fact, kUnknown, emptyArray)
+	u, err := objectGet(bctx, fact, kUnknown, emptyArray)
 	if err != nil || u == nil {
 		return nil, err
 	}
@@ -300,6 +303,20 @@ func attr(bctx topdown.BuiltinContext, args []*ast.Term) (*ast.Term, error) {
 	return cur, nil
 }
 
+// objectGet is object.get(obj, key, def) for a key that is not a path
+// (an array): obj's value at key, or def; anything else goes to OPA's.
+func objectGet(bctx topdown.BuiltinContext, obj, key, def *ast.Term) (*ast.Term, error) {
+	if o, ok := obj.Value.(ast.Object); ok {
+		if _, path := key.Value.(*ast.Array); !path {
+			if v := o.Get(key); v != nil {
+				return v, nil
+			}
+			return def, nil
+		}
+	}
+	return call(bctx, "object.get", obj, key, def)
+}
+
 // evidence is lib.evidence(fact, path):
 //
 //	{"fact": fact.id, "file": fact.source.file,
@@ -309,7 +326,7 @@ func attr(bctx topdown.BuiltinContext, args []*ast.Term) (*ast.Term, error) {
 // read in the order OPA's compiled body reads it.
 func evidence(bctx topdown.BuiltinContext, args []*ast.Term) (*ast.Term, error) {
 	fact, path := args[0], args[1]
-	lines, err := call(bctx, "object.get", fact, kLines, emptyObject)
+	lines, err := objectGet(bctx, fact, kLines, emptyObject)
 	if err != nil || lines == nil {
 		return nil, err
 	}
@@ -317,7 +334,7 @@ func evidence(bctx topdown.BuiltinContext, args []*ast.Term) (*ast.Term, error) 
 	if line == nil {
 		return nil, nil
 	}
-	if line, err = call(bctx, "object.get", lines, path, line); err != nil || line == nil {
+	if line, err = objectGet(bctx, lines, path, line); err != nil || line == nil {
 		return nil, err
 	}
 	id, file := get(fact, kID), get(get(fact, kSource), kFile)
