@@ -209,8 +209,9 @@ func FactsValue(facts []collectors.Fact) (ast.Value, error) {
 	values := make([]*ast.Term, len(facts))
 	errs := make([]error, (len(facts)+chunk-1)/chunk)
 	parallel.For(len(errs), 0, func(c int) {
+		in := interner{}
 		for i := c * chunk; i < min(len(facts), (c+1)*chunk); i++ {
-			v, err := factValue(&facts[i])
+			v, err := factValue(&facts[i], in)
 			if err != nil {
 				errs[c] = fmt.Errorf("fact %s: %w", facts[i].ID, err)
 				return
@@ -253,32 +254,46 @@ var (
 	keyCollector = ast.InternedTerm("collector")
 )
 
-func factValue(f *collectors.Fact) (ast.Value, error) {
+// interner shares one term per string among facts: kinds, providers,
+// types, files and the names of unknown attributes and lines repeat across
+// thousands of facts. (OPA never changes a term of the input.)
+type interner map[string]*ast.Term
+
+func (in interner) term(s string) *ast.Term {
+	t, ok := in[s]
+	if !ok {
+		t = ast.StringTerm(s)
+		in[s] = t
+	}
+	return t
+}
+
+func factValue(f *collectors.Fact, in interner) (ast.Value, error) {
 	attrs, err := ast.InterfaceToValue(f.Attrs)
 	if err != nil {
 		return nil, err
 	}
 	unknown := make([]*ast.Term, len(f.Unknown))
 	for i, u := range f.Unknown {
-		unknown[i] = ast.StringTerm(u)
+		unknown[i] = in.term(u)
 	}
 	lines := make([][2]*ast.Term, 0, len(f.Lines))
 	for k, v := range f.Lines {
-		lines = append(lines, ast.Item(ast.StringTerm(k), ast.InternedTerm(v)))
+		lines = append(lines, ast.Item(in.term(k), ast.InternedTerm(v)))
 	}
 	return ast.NewObject(
 		ast.Item(keyID, ast.StringTerm(f.ID)),
-		ast.Item(keyKind, ast.StringTerm(string(f.Kind))),
-		ast.Item(keyProvider, ast.StringTerm(f.Provider)),
-		ast.Item(keyType, ast.StringTerm(f.Type)),
+		ast.Item(keyKind, in.term(string(f.Kind))),
+		ast.Item(keyProvider, in.term(f.Provider)),
+		ast.Item(keyType, in.term(f.Type)),
 		ast.Item(keyAttrs, ast.NewTerm(attrs)),
 		ast.Item(keyUnknown, ast.ArrayTerm(unknown...)),
 		ast.Item(keyLines, ast.ObjectTerm(lines...)),
 		ast.Item(keySource, ast.ObjectTerm(
-			ast.Item(keyFile, ast.StringTerm(f.Source.File)),
+			ast.Item(keyFile, in.term(f.Source.File)),
 			ast.Item(keyLine, ast.InternedTerm(f.Source.Line)),
 			ast.Item(keyEndLine, ast.InternedTerm(f.Source.EndLine)),
-			ast.Item(keyCollector, ast.StringTerm(f.Source.Collector)),
+			ast.Item(keyCollector, in.term(f.Source.Collector)),
 		)),
 	), nil
 }
