@@ -21,22 +21,20 @@ type decl struct {
 	def    hcl.Range // the header
 }
 
-// dirConfig is one module directory, parsed.
+// dirConfig is one module directory, parsed. It is read, never written,
+// once parseConfig returns: module instances are evaluated concurrently.
 type dirConfig struct {
 	dir   string
 	decls []decl
+	// byType holds decls by block type, in file order, for blocks: every
+	// module instance asks for its resources, modules, outputs … several
+	// times.
+	byType map[string][]decl
 }
 
-// blocks returns the declarations of one type, in file order.
-func (c *dirConfig) blocks(typ string) []decl {
-	var out []decl
-	for _, d := range c.decls {
-		if d.typ == typ {
-			out = append(out, d)
-		}
-	}
-	return out
-}
+// blocks returns the declarations of one type, in file order. The slice is
+// shared: callers do not change it.
+func (c *dirConfig) blocks(typ string) []decl { return c.byType[typ] }
 
 // topSchema lists the top-level blocks of the Terraform language, for the
 // JSON syntax, which needs a schema to tell blocks from attributes.
@@ -107,6 +105,10 @@ func parseConfig(dir string, files []collectors.File, maxDepth int) (*dirConfig,
 		for _, b := range body.Blocks {
 			c.decls = append(c.decls, decl{typ: b.Type, labels: b.Labels, body: b.Body, rng: b.Range(), def: b.DefRange()})
 		}
+	}
+	c.byType = map[string][]decl{}
+	for _, d := range c.decls {
+		c.byType[d.typ] = append(c.byType[d.typ], d)
 	}
 	notes = append(notes, duplicates(c)...)
 	return c, diags, notes
