@@ -1,6 +1,7 @@
 package kaiji.main_test
 
 import data.kaiji.fixtures as fx
+import data.kaiji.lib
 import data.kaiji.main
 
 result(claims, edition) := r if {
@@ -58,6 +59,21 @@ test_claim_scope if {
 	tagged := object.union(fx.claim("log.retention", 1000), {"scope": {"tags": {"env": "dev"}}})
 	[d] := main.result.claims with input as fx.doc([a, b], [tagged], 2)
 	d.verdict == "contradicted"
+}
+
+# lib.scoped keeps the subjects a claim's scope admits, in order, and all of
+# them, the list itself, when the claim has none.
+test_scoped if {
+	a := object.union(fx.fact("log", "a", {}), {"attrs": {"tags": {"env": "dev"}}})
+	b := fx.fact("log", "b", {})
+	c := fx.fact("log", "bb", {})
+	subjects := [c, a, b]
+	lib.scoped(subjects, fx.claim("log.retention", 1)) == subjects
+	lib.scoped(subjects, object.union(fx.claim("log.retention", 1), {"scope": null})) == subjects
+	lib.scoped(subjects, object.union(fx.claim("log.retention", 1), {"scope": {"ids": ["b*"]}})) == [c, b]
+	lib.scoped(subjects, object.union(fx.claim("log.retention", 1), {"scope": {"tags": {"env": "dev"}}})) == [a]
+	lib.scoped(subjects, object.union(fx.claim("log.retention", 1), {"scope": {"paths": ["other/*.tf"]}})) == []
+	lib.scoped([], object.union(fx.claim("log.retention", 1), {"scope": {"ids": ["b*"]}})) == []
 }
 
 # controls_for, asked for every control in turn, gives controls in the same order.

@@ -28,8 +28,7 @@ findings contains f if {
 	some claim in input.claims
 	claim.key == "backup.interval"
 	is_number(claim.value)
-	some d in backup.subjects
-	lib.in_scope(d, claim)
+	some d in lib.scoped(backup.subjects, claim)
 	r := backup.interval_outcome(d, claim.value)
 	f := finding(claim, d, r, lib.dur_ja(claim.value), lib.dur_en(claim.value))
 }
@@ -38,8 +37,7 @@ findings contains f if {
 	some claim in input.claims
 	claim.key == "backup.generations"
 	is_number(claim.value)
-	some d in backup.subjects
-	lib.in_scope(d, claim)
+	some d in lib.scoped(backup.subjects, claim)
 	r := backup.generations_outcome(d, claim.value)
 	f := finding(claim, d, r, sprintf("%d世代", [claim.value]), sprintf("%d generations", [claim.value]))
 }
@@ -49,7 +47,7 @@ findings contains f if {
 	some claim in input.claims
 	claim.key == "backup.interval"
 	is_number(claim.value)
-	count([d | some d in backup.subjects; lib.in_scope(d, claim)]) == 0
+	count(lib.scoped(backup.subjects, claim)) == 0
 	some s in backup.schedules
 	not s.builtin
 	lib.in_scope(s.fact, claim)
@@ -60,7 +58,7 @@ findings contains f if {
 	some claim in input.claims
 	claim.key == "backup.generations"
 	is_number(claim.value)
-	count([d | some d in backup.subjects; lib.in_scope(d, claim)]) == 0
+	count(lib.scoped(backup.subjects, claim)) == 0
 	some s in backup.schedules
 	not s.builtin
 	lib.in_scope(s.fact, claim)

@@ -27,8 +27,7 @@ findings contains f if {
 	some claim in input.claims
 	claim.key == "service.redundancy"
 	is_boolean(claim.value)
-	some s in availability.subjects
-	lib.in_scope(s, claim)
+	some s in lib.scoped(availability.subjects, claim)
 	f := lib.bool_finding(claim, s, availability.outcome(s, "replicated"))
 }
 
@@ -36,7 +35,6 @@ findings contains f if {
 	some claim in input.claims
 	claim.key == "dr.enabled"
 	is_boolean(claim.value)
-	some s in availability.dr_subjects
-	lib.in_scope(s, claim)
+	some s in lib.scoped(availability.dr_subjects, claim)
 	f := lib.bool_finding(claim, s, availability.dr_outcome(s))
 }

@@ -27,7 +27,6 @@ findings contains f if {
 	some claim in input.claims
 	cap := capability[claim.key]
 	is_boolean(claim.value)
-	some d in detection.services(cap)
-	lib.in_scope(d, claim)
+	some d in lib.scoped(detection.services(cap), claim)
 	f := lib.bool_finding(claim, d, detection.outcome(d, cap))
 }

@@ -23,7 +23,6 @@ findings contains f if {
 	some claim in input.claims
 	claim.key == "encryption.at_rest"
 	claim.value == true
-	some d in lib.facts("datastore")
-	lib.in_scope(d, claim)
+	some d in lib.scoped(lib.facts("datastore"), claim)
 	f := lib.finding(claim, d, encryption.outcome(d), "暗号化", "encrypted")
 }

@@ -29,8 +29,7 @@ findings contains f if {
 	some claim in input.claims
 	claim.key == "admin.restricted"
 	is_boolean(claim.value)
-	some i in identity.admins
-	lib.in_scope(i, claim)
+	some i in lib.scoped(identity.admins, claim)
 	f := lib.bool_finding(claim, i, identity.admin_outcome(i))
 }
 
@@ -38,8 +37,7 @@ findings contains f if {
 	some claim in input.claims
 	claim.key == "auth.mfa"
 	is_boolean(claim.value)
-	some i in identity.stating("mfa")
-	lib.in_scope(i, claim)
+	some i in lib.scoped(identity.stating("mfa"), claim)
 	f := lib.bool_finding(claim, i, identity.mfa_outcome(i))
 }
 
@@ -47,8 +45,7 @@ findings contains f if {
 	some claim in input.claims
 	claim.key == "auth.ip_restriction"
 	is_boolean(claim.value)
-	some i in identity.stating("ip_restricted")
-	lib.in_scope(i, claim)
+	some i in lib.scoped(identity.stating("ip_restricted"), claim)
 	f := lib.bool_finding(claim, i, identity.ip_outcome(i))
 }
 
@@ -56,8 +53,7 @@ findings contains f if {
 	some claim in input.claims
 	claim.key == "password.min_length"
 	is_number(claim.value)
-	some i in identity.stating("password_policy")
-	lib.in_scope(i, claim)
+	some i in lib.scoped(identity.stating("password_policy"), claim)
 	f := lib.finding(claim, i, identity.min_length_outcome(i, claim.value), sprintf("%d文字以上", [claim.value]), sprintf("at least %d characters", [claim.value]))
 }
 
@@ -65,7 +61,6 @@ findings contains f if {
 	some claim in input.claims
 	claim.key == "password.max_age"
 	is_number(claim.value)
-	some i in identity.stating("password_policy")
-	lib.in_scope(i, claim)
+	some i in lib.scoped(identity.stating("password_policy"), claim)
 	f := lib.finding(claim, i, identity.max_age_outcome(i, claim.value), sprintf("%s以内に変更", [lib.dur_ja(claim.value)]), sprintf("changed at least every %s", [lib.dur_en(claim.value)]))
 }

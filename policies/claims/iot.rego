@@ -27,8 +27,7 @@ findings contains f if {
 	some claim in input.claims
 	claim.key == "iot.device_certificate"
 	is_boolean(claim.value)
-	some d in lib.facts("device_auth")
-	lib.in_scope(d, claim)
+	some d in lib.scoped(lib.facts("device_auth"), claim)
 	f := lib.bool_finding(claim, d, iot.certificate_outcome(d))
 }
 
@@ -36,7 +35,6 @@ findings contains f if {
 	some claim in input.claims
 	claim.key == "performance.autoscaling"
 	is_boolean(claim.value)
-	some r in iot.scalable
-	lib.in_scope(r, claim)
+	some r in lib.scoped(iot.scalable, claim)
 	f := lib.bool_finding(claim, r, iot.autoscaling_outcome(r))
 }

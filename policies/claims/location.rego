@@ -40,8 +40,7 @@ findings contains f if {
 	is_object(claim.value)
 	want_j := want_ja(claim.value)
 	want_e := want_en(claim.value)
-	some s in subjects
-	lib.in_scope(s, claim)
+	some s in lib.scoped(subjects, claim)
 	f := lib.finding(claim, s, outcome(s, claim.index), want_j, want_e)
 }
 

@@ -31,8 +31,7 @@ findings contains f if {
 	some claim in input.claims
 	claim.key == "log.retention"
 	is_number(claim.value)
-	some l in lib.facts("log")
-	lib.in_scope(l, claim)
+	some l in lib.scoped(lib.facts("log"), claim)
 	f := lib.finding(claim, l, logs.retention_outcome(l, claim.value), sprintf("%s以上", [lib.dur_ja(claim.value)]), sprintf("at least %s", [lib.dur_en(claim.value)]))
 }
 
@@ -40,8 +39,7 @@ findings contains f if {
 	some claim in input.claims
 	kind := kind_keys[claim.key]
 	is_boolean(claim.value)
-	some l in logs.of_kind(kind)
-	lib.in_scope(l, claim)
+	some l in lib.scoped(logs.of_kind(kind), claim)
 	f := lib.bool_finding(claim, l, logs.collected(l, kind))
 }
 
@@ -49,7 +47,6 @@ findings contains f if {
 	some claim in input.claims
 	claim.key == "log.tamper_protection"
 	is_boolean(claim.value)
-	some l in lib.facts("log")
-	lib.in_scope(l, claim)
+	some l in lib.scoped(lib.facts("log"), claim)
 	f := lib.bool_finding(claim, l, logs.tamper_outcome(l))
 }

@@ -26,8 +26,7 @@ findings contains f if {
 	some claim in input.claims
 	claim.key == "monitoring.liveness"
 	is_boolean(claim.value)
-	some m in monitoring.monitors("liveness")
-	lib.in_scope(m, claim)
+	some m in lib.scoped(monitoring.monitors("liveness"), claim)
 	f := lib.bool_finding(claim, m, exists(m))
 }
 
@@ -35,8 +34,7 @@ findings contains f if {
 	some claim in input.claims
 	claim.key == "monitoring.liveness_interval"
 	is_number(claim.value)
-	some m in monitoring.monitors("liveness")
-	lib.in_scope(m, claim)
+	some m in lib.scoped(monitoring.monitors("liveness"), claim)
 	f := lib.finding(claim, m, monitoring.interval_outcome(m, claim.value), sprintf("%sごと以内", [lib.dur_ja(claim.value)]), sprintf("at least every %s", [lib.dur_en(claim.value)]))
 }
 

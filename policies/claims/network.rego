@@ -34,8 +34,7 @@ findings contains f if {
 	some claim in input.claims
 	claim.key == "firewall.enabled"
 	claim.value == true
-	some r in network.ingress_rules
-	lib.in_scope(r, claim)
+	some r in lib.scoped(network.ingress_rules, claim)
 	f := lib.finding(claim, r, network.exposure_outcome(r), "ファイアウォールあり", "a firewall restricts access")
 }
 
@@ -44,8 +43,7 @@ findings contains f if {
 	some claim in input.claims
 	claim.key == "firewall.enabled"
 	claim.value == false
-	some r in network.ingress_rules
-	lib.in_scope(r, claim)
+	some r in lib.scoped(network.ingress_rules, claim)
 	f := lib.finding(
 		claim, r, {
 			"outcome": "fail", "actual": true,
@@ -61,8 +59,7 @@ findings contains f if {
 	some claim in input.claims
 	claim.key == "network.tls_min_version"
 	is_string(claim.value)
-	some e in network.public_endpoints
-	lib.in_scope(e, claim)
+	some e in lib.scoped(network.public_endpoints, claim)
 	f := lib.finding(claim, e, network.tls_outcome(e, claim.value), sprintf("TLS %s以上", [claim.value]), sprintf("TLS %s or later", [claim.value]))
 }
 
@@ -70,8 +67,7 @@ findings contains f if {
 	some claim in input.claims
 	claim.key == "network.server_certificate"
 	is_boolean(claim.value)
-	some e in network.tls_endpoints
-	lib.in_scope(e, claim)
+	some e in lib.scoped(network.tls_endpoints, claim)
 	f := lib.bool_finding(claim, e, network.certificate_outcome(e))
 }
 
@@ -80,7 +76,6 @@ findings contains f if {
 	claim.key == "network.line"
 	claimed := network.claimed_lines(claim.value)
 	count(claimed) > 0
-	some s in network.line_subjects
-	lib.in_scope(s, claim)
+	some s in lib.scoped(network.line_subjects, claim)
 	f := lib.finding(claim, s, network.line_outcome(s, claimed), concat("・", [object.get(network.line_names, [t, "ja"], t) | some t in claimed]), concat(", ", [object.get(network.line_names, [t, "en"], t) | some t in claimed]))
 }

@@ -26,8 +26,7 @@ findings contains f if {
 	some claim in input.claims
 	claim.key == "patch.auto_update"
 	is_boolean(claim.value)
-	some p in lib.facts("patching")
-	lib.in_scope(p, claim)
+	some p in lib.scoped(lib.facts("patching"), claim)
 	f := lib.bool_finding(claim, p, patching.auto_outcome(p))
 }
 
@@ -35,7 +34,6 @@ findings contains f if {
 	some claim in input.claims
 	claim.key == "patch.within"
 	is_number(claim.value)
-	some p in lib.facts("patching")
-	lib.in_scope(p, claim)
+	some p in lib.scoped(lib.facts("patching"), claim)
 	f := lib.finding(claim, p, patching.delay_outcome(p, claim.value), sprintf("リリースから%s以内", [lib.dur_ja(claim.value)]), sprintf("within %s of release", [lib.dur_en(claim.value)]))
 }

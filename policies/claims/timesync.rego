@@ -24,8 +24,7 @@ findings contains f if {
 	some claim in input.claims
 	claim.key == "time_sync.enabled"
 	is_boolean(claim.value)
-	some t in lib.facts("time_sync")
-	lib.in_scope(t, claim)
+	some t in lib.scoped(lib.facts("time_sync"), claim)
 	f := lib.bool_finding(claim, t, outcome(t))
 }
 

@@ -52,6 +52,14 @@ else if {
 	scope_tags(fact, scope)
 }
 
+# scoped is the part of subjects a claim's scope admits, in their order:
+# all of them, as they are, when the claim has no scope. A policy iterates
+# lib.scoped(subjects, claim), one call per claim, rather than asking
+# in_scope of every resource.
+scoped(subjects, claim) := subjects if object.get(claim, "scope", null) == null
+
+else := [s | some s in subjects; in_scope(s, claim)]
+
 scope_ids(_, scope) if count(object.get(scope, "ids", [])) == 0
 
 scope_ids(fact, scope) if {
