@@ -72,10 +72,11 @@ func Stage(stats Stats, builtin func(pkg string) bool) ast.CompilerStageDefiniti
 		Name:       "AccelerateHelpers",
 		MetricName: "compile_stage_accelerate_helpers",
 		Stage: func(c *ast.Compiler) *ast.Error {
+			replaced := withTargets(c)
 			byRef := map[string]*ast.Term{}
 			for _, h := range helpers {
-				if builtin(h.pkg) && usable(c, h) {
-					byRef[h.ref] = ast.RefTerm(opRef(h.name)...)
+				if builtin(h.pkg) && usable(c, h, replaced) {
+					byRef[h.ref] = ast.RefTerm(ast.VarTerm(h.name))
 				}
 			}
 			if len(byRef) == 0 {
@@ -88,10 +89,11 @@ func Stage(stats Stats, builtin func(pkg string) bool) ast.CompilerStageDefiniti
 						return false
 					}
 					if op, ok := ts[0].Value.(ast.Ref); ok {
-						if b := byRef[op.String()]; b != nil {
+						name := op.String()
+						if b := byRef[name]; b != nil {
 							ts[0] = b
 							if stats != nil {
-								stats[op.String()]++
+								stats[name]++
 							}
 						}
 					}
@@ -103,35 +105,32 @@ func Stage(stats Stats, builtin func(pkg string) bool) ast.CompilerStageDefiniti
 	}
 }
 
-// usable is true when the calls of h can be replaced: one definition, and
-// neither it nor what it reads is replaced with `with` anywhere.
-func usable(c *ast.Compiler, h helper) bool {
-	ref := ast.MustParseRef(h.ref)
-	if len(c.GetRulesExact(ref)) != 1 {
-		return false
-	}
-	replaced := false
+// withTargets lists what the `with` keywords of the modules replace.
+func withTargets(c *ast.Compiler) []string {
+	var out []string
 	for _, m := range c.Modules {
 		ast.WalkWiths(m, func(w *ast.With) bool {
-			t := w.Target.String()
-			for _, r := range append([]string{h.ref}, h.reads...) {
-				if t == r || strings.HasPrefix(r, t+".") || strings.HasPrefix(t, r+".") {
-					replaced = true
-				}
-			}
-			return replaced
+			out = append(out, w.Target.String())
+			return false
 		})
 	}
-	return !replaced
+	return out
 }
 
-func opRef(name string) ast.Ref {
-	parts := strings.Split(name, ".")
-	ref := ast.Ref{ast.VarTerm(parts[0])}
-	for _, p := range parts[1:] {
-		ref = append(ref, ast.StringTerm(p))
+// usable is true when the calls of h can be replaced: one definition, and
+// neither it nor what it reads is among what a `with` replaces.
+func usable(c *ast.Compiler, h helper, replaced []string) bool {
+	if len(c.GetRulesExact(ast.MustParseRef(h.ref))) != 1 {
+		return false
 	}
-	return ref
+	for _, t := range replaced {
+		for _, r := range append([]string{h.ref}, h.reads...) {
+			if t == r || strings.HasPrefix(r, t+".") || strings.HasPrefix(t, r+".") {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // Builtins declares the built-ins to the compiler (ast.Capabilities), so
@@ -149,26 +148,26 @@ func Builtins() []*ast.Builtin {
 func Options() []func(*rego.Rego) {
 	out := make([]func(*rego.Rego), len(helpers))
 	for i, h := range helpers {
-		out[i] = rego.FunctionDyn(decl(h), func(bctx rego.BuiltinContext, args []*ast.Term) (*ast.Term, error) {
-			return h.fn(bctx, args)
-		})
+		out[i] = option(h)
 	}
 	return out
 }
 
 // TesterBuiltins registers the built-ins with OPA's test runner.
 func TesterBuiltins() []*tester.Builtin {
+	decls := Builtins()
 	out := make([]*tester.Builtin, len(helpers))
 	for i, h := range helpers {
-		d := decl(h)
-		out[i] = &tester.Builtin{
-			Decl: Builtins()[i],
-			Func: rego.FunctionDyn(d, func(bctx rego.BuiltinContext, args []*ast.Term) (*ast.Term, error) {
-				return h.fn(bctx, args)
-			}),
-		}
+		out[i] = &tester.Builtin{Decl: decls[i], Func: option(h)}
 	}
 	return out
+}
+
+// option is the rego option that registers h's built-in.
+func option(h helper) func(*rego.Rego) {
+	return rego.FunctionDyn(decl(h), func(bctx rego.BuiltinContext, args []*ast.Term) (*ast.Term, error) {
+		return h.fn(bctx, args)
+	})
 }
 
 func decl(h helper) *rego.Function {
