@@ -144,8 +144,11 @@ func compile(b *bundle.Bundle, fast bool) (*ast.Compiler, storage.Store, error) 
 		WithCapabilities(caps).
 		WithEnablePrintStatements(false)
 	if fast {
-		builtin := func(pkg string) bool { return builtinPackage(b, pkg) }
-		c = c.WithStageAfterID(ast.StageCheckTypes, accel.Stage(nil, builtin))
+		builtin := map[string]bool{}
+		for _, pkg := range []string{"data.kaiji.lib", "data.kaiji.main"} {
+			builtin[pkg] = builtinPackage(b, pkg)
+		}
+		c = c.WithStageAfterID(ast.StageCheckTypes, accel.Stage(nil, func(pkg string) bool { return builtin[pkg] }))
 		c = c.WithStageAfterID(ast.StageCheckTypes, inline.Stage(nil))
 	}
 	if c.Compile(modules); c.Failed() {
