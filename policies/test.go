@@ -98,10 +98,8 @@ func RunTests(ctx context.Context, b *bundle.Bundle, opts TestOptions) (*TestRep
 		SetTimeout(cmpDuration(opts.Timeout, 10*time.Second)).
 		Filter(opts.Run)
 	if opts.Inline {
-		caps := ast.CapabilitiesForThisVersion()
-		caps.Builtins = append(caps.Builtins, accel.Builtins()...)
 		runner = runner.SetCompiler(ast.NewCompiler().
-			WithCapabilities(caps).
+			WithCapabilities(accel.Capabilities()).
 			WithEnablePrintStatements(true).
 			WithDefaultRegoVersion(ast.RegoV1).
 			WithStageAfterID(ast.StageCheckTypes, accel.Stage(nil, func(string) bool { return true })).

@@ -133,8 +133,15 @@ func usable(c *ast.Compiler, h helper, replaced []string) bool {
 	return true
 }
 
-// Builtins declares the built-ins to the compiler (ast.Capabilities), so
-// that later stages know their arity.
+// Capabilities are OPA's for this version with the built-ins declared, for
+// a compiler that runs the stage: later stages ask for their arity.
+func Capabilities() *ast.Capabilities {
+	caps := ast.CapabilitiesForThisVersion()
+	caps.Builtins = append(caps.Builtins, Builtins()...)
+	return caps
+}
+
+// Builtins declares the built-ins to the compiler (see Capabilities).
 func Builtins() []*ast.Builtin {
 	out := make([]*ast.Builtin, len(helpers))
 	for i, h := range helpers {

@@ -61,9 +61,7 @@ func compiled(t testing.TB, withStage bool) *ast.Compiler {
 		modules[m.Path] = m.Parsed
 	}
 	modules["cases.rego"] = ast.MustParseModuleWithOpts(cases, ast.ParserOptions{RegoVersion: ast.RegoV1})
-	caps := ast.CapabilitiesForThisVersion()
-	caps.Builtins = append(caps.Builtins, accel.Builtins()...)
-	c := ast.NewCompiler().WithDefaultRegoVersion(ast.RegoV1).WithCapabilities(caps)
+	c := ast.NewCompiler().WithDefaultRegoVersion(ast.RegoV1).WithCapabilities(accel.Capabilities())
 	stats := accel.Stats{}
 	if withStage {
 		c = c.WithStageAfterID(ast.StageCheckTypes, accel.Stage(stats, func(string) bool { return true }))

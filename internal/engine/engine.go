@@ -137,11 +137,9 @@ func compile(b *bundle.Bundle, fast bool) (*ast.Compiler, storage.Store, error) 
 		}
 		modules[m.Path] = parsed
 	}
-	caps := ast.CapabilitiesForThisVersion()
-	caps.Builtins = append(caps.Builtins, accel.Builtins()...)
 	c := ast.NewCompiler().
 		WithDefaultRegoVersion(ast.RegoV1).
-		WithCapabilities(caps).
+		WithCapabilities(accel.Capabilities()).
 		WithEnablePrintStatements(false)
 	if fast {
 		builtin := map[string]bool{}
