@@ -25,8 +25,7 @@ findings contains f if {
 	some claim in input.claims
 	claim.key == "x.backup.immutable"
 	is_boolean(claim.value)
-	some b in lib.facts("backup")
-	lib.in_scope(b, claim)
+	some b in lib.scoped(lib.facts("backup"), claim)
 	f := lib.bool_finding(claim, b, lib.flag_outcome(
 		b, "immutable",
 		{
