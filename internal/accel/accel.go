@@ -417,52 +417,32 @@ func values(t *ast.Term) []*ast.Term {
 	return nil
 }
 
-// keys lists what `some i, x in t` binds i to, in the order of values.
-func keys(t *ast.Term) []*ast.Term {
-	switch v := t.Value.(type) {
-	case *ast.Array:
-		out := make([]*ast.Term, v.Len())
-		for i := range out {
-			out[i] = ast.InternedTerm(i)
-		}
-		return out
-	case ast.Set:
-		return v.Slice()
-	case ast.Object:
-		return v.Keys()
-	}
-	return nil
-}
-
 // byResource is main.by_resource(xs):
 //
 //	[xs[p[2]] | some p in sort([[x.fact, x.outcome, i] | some i, x in xs])]
 //
 // xs[i] is x itself, so the values are returned in the order of the
 // sorted triples; an x without fact or outcome is left out, as the
-// comprehension leaves it.
+// comprehension leaves it. The keys i ascend in the order values lists
+// (an array's indexes, a set's sorted members, an object's sorted keys),
+// so a stable sort by fact and outcome breaks ties as the triples do.
 func byResource(_ topdown.BuiltinContext, args []*ast.Term) (*ast.Term, error) {
-	xs := args[0]
-	vals, ks := values(xs), keys(xs)
-	type triple struct {
-		key          *ast.Term
-		fact, result *ast.Term
-		x            *ast.Term
-	}
-	ts := make([]triple, 0, len(vals))
-	for i, x := range vals {
+	type pair struct{ fact, outcome, x *ast.Term }
+	vals := values(args[0])
+	ps := make([]pair, 0, len(vals))
+	for _, x := range vals {
 		fact, outcome := get(x, kFact), get(x, kOutcome)
 		if fact == nil || outcome == nil {
 			continue
 		}
-		ts = append(ts, triple{key: ks[i], fact: fact, result: outcome, x: x})
+		ps = append(ps, pair{fact, outcome, x})
 	}
-	slices.SortStableFunc(ts, func(a, b triple) int {
-		return cmp.Or(ast.Compare(a.fact, b.fact), ast.Compare(a.result, b.result), ast.Compare(a.key, b.key))
+	slices.SortStableFunc(ps, func(a, b pair) int {
+		return cmp.Or(ast.Compare(a.fact, b.fact), ast.Compare(a.outcome, b.outcome))
 	})
-	out := make([]*ast.Term, len(ts))
-	for i, t := range ts {
-		out[i] = t.x
+	out := make([]*ast.Term, len(ps))
+	for i, p := range ps {
+		out[i] = p.x
 	}
 	return ast.ArrayTerm(out...), nil
 }

@@ -173,6 +173,9 @@ func TestSameAsRego(t *testing.T) {
 	for _, xs := range []any{
 		[]any{f1, f2, f3},
 		[]any{f1, f1, f2},
+		// ties on fact and outcome keep their order: by index, member or key
+		[]any{with(f1, "reason", "z"), f2, with(f1, "reason", "a")},
+		map[string]any{"k2": with(f1, "reason", "a"), "k1": with(f1, "reason", "z"), "k3": f2},
 		[]any{f3, with(f1, "fact", 7), without(f2, "outcome"), without(f1, "reason"), without(f2, "actual"), with(f3, "evidence", "one")},
 		[]any{with(f1, "fact", nil), with(f2, "fact", []any{1}), "fact", []any{"fact", "outcome"}, 3},
 		map[string]any{"z": f1, "a": f2, "m": f3},
