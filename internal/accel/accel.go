@@ -25,6 +25,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/tester"
 	"github.com/open-policy-agent/opa/v1/topdown"
 	"github.com/open-policy-agent/opa/v1/types"
+
+	"github.com/kaiji-dev/kaiji/internal/inline"
 )
 
 // helper is a library function and the Go built-in that replaces it.
@@ -72,7 +74,7 @@ func Stage(stats Stats, builtin func(pkg string) bool) ast.CompilerStageDefiniti
 		Name:       "AccelerateHelpers",
 		MetricName: "compile_stage_accelerate_helpers",
 		Stage: func(c *ast.Compiler) *ast.Error {
-			replaced := withTargets(c)
+			replaced := inline.Replaced(c)
 			byRef := map[string]*ast.Term{}
 			for _, h := range helpers {
 				if builtin(h.pkg) && usable(c, h, replaced) {
@@ -105,32 +107,13 @@ func Stage(stats Stats, builtin func(pkg string) bool) ast.CompilerStageDefiniti
 	}
 }
 
-// withTargets lists what the `with` keywords of the modules replace.
-func withTargets(c *ast.Compiler) []string {
-	var out []string
-	for _, m := range c.Modules {
-		ast.WalkWiths(m, func(w *ast.With) bool {
-			out = append(out, w.Target.String())
-			return false
-		})
-	}
-	return out
-}
-
 // usable is true when the calls of h can be replaced: one definition, and
-// neither it nor what it reads is among what a `with` replaces.
-func usable(c *ast.Compiler, h helper, replaced []string) bool {
+// neither it nor what it reads is replaced by a `with`.
+func usable(c *ast.Compiler, h helper, replaced func(ref string) bool) bool {
 	if len(c.GetRulesExact(ast.MustParseRef(h.ref))) != 1 {
 		return false
 	}
-	for _, t := range replaced {
-		for _, r := range append([]string{h.ref}, h.reads...) {
-			if t == r || strings.HasPrefix(r, t+".") || strings.HasPrefix(t, r+".") {
-				return false
-			}
-		}
-	}
-	return true
+	return !replaced(h.ref) && !slices.ContainsFunc(h.reads, replaced)
 }
 
 // Capabilities are OPA's for this version with the built-ins declared, for

@@ -225,3 +225,52 @@ func FuzzSameAsRego(f *testing.F) {
 		}
 	})
 }
+
+// TestWithKeepsCalls: a helper that a `with` replaces somewhere, or whose
+// rule it reads is replaced, keeps its calls, so that the mock reaches
+// them all.
+func TestWithKeepsCalls(t *testing.T) {
+	const mocks = `package mocks
+
+fake(_, _) := "mocked"
+
+evidence := v if v := data.kaiji.lib.evidence({}, "p") with data.kaiji.lib.evidence as fake
+
+finding := v if {
+	v := data.kaiji.lib.finding({"index": 1}, {"id": "x"}, {"outcome": "pass", "actual": 1, "evidence": [], "detail_ja": "", "detail_en": ""}, "", "") with data.kaiji.lib.claim_outcomes as {"pass": "mocked"}
+}
+`
+	b, err := policies.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	modules := map[string]*ast.Module{"mocks.rego": ast.MustParseModuleWithOpts(mocks, ast.ParserOptions{RegoVersion: ast.RegoV1})}
+	for _, m := range b.Modules {
+		modules[m.Path] = m.Parsed
+	}
+	stats := accel.Stats{}
+	c := ast.NewCompiler().WithDefaultRegoVersion(ast.RegoV1).WithCapabilities(accel.Capabilities()).
+		WithStageAfterID(ast.StageCheckTypes, accel.Stage(stats, func(string) bool { return true }))
+	if c.Compile(modules); c.Failed() {
+		t.Fatal(c.Errors)
+	}
+	for _, kept := range []string{"data.kaiji.lib.evidence", "data.kaiji.lib.finding"} {
+		if stats[kept] != 0 {
+			t.Errorf("%s: %d calls rewritten, want none", kept, stats[kept])
+		}
+	}
+	if stats["data.kaiji.lib.evaluation"] == 0 {
+		t.Errorf("lib.evaluation: no call rewritten; stats %v", stats)
+	}
+	rs, err := rego.New(append([]func(*rego.Rego){rego.Query("data.mocks"), rego.Compiler(c)}, accel.Options()...)...).Eval(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := json.Marshal(rs[0].Expressions[0].Value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(js), `{"evidence":"mocked","finding":{"actual":1,"claim":1,"evidence":[],"fact":"x","outcome":"mocked","reason":{"en":" (claimed: )","ja":"（開示: ）"}}}`; got != want {
+		t.Errorf("mocked decision %s, want %s", got, want)
+	}
+}

@@ -98,27 +98,7 @@ func newInliner(c *ast.Compiler) *inliner {
 	}
 	// A function replaced by `with` somewhere (a test's mock) is called
 	// wherever it is, so that the replacement reaches every call.
-	mocked := func(key string) bool { return false }
-	var targets []ast.Ref
-	for _, m := range c.Modules {
-		ast.WalkWiths(m, func(w *ast.With) bool {
-			if r, ok := w.Target.Value.(ast.Ref); ok {
-				targets = append(targets, r)
-			}
-			return false
-		})
-	}
-	if len(targets) > 0 {
-		mocked = func(key string) bool {
-			for _, t := range targets {
-				ts := t.String()
-				if ts == key || strings.HasPrefix(key, ts+".") || strings.HasPrefix(ts, key+".") {
-					return true
-				}
-			}
-			return false
-		}
-	}
+	mocked := Replaced(c)
 	for key, rules := range byRef {
 		if len(rules) != 1 || mocked(key) {
 			continue
@@ -128,6 +108,31 @@ func newInliner(c *ast.Compiler) *inliner {
 		}
 	}
 	return in
+}
+
+// Replaced returns a test of whether a `with` in the compiler's modules
+// replaces the document at a ref (data.kaiji.lib.finding), one it lies
+// within (data.kaiji.lib) or one within it: a mocked function, package or
+// rule. Stages that rewrite calls leave those alone, so that the mock
+// reaches every call.
+func Replaced(c *ast.Compiler) func(ref string) bool {
+	var targets []string
+	for _, m := range c.Modules {
+		ast.WalkWiths(m, func(w *ast.With) bool {
+			if _, ok := w.Target.Value.(ast.Ref); ok {
+				targets = append(targets, w.Target.String())
+			}
+			return false
+		})
+	}
+	return func(ref string) bool {
+		for _, t := range targets {
+			if t == ref || strings.HasPrefix(ref, t+".") || strings.HasPrefix(t, ref+".") {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 // inlinable returns the function of rule r when its calls can be replaced by
