@@ -15,7 +15,6 @@ import (
 	"github.com/open-policy-agent/opa/v1/tester"
 
 	"github.com/kaiji-dev/kaiji/internal/accel"
-	"github.com/kaiji-dev/kaiji/internal/inline"
 )
 
 // TestOptions say how to run the Rego tests of a policy set.
@@ -98,12 +97,11 @@ func RunTests(ctx context.Context, b *bundle.Bundle, opts TestOptions) (*TestRep
 		SetTimeout(cmpDuration(opts.Timeout, 10*time.Second)).
 		Filter(opts.Run)
 	if opts.Inline {
-		runner = runner.SetCompiler(ast.NewCompiler().
+		c := ast.NewCompiler().
 			WithCapabilities(accel.Capabilities()).
 			WithEnablePrintStatements(true).
-			WithDefaultRegoVersion(ast.RegoV1).
-			WithStageAfterID(ast.StageCheckTypes, accel.Stage(nil, func(string) bool { return true })).
-			WithStageAfterID(ast.StageCheckTypes, inline.Stage(nil))).
+			WithDefaultRegoVersion(ast.RegoV1)
+		runner = runner.SetCompiler(accel.WithStages(c, func(string) bool { return true })).
 			AddCustomBuiltins(accel.TesterBuiltins())
 	}
 	if opts.Coverage {

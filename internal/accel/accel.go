@@ -116,6 +116,15 @@ func usable(c *ast.Compiler, h helper, replaced func(ref string) bool) bool {
 	return !replaced(h.ref) && !slices.ContainsFunc(h.reads, replaced)
 }
 
+// WithStages registers on c what kaiji scan compiles the policies with,
+// after the type check: this stage for the packages builtin admits, then
+// the inline stage (whose copied bodies then call the built-ins). c needs
+// Capabilities.
+func WithStages(c *ast.Compiler, builtin func(pkg string) bool) *ast.Compiler {
+	return c.WithStageAfterID(ast.StageCheckTypes, Stage(nil, builtin)).
+		WithStageAfterID(ast.StageCheckTypes, inline.Stage(nil))
+}
+
 // Capabilities are OPA's for this version with the built-ins declared, for
 // a compiler that runs the stage: later stages ask for their arity.
 func Capabilities() *ast.Capabilities {

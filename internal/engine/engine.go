@@ -23,7 +23,6 @@ import (
 	"github.com/kaiji-dev/kaiji/collectors"
 	"github.com/kaiji-dev/kaiji/internal/accel"
 	"github.com/kaiji-dev/kaiji/internal/claims"
-	"github.com/kaiji-dev/kaiji/internal/inline"
 	"github.com/kaiji-dev/kaiji/internal/parallel"
 	"github.com/kaiji-dev/kaiji/internal/results"
 	"github.com/kaiji-dev/kaiji/policies"
@@ -146,8 +145,7 @@ func compile(b *bundle.Bundle, fast bool) (*ast.Compiler, storage.Store, error) 
 		for _, pkg := range []string{"data.kaiji.lib", "data.kaiji.main"} {
 			builtin[pkg] = builtinPackage(b, pkg)
 		}
-		c = c.WithStageAfterID(ast.StageCheckTypes, accel.Stage(nil, func(pkg string) bool { return builtin[pkg] }))
-		c = c.WithStageAfterID(ast.StageCheckTypes, inline.Stage(nil))
+		c = accel.WithStages(c, func(pkg string) bool { return builtin[pkg] })
 	}
 	if c.Compile(modules); c.Failed() {
 		return nil, nil, c.Errors
