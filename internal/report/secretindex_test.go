@@ -1,50 +1,86 @@
 package report
 
 import (
+	"cmp"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
 
 // TestSecretIndex: replacing only the secrets the index finds gives the
 // same text as replacing every secret in order, including secrets that
-// contain one another, overlap, or only appear across a replacement.
+// contain one another, overlap, or only appear across a replacement, with
+// heads of every length (the shortest indexed secret sets it).
 func TestSecretIndex(t *testing.T) {
-	secrets := []string{"hunter2-do-not-leak", "hunter2-do", "s3cr3t-token-value", "abc", "x[REDA", "TED]yz", "CTED]y", "leak-leak"}
+	sets := [][]string{
+		{"hunter2-do-not-leak", "hunter2-do", "s3cr3t-token-value", "abc", "x[REDA", "TED]yz", "CTED]y", "leak-leak"},
+		{"hunter2", "hunter2-do-not-leak", "s3cr3t", "leak-leak"},
+		{"app00000-tls", "app00001-tls", "app0000", "app00000"},
+		{"abc", "x[REDA"},
+		{},
+	}
 	texts := []string{
 		"", "nothing here", "password = hunter2-do-not-leak", "a hunter2-do b", "token s3cr3t-token-value and hunter2-do-not-leak",
-		"abcabc", "x[REDAhunter2-doTED]yz", "leak-leak-leak", strings.Repeat("hunter2-", 50),
+		"abcabc", "x[REDAhunter2-doTED]yz", "leak-leak-leak", strings.Repeat("hunter2-", 50), "s3cr3", "s3cr3t", "hunter",
+		"app00000-tls app00001-tl app0000 app00000", "xapp00001-tlsx", "app0000",
 	}
-	// the order NewSources sorts them in: longest first, then by text
-	sorted := append([]string(nil), secrets...)
-	for i := range sorted {
-		for j := i + 1; j < len(sorted); j++ {
-			a, b := sorted[i], sorted[j]
-			if len(b) > len(a) || len(b) == len(a) && b < a {
-				sorted[i], sorted[j] = b, a
+	for _, secrets := range sets {
+		x := newSecretIndex(sortSecrets(secrets))
+		for _, text := range texts {
+			checkIndex(t, x, text)
+		}
+	}
+}
+
+// sortSecrets orders secrets as NewSources does: longest first, then by text.
+func sortSecrets(secrets []string) []string {
+	sorted := slices.Clone(secrets)
+	slices.SortFunc(sorted, func(a, b string) int { return cmp.Or(cmp.Compare(len(b), len(a)), strings.Compare(a, b)) })
+	return slices.Compact(sorted)
+}
+
+// checkIndex compares what the index finds in text with every secret tried.
+func checkIndex(t *testing.T, x secretIndex, text string) {
+	t.Helper()
+	want := text
+	for _, v := range x.secrets {
+		want = strings.ReplaceAll(want, v, Redacted)
+	}
+	got := text
+	for _, v := range x.present(text) {
+		got = strings.ReplaceAll(got, v, Redacted)
+	}
+	if got != want {
+		t.Errorf("secrets %q, text %q: got %q, want %q", x.secrets, text, got, want)
+	}
+	holds := false
+	for _, v := range x.secrets {
+		holds = holds || strings.Contains(text, v)
+	}
+	if x.holdsAny(text) != holds {
+		t.Errorf("secrets %q, text %q: holdsAny = %v, want %v", x.secrets, text, !holds, holds)
+	}
+}
+
+// FuzzSecretIndex: the index against every secret tried, for secrets cut
+// from the fuzzed text itself (so that they occur) and from a second input.
+func FuzzSecretIndex(f *testing.F) {
+	f.Add("password = hunter2-do-not-leak and app00000-tls", "hunter2\x00app00000-tls\x00leak", uint8(3))
+	f.Add("x[REDAhunter2-doTED]yz", "TED]yz\x00x[REDA\x00hunter2-do", uint8(7))
+	f.Fuzz(func(t *testing.T, text, list string, cut uint8) {
+		secrets := strings.Split(list, "\x00")
+		if c := int(cut); c > 0 && len(text) > c {
+			for i := 0; i+c <= len(text); i += c + 1 {
+				secrets = append(secrets, text[i:i+c])
 			}
 		}
-	}
-	x := newSecretIndex(sorted)
-	for _, text := range texts {
-		want := text
-		for _, v := range sorted {
-			want = strings.ReplaceAll(want, v, Redacted)
+		secrets = slices.DeleteFunc(secrets, func(s string) bool { return s == "" })
+		if len(secrets) > 64 {
+			secrets = secrets[:64]
 		}
-		got := text
-		for _, v := range x.present(text) {
-			got = strings.ReplaceAll(got, v, Redacted)
-		}
-		if got != want {
-			t.Errorf("%q: got %q, want %q", text, got, want)
-		}
-		holds := false
-		for _, v := range sorted {
-			holds = holds || strings.Contains(text, v)
-		}
-		if x.holdsAny(text) != holds {
-			t.Errorf("%q: holdsAny = %v, want %v", text, !holds, holds)
-		}
-	}
+		checkIndex(t, newSecretIndex(sortSecrets(secrets)), text)
+	})
 }
 
 func TestMayNameSecret(t *testing.T) {
@@ -79,4 +115,25 @@ func FuzzMayNameSecret(f *testing.F) {
 			t.Errorf("sensitiveKey matches %q but mayNameSecret says it cannot", line)
 		}
 	})
+}
+
+// BenchmarkSecretIndex finds the secrets a report-sized text holds: 16 MB
+// of JSON-like text against a thousand secrets, two of them present.
+func BenchmarkSecretIndex(b *testing.B) {
+	var secrets []string
+	for i := range 1000 {
+		secrets = append(secrets, fmt.Sprintf("s3cr3t-%04d-value", i), fmt.Sprintf("pa55word%04d", i))
+	}
+	x := newSecretIndex(secrets)
+	var sb strings.Builder
+	for i := 0; sb.Len() < 16<<20; i++ {
+		fmt.Fprintf(&sb, `{"resource":"aws_s3_bucket.svc%04d","attribute":"server_side_encryption","file":"live/main.tf","line":%d,"message":"password-less and encrypted"},`, i, i)
+	}
+	text := sb.String() + "s3cr3t-0042-value pa55word0999"
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		if n := len(x.present(text)); n != 2 {
+			b.Fatalf("present: %d secrets, want 2", n)
+		}
+	}
 }

@@ -228,25 +228,66 @@ func markFile(p string, lines []string, sensitiveVars map[string]bool) (m marked
 // secretIndex finds which secrets a text holds in one pass over the text,
 // instead of one pass per secret: a large estate has thousands of
 // secret-looking values and reports of tens of megabytes (BENCHMARKS.md).
-// Secrets are indexed by their first indexLen bytes.
+// Secrets are indexed by their first n bytes (their head: 6 to 8 bytes, as
+// long as the shortest indexed secret allows, so that names sharing a
+// prefix share few heads); a bitset of their first two bytes turns most
+// positions of a text away before any lookup.
 type secretIndex struct {
 	secrets []string         // in replacement order
-	byHead  map[string][]int // first indexLen bytes → indexes into secrets
+	n       int              // head length
+	byHead  map[uint64][]int // head → indexes into secrets
+	pairs   []uint64         // bit b0 | b1<<8 set when some head begins with b0 b1
 	always  []int            // too short to index, or able to appear across a replacement
 }
 
-const indexLen = 6
+// Bounds of the head length: shorter secrets are tried on every text, and
+// a head is packed into a uint64.
+const (
+	minHead = 6
+	maxHead = 8
+)
 
 func newSecretIndex(secrets []string) secretIndex {
-	x := secretIndex{secrets: secrets, byHead: map[string][]int{}}
+	x := secretIndex{secrets: secrets, n: maxHead, byHead: map[uint64][]int{}, pairs: make([]uint64, 1<<16/64)}
+	var indexed []int
 	for i, v := range secrets {
-		if len(v) < indexLen || acrossMarker(v) {
+		if len(v) < minHead || acrossMarker(v) {
 			x.always = append(x.always, i)
 			continue
 		}
-		x.byHead[v[:indexLen]] = append(x.byHead[v[:indexLen]], i)
+		indexed = append(indexed, i)
+		x.n = min(x.n, len(v))
+	}
+	for _, i := range indexed {
+		v := secrets[i]
+		h := x.head(v)
+		x.byHead[h] = append(x.byHead[h], i)
+		k := pair(v)
+		x.pairs[k/64] |= 1 << (k % 64)
 	}
 	return x
+}
+
+// head packs the first x.n bytes of s (len(s) ≥ x.n).
+func (x *secretIndex) head(s string) uint64 {
+	var h uint64
+	for i := range x.n {
+		h |= uint64(s[i]) << (8 * i)
+	}
+	return h
+}
+
+// pair packs the first two bytes of s.
+func pair(s string) uint16 { return uint16(s[0]) | uint16(s[1])<<8 }
+
+// candidates returns the indexes of the secrets whose head text[p:] begins
+// with (p+x.n ≤ len(text)).
+func (x *secretIndex) candidates(text string, p int) []int {
+	k := pair(text[p:])
+	if x.pairs[k/64]&(1<<(k%64)) == 0 {
+		return nil
+	}
+	return x.byHead[x.head(text[p:])]
 }
 
 // acrossMarker reports whether v could occur in a text only after another
@@ -272,8 +313,8 @@ func (x *secretIndex) holdsAny(text string) bool {
 			return true
 		}
 	}
-	for p := 0; p+indexLen <= len(text); p++ {
-		for _, i := range x.byHead[text[p:p+indexLen]] {
+	for p := 0; p+x.n <= len(text); p++ {
+		for _, i := range x.candidates(text, p) {
 			if strings.HasPrefix(text[p:], x.secrets[i]) {
 				return true
 			}
@@ -294,8 +335,8 @@ func (x *secretIndex) present(text string) []string {
 	for _, i := range x.always {
 		mark[i] = true
 	}
-	for p := 0; p+indexLen <= len(text); p++ {
-		for _, i := range x.byHead[text[p:p+indexLen]] {
+	for p := 0; p+x.n <= len(text); p++ {
+		for _, i := range x.candidates(text, p) {
 			if !mark[i] && strings.HasPrefix(text[p:], x.secrets[i]) {
 				mark[i] = true
 			}
