@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+
+	"github.com/kaiji-dev/kaiji/internal/results"
 )
 
 // WriteJSON encodes v as indented JSON without HTML escaping, exactly as
@@ -23,6 +25,9 @@ func WriteJSON(w io.Writer, v any) error {
 // compactJSON encodes v as json.Encoder does without HTML escaping, with
 // its trailing newline.
 func compactJSON(v any) ([]byte, error) {
+	if r, ok := v.(*results.Run); ok {
+		return compactRun(r)
+	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
