@@ -1,0 +1,77 @@
+package policies
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// TestLoad: modules and data files are read one per core but come out as
+// a sequential read gives them: modules sorted by path, data mounted by
+// name, tests only when asked for, and the first broken file in walk
+// order named in the error.
+func TestLoad(t *testing.T) {
+	good := fstest.MapFS{
+		"z.rego":         {Data: []byte("package kaiji.z\n\nx := 1\n")},
+		"a/b.rego":       {Data: []byte("package kaiji.a.b\n\ny := 2\n")},
+		"a/b_test.rego":  {Data: []byte("package kaiji.a.b_test\n\ntest_y if data.kaiji.a.b.y == 2\n")},
+		"data/ref.yaml":  {Data: []byte("k: [1, 2]\n")},
+		"data/more.json": {Data: []byte(`{"m": true}`)},
+		"README.md":      {Data: []byte("not read")},
+	}
+	for _, tc := range []struct {
+		tests bool
+		want  []string
+	}{
+		{false, []string{"p/a/b.rego", "p/z.rego"}},
+		{true, []string{"p/a/b.rego", "p/a/b_test.rego", "p/z.rego"}},
+	} {
+		b, err := Load(good, "p", LoadOptions{Tests: tc.tests})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, m := range b.Modules {
+			if m.Parsed == nil || string(m.Raw) != string(good[strings.TrimPrefix(m.Path, "p/")].Data) {
+				t.Errorf("%s: not parsed or not its own text", m.Path)
+			}
+			got = append(got, m.Path)
+		}
+		if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+			t.Errorf("tests=%v: modules %q, want %q", tc.tests, got, tc.want)
+		}
+		data := b.Data[Root].(map[string]any)["data"].(map[string]any)
+		if len(data) != 2 || data["ref"] == nil || data["more"] == nil {
+			t.Errorf("data %v, want ref and more", data)
+		}
+	}
+
+	broken := fstest.MapFS{
+		"b/one.rego":    {Data: []byte("package kaiji.one\n\nx := \n")},
+		"c/two.rego":    {Data: []byte("package kaiji.two\n\ny := [\n")},
+		"data/bad.yaml": {Data: []byte("k: [1, 2\n")},
+	}
+	for _, tc := range []struct {
+		drop, want string
+	}{
+		{"", "p/b/one.rego"},
+		{"b/one.rego", "p/c/two.rego"},
+		{"c/two.rego", "p/b/one.rego"},
+	} {
+		fsys := fstest.MapFS{}
+		for k, v := range broken {
+			if k != tc.drop {
+				fsys[k] = v
+			}
+		}
+		_, err := Load(fsys, "p", LoadOptions{})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("without %q: error %v, want one naming %s", tc.drop, err, tc.want)
+		}
+	}
+	delete(broken, "b/one.rego")
+	delete(broken, "c/two.rego")
+	if _, err := Load(broken, "p", LoadOptions{}); err == nil || !strings.Contains(err.Error(), "p/data/bad.yaml") {
+		t.Errorf("bad data: error %v, want one naming p/data/bad.yaml", err)
+	}
+}
