@@ -4,46 +4,61 @@ import (
 	"bytes"
 	"encoding/json"
 
+	"github.com/kaiji-dev/kaiji/internal/parallel"
 	"github.com/kaiji-dev/kaiji/internal/results"
 )
 
-// compactRun encodes a run as json.Encoder does (compactJSON), built from one encoding per claim and per
-// control. encoding/json builds a document in a single buffer that doubles
-// as it grows, zeroed at every step: for a 10k-resource estate's run
-// (~17 MB) growing it cost more than the encoding (BENCHMARKS.md). The
-// pieces are copied once into a buffer of the final size. The fields are
-// those of results.Run in its order, with its omitempty rules
-// (TestRunFields keeps the two in step; TestCompactRun compares outputs).
+// compactRun encodes a run as json.Encoder does (compactJSON), from one
+// encoding per claim and per control, made one per core. encoding/json
+// builds a document in a single buffer that doubles as it grows, zeroed at
+// every step: for a 10k-resource estate's run (~17 MB) growing it cost more
+// than the encoding (BENCHMARKS.md). Each piece is encoded into a slice of
+// its own size, and the pieces are copied once into a slice of the final
+// size. The fields are those of results.Run in its order, with its
+// omitempty rules (TestRunFields keeps the two in step; TestCompactRun
+// compares outputs).
 func compactRun(r *results.Run) ([]byte, error) {
-	var p pieces
-	enc := json.NewEncoder(&p)
-	enc.SetEscapeHTML(false)
-	var err error
-	field := func(name string, v any) {
-		if err == nil {
-			p.literal(name)
-			err = enc.Encode(v)
+	elems := make([]any, 0, len(r.Claims)+len(r.Controls))
+	for i := range r.Claims {
+		elems = append(elems, &r.Claims[i])
+	}
+	for i := range r.Controls {
+		elems = append(elems, &r.Controls[i])
+	}
+	encoded := make([][]byte, len(elems))
+	errs := make([]error, len(elems))
+	parallel.For(len(elems), 0, func(i int) { encoded[i], errs[i] = encodeValue(elems[i]) })
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
 		}
 	}
-	list := func(name string, n int, null bool, elem func(int) any) {
-		if err != nil {
-			return
+
+	var parts [][]byte
+	var err error
+	lit := func(s string) { parts = append(parts, []byte(s)) }
+	field := func(name string, v any) {
+		if err == nil {
+			lit(name)
+			var b []byte
+			b, err = encodeValue(v)
+			parts = append(parts, b)
 		}
-		p.literal(name)
+	}
+	list := func(name string, null bool, es [][]byte) {
+		lit(name)
 		if null {
-			p.literal("null")
+			lit("null")
 			return
 		}
-		p.literal("[")
-		for i := range n {
+		lit("[")
+		for i, e := range es {
 			if i > 0 {
-				p.literal(",")
+				lit(",")
 			}
-			if err = enc.Encode(elem(i)); err != nil {
-				return
-			}
+			parts = append(parts, e)
 		}
-		p.literal("]")
+		lit("]")
 	}
 	field(`{"schema":`, r.Schema)
 	field(`,"tool":`, r.Tool)
@@ -56,8 +71,8 @@ func compactRun(r *results.Run) ([]byte, error) {
 		field(`,"claims_file":`, r.ClaimsFile)
 	}
 	field(`,"summary":`, r.Summary)
-	list(`,"claims":`, len(r.Claims), r.Claims == nil, func(i int) any { return &r.Claims[i] })
-	list(`,"controls":`, len(r.Controls), r.Controls == nil, func(i int) any { return &r.Controls[i] })
+	list(`,"claims":`, r.Claims == nil, encoded[:len(r.Claims)])
+	list(`,"controls":`, r.Controls == nil, encoded[len(r.Claims):])
 	field(`,"diagnostics":`, r.Diagnostics)
 	field(`,"inputs":`, r.Inputs)
 	field(`,"waivers":`, r.Waivers)
@@ -70,41 +85,34 @@ func compactRun(r *results.Run) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.literal("}\n")
-	return p.bytes(), nil
-}
-
-// pieces collects a document in blocks that never move. As the Writer of a
-// json.Encoder it drops the newline ending each value.
-type pieces struct {
-	blocks [][]byte
-	size   int
-}
-
-const pieceBlock = 1 << 20
-
-func (p *pieces) Write(b []byte) (int, error) {
-	add(p, bytes.TrimSuffix(b, []byte("\n")))
-	return len(b), nil
-}
-
-func (p *pieces) literal(s string) { add(p, s) }
-
-func add[T string | []byte](p *pieces, s T) {
-	last := len(p.blocks) - 1
-	if last < 0 || cap(p.blocks[last])-len(p.blocks[last]) < len(s) {
-		p.blocks = append(p.blocks, make([]byte, 0, max(pieceBlock, len(s))))
-		last++
+	lit("}\n")
+	size := 0
+	for _, p := range parts {
+		size += len(p)
 	}
-	p.blocks[last] = append(p.blocks[last], s...)
-	p.size += len(s)
+	out := make([]byte, 0, size)
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out, nil
 }
 
-// bytes returns the document in one slice.
-func (p *pieces) bytes() []byte {
-	out := make([]byte, 0, p.size)
-	for _, b := range p.blocks {
-		out = append(out, b...)
-	}
-	return out
+// encodeValue encodes v as json.Encoder does without HTML escaping, less
+// the newline, into a slice of its size: the encoder's own buffer is
+// pooled and grows once to the largest piece.
+func encodeValue(v any) ([]byte, error) {
+	var w exact
+	enc := json.NewEncoder(&w)
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(v)
+	return w.b, err
+}
+
+// exact keeps a copy of the one write a json.Encoder makes per value,
+// less its newline.
+type exact struct{ b []byte }
+
+func (w *exact) Write(p []byte) (int, error) {
+	w.b = append(w.b, bytes.TrimSuffix(p, []byte("\n"))...)
+	return len(p), nil
 }

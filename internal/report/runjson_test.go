@@ -71,22 +71,3 @@ func TestCompactRun(t *testing.T) {
 		}
 	}
 }
-
-// TestPieces: a document written in pieces across blocks, some larger than
-// a block, reads back whole.
-func TestPieces(t *testing.T) {
-	var p pieces
-	var want []byte
-	for i, n := range []int{10, pieceBlock - 5, 20, 3 * pieceBlock, 1, 0, pieceBlock} {
-		b := bytes.Repeat([]byte{byte('a' + i)}, n)
-		if i%2 == 0 {
-			p.literal(string(b))
-		} else if _, err := p.Write(append(b, '\n')); err != nil {
-			t.Fatal(err)
-		}
-		want = append(want, b...)
-	}
-	if got := p.bytes(); !bytes.Equal(got, want) {
-		t.Errorf("pieces: got %d bytes, want %d, or different", len(got), len(want))
-	}
-}

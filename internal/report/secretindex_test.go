@@ -25,6 +25,15 @@ func TestSecretIndex(t *testing.T) {
 		"abcabc", "x[REDAhunter2-doTED]yz", "leak-leak-leak", strings.Repeat("hunter2-", 50), "s3cr3", "s3cr3t", "hunter",
 		"app00000-tls app00001-tl app0000 app00000", "xapp00001-tlsx", "app0000",
 	}
+	// Texts long enough to be scanned in parts, each with one secret
+	// across where two, three or four parts meet.
+	filler := strings.Repeat("app0000 hunter2- ", minParallelScan/8)
+	for _, v := range []string{"hunter2-do-not-leak", "app00001-tls"} {
+		n := len(filler)
+		for _, at := range []int{n / 2, n / 3, 2 * n / 3, n / 4, 3 * n / 4} {
+			texts = append(texts, filler[:at-3]+v+filler[at-3+len(v):])
+		}
+	}
 	for _, secrets := range sets {
 		x := newSecretIndex(sortSecrets(secrets))
 		for _, text := range texts {
@@ -52,14 +61,14 @@ func checkIndex(t *testing.T, x secretIndex, text string) {
 		got = strings.ReplaceAll(got, v, Redacted)
 	}
 	if got != want {
-		t.Errorf("secrets %q, text %q: got %q, want %q", x.secrets, text, got, want)
+		t.Errorf("secrets %q, text %.200q: got %.200q, want %.200q", x.secrets, text, got, want)
 	}
 	holds := false
 	for _, v := range x.secrets {
 		holds = holds || strings.Contains(text, v)
 	}
 	if x.holdsAny(text) != holds {
-		t.Errorf("secrets %q, text %q: holdsAny = %v, want %v", x.secrets, text, !holds, holds)
+		t.Errorf("secrets %q, text %.200q: holdsAny = %v, want %v", x.secrets, text, !holds, holds)
 	}
 }
 

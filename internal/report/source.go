@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -331,25 +332,42 @@ func (x *secretIndex) present(text string) []string {
 	if len(x.secrets) == 0 {
 		return nil
 	}
-	mark := make([]bool, len(x.secrets))
-	for _, i := range x.always {
-		mark[i] = true
+	// A report's text is scanned in parts, one per core: a secret found
+	// in any part is present (a part's last secret may run past its end).
+	parts := 1
+	if len(text) >= minParallelScan {
+		parts = runtime.GOMAXPROCS(0)
 	}
-	for p := 0; p+x.n <= len(text); p++ {
-		for _, i := range x.candidates(text, p) {
-			if !mark[i] && strings.HasPrefix(text[p:], x.secrets[i]) {
-				mark[i] = true
+	marks := make([][]bool, parts)
+	parallel.For(parts, parts, func(k int) {
+		mark := make([]bool, len(x.secrets))
+		for p, end := len(text)*k/parts, len(text)*(k+1)/parts; p < end && p+x.n <= len(text); p++ {
+			for _, i := range x.candidates(text, p) {
+				if !mark[i] && strings.HasPrefix(text[p:], x.secrets[i]) {
+					mark[i] = true
+				}
 			}
 		}
+		marks[k] = mark
+	})
+	for _, i := range x.always {
+		marks[0][i] = true
 	}
 	var out []string
-	for i, m := range mark {
-		if m {
-			out = append(out, x.secrets[i])
+	for i, v := range x.secrets {
+		for _, mark := range marks {
+			if mark[i] {
+				out = append(out, v)
+				break
+			}
 		}
 	}
 	return out
 }
+
+// minParallelScan is the length of text from which present scans it on
+// every core: below it, starting the goroutines costs more than they save.
+const minParallelScan = 1 << 20
 
 // markKubernetes marks the values of Secret objects (data, stringData) and
 // the value of environment variables whose name says secret.
