@@ -103,6 +103,14 @@ func TestMayNameSecret(t *testing.T) {
 		{"  API-KEY: x", true},
 		{"sessionKey = 1", true},
 		{"  ſecret = x", true}, // sensitiveKey folds Unicode
+		{"private-key = x", true},
+		{"ENCRYPTION_KEY=x", true},
+		{"  Client-Key: x", true},
+		{"apiVersion: apps/v1", false},
+		{"  server_side_encryption_configuration {", false},
+		{"  access_logs { bucket = x }", false},
+		{"  authentication: oidc", false},
+		{"  sessionAffinity: ClientIP", false},
 		{"  replicas: 3", false},
 		{"  image: nginx:1.27", false},
 		{`  "name": "web"`, false},
@@ -116,7 +124,8 @@ func TestMayNameSecret(t *testing.T) {
 
 // FuzzMayNameSecret: the prefilter never hides a line sensitiveKey matches.
 func FuzzMayNameSecret(f *testing.F) {
-	for _, s := range []string{"password", "PRIVATE_KEY", "Auth-Key", "x ſecret", "replicas: 3", "bearer", "ssh_key", "connectionString"} {
+	for _, s := range []string{"password", "PRIVATE_KEY", "Auth-Key", "x ſecret", "replicas: 3", "bearer", "ssh_key", "connectionString",
+		"api-_key", "sas_-key", "apiVersion: v1", "sessio-n_key"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, line string) {

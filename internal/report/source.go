@@ -32,32 +32,60 @@ const (
 var sensitiveKey = regexp.MustCompile(`(?i)(passw(or)?d|passphrase|secret|token|private[_-]?key|api[_-]?key|access[_-]?key|credential|connection[_-]?string|auth[_-]?key|client[_-]?key|sas[_-]?key|signing[_-]?key|encryption[_-]?key|ssh[_-]?key|bearer|cookie|session[_-]?key)`)
 
 // sensitiveStems are lower-case words one of which every match of
-// sensitiveKey contains (TestMayNameSecret, FuzzMayNameSecret).
-var sensitiveStems = []string{"passw", "passphrase", "secret", "token", "private", "api", "access", "credential",
-	"connection", "auth", "client", "sas", "signing", "encryption", "ssh", "bearer", "cookie", "session"}
+// sensitiveKey contains once '_' and '-' are dropped from it
+// (TestMayNameSecret, FuzzMayNameSecret). Whole words such as "apikey"
+// rather than "api": every Kubernetes document has an apiVersion line,
+// and Terraform is full of encryption and access settings that are no
+// secrets.
+var sensitiveStems = []string{"passw", "passphrase", "secret", "token", "privatekey", "apikey", "accesskey", "credential",
+	"connectionstring", "authkey", "clientkey", "saskey", "signingkey", "encryptionkey", "sshkey", "bearer", "cookie", "sessionkey"}
+
+var stemBytes = func() (b [][]byte) {
+	for _, s := range sensitiveStems {
+		b = append(b, []byte(s))
+	}
+	return b
+}()
+
+// stemPairs has bit b0 | b1<<8 set when a stem begins with the bytes b0 b1.
+var stemPairs = func() []uint64 {
+	bits := make([]uint64, 1<<16/64)
+	for _, s := range sensitiveStems {
+		k := pair(s)
+		bits[k/64] |= 1 << (k % 64)
+	}
+	return bits
+}()
 
 // mayNameSecret is false when a line cannot hold a key sensitiveKey
-// matches: it contains none of the stems, ignoring ASCII case. Lines with
-// other than ASCII are always true (sensitiveKey folds Unicode: ſ is s).
-// Most lines of an estate name no secret, and this skips the regular
-// expressions for them, which were most of a Kubernetes report's time
-// (BENCHMARKS.md).
+// matches: without '_' and '-', and ignoring ASCII case, it contains none
+// of the stems. Lines with other than ASCII are always true (sensitiveKey
+// folds Unicode: ſ is s). Most lines of an estate name no secret, and this
+// skips the regular expressions for them, which were most of a Kubernetes
+// report's time (BENCHMARKS.md).
 func mayNameSecret(line string) bool {
 	var buf [256]byte
 	lower := buf[:0]
 	for i := 0; i < len(line); i++ {
 		c := line[i]
-		if c >= 0x80 {
+		switch {
+		case c >= 0x80:
 			return true
-		}
-		if 'A' <= c && c <= 'Z' {
+		case c == '_' || c == '-':
+			continue
+		case 'A' <= c && c <= 'Z':
 			c += 'a' - 'A'
 		}
 		lower = append(lower, c)
 	}
-	for _, s := range sensitiveStems {
-		if bytes.Contains(lower, []byte(s)) {
-			return true
+	for p := 0; p+1 < len(lower); p++ {
+		if k := uint16(lower[p]) | uint16(lower[p+1])<<8; stemPairs[k/64]&(1<<(k%64)) == 0 {
+			continue
+		}
+		for _, s := range stemBytes {
+			if bytes.HasPrefix(lower[p:], s) {
+				return true
+			}
 		}
 	}
 	return false
