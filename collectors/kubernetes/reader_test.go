@@ -137,3 +137,26 @@ func TestMergeKeys(t *testing.T) {
 		t.Errorf("merged key line %d, want 1", v.get("kind").line())
 	}
 }
+
+// TestIsDocSep: the prefilter in front of docSep never changes its answer.
+func TestIsDocSep(t *testing.T) {
+	for _, line := range []string{"---", "--- ", "---\t# c", "--- {a: 1}", "...", "... # end", "----", "--", "-- -", "..", "....",
+		" ---", "---x", "", "apiVersion: v1", "---#c", "...\r"} {
+		if got, want := isDocSep([]byte(line)), docSep.MatchString(line); got != want {
+			t.Errorf("isDocSep(%q) = %v, docSep says %v", line, got, want)
+		}
+	}
+}
+
+// TestHelmSource: the source comment helm template writes is found in a
+// document, and nothing is found in one without it.
+func TestHelmSource(t *testing.T) {
+	data := "# Source: chart/templates/svc.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: b  # Source: not at the line start\n"
+	docs, diags := readDocuments("f.yaml", []byte(data), defaultLimits)
+	if len(diags) != 0 || len(docs) != 2 {
+		t.Fatalf("got %d documents, %v", len(docs), diags)
+	}
+	if docs[0].source != "chart/templates/svc.yaml" || docs[1].source != "" {
+		t.Errorf("sources %q, %q; want chart/templates/svc.yaml and none", docs[0].source, docs[1].source)
+	}
+}
