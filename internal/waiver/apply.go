@@ -37,7 +37,7 @@ func Apply(run *results.Run, ws []results.Waiver, today time.Time) {
 			continue
 		}
 		targets := []string{strconv.Itoa(c.Item), "item:" + strconv.Itoa(c.Item), c.Key, "*"}
-		if ref := cover(ws, targets, want, evidenceFacts(c.Evidence), fmt.Sprintf("claim %d %s", c.Item, c.Key)); ref != nil {
+		if ref := cover(ws, targets, want, c.Evidence, fmt.Sprintf("claim %d %s", c.Item, c.Key)); ref != nil {
 			c.Waived = ref
 		}
 	}
@@ -53,7 +53,7 @@ func Apply(run *results.Run, ws []results.Waiver, today time.Time) {
 			}
 		}
 		targets := []string{c.ID, c.ID + "/" + c.EvalItem, "*"}
-		if ref := cover(ws, targets, want, evidenceFacts(c.Evidence), fmt.Sprintf("control %s/%s", c.ID, c.EvalItem)); ref != nil {
+		if ref := cover(ws, targets, want, c.Evidence, fmt.Sprintf("control %s/%s", c.ID, c.EvalItem)); ref != nil {
 			c.Waived = ref
 		}
 	}
@@ -70,11 +70,15 @@ func failingFacts(ds []results.Detail, outcome string) []string {
 	return out
 }
 
-// evidenceFacts lists the resources a verdict's evidence cites.
+// evidenceFacts lists the resources a verdict's evidence cites, each once,
+// in the order first cited. (A verdict over a 100k-resource estate cites
+// tens of thousands: looking each up in the list so far took seconds.)
 func evidenceFacts(es []results.Evidence) []string {
 	var out []string
+	seen := make(map[string]bool, len(es))
 	for _, e := range es {
-		if e.Fact != "" && !slices.Contains(out, e.Fact) {
+		if e.Fact != "" && !seen[e.Fact] {
+			seen[e.Fact] = true
 			out = append(out, e.Fact)
 		}
 	}
@@ -90,7 +94,7 @@ func evidenceFacts(es []results.Evidence) []string {
 // generations points at the backup rule, and the inline waiver written
 // beside that rule (where the annotation appears) annotates the rule, not
 // the database.
-func cover(ws []results.Waiver, targets, facts, evidence []string, label string) *results.WaiverRef {
+func cover(ws []results.Waiver, targets, facts []string, evidence []results.Evidence, label string) *results.WaiverRef {
 	var matching []*results.Waiver
 	for i := range ws {
 		w := &ws[i]
@@ -112,12 +116,20 @@ func cover(ws []results.Waiver, targets, facts, evidence []string, label string)
 		if len(facts) == 0 {
 			return nil
 		}
+		// The first waiver naming a resource the evidence cites is the
+		// same for every failing resource: found once, when first needed.
+		byEvidence, found := -1, false
 		for _, f := range facts {
 			i := slices.IndexFunc(matching, func(w *results.Waiver) bool { return covers(w.Facts, f) })
 			if i < 0 {
-				i = slices.IndexFunc(matching, func(w *results.Waiver) bool {
-					return slices.ContainsFunc(evidence, func(e string) bool { return covers(w.Facts, e) })
-				})
+				if !found {
+					cited := evidenceFacts(evidence)
+					byEvidence = slices.IndexFunc(matching, func(w *results.Waiver) bool {
+						return slices.ContainsFunc(cited, func(e string) bool { return covers(w.Facts, e) })
+					})
+					found = true
+				}
+				i = byEvidence
 			}
 			if i < 0 {
 				return nil

@@ -1,6 +1,8 @@
 package waiver
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -101,4 +103,72 @@ func FuzzInline(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestApplySeveral: failing resources covered by different waivers, some
+// by name and some through the evidence the verdict cites.
+func TestApplySeveral(t *testing.T) {
+	today := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	claim := results.Claim{Item: 54, Key: "backup.generations", Verdict: results.Contradicted,
+		Details:  []results.Detail{{Fact: "a", Outcome: "contradicts"}, {Fact: "c", Outcome: "contradicts"}},
+		Evidence: []results.Evidence{{Fact: "other"}, {Fact: "plan.rule"}, {Fact: "other"}, {Fact: ""}}}
+	byName := results.Waiver{Target: "54", Reason: "r", Facts: []string{"a"}, File: "n.tf", Status: results.WaiverUnused}
+	byEvidence := results.Waiver{Target: "54", Reason: "r", Facts: []string{"plan.*"}, File: "e.tf", Status: results.WaiverUnused}
+	unrelated := results.Waiver{Target: "54", Reason: "r", Facts: []string{"z"}, File: "z.tf", Status: results.WaiverUnused}
+	for _, tt := range []struct {
+		name       string
+		ws         []results.Waiver
+		wantFile   string // of the waiver the verdict names; "" when not waived
+		wantStatus []string
+	}{
+		{"name and evidence", []results.Waiver{byName, byEvidence}, "n.tf", []string{results.WaiverActive, results.WaiverActive}},
+		// a waiver naming the resource is preferred to one through evidence
+		{"named first", []results.Waiver{byEvidence, byName}, "n.tf", []string{results.WaiverActive, results.WaiverActive}},
+		{"evidence first of two", []results.Waiver{unrelated, byEvidence, byName}, "n.tf", []string{results.WaiverUnused, results.WaiverActive, results.WaiverActive}},
+		{"evidence alone", []results.Waiver{unrelated, byEvidence}, "e.tf", []string{results.WaiverUnused, results.WaiverActive}},
+		{"one resource uncovered", []results.Waiver{byName, unrelated}, "", []string{results.WaiverUnused, results.WaiverUnused}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			run := &results.Run{Claims: []results.Claim{claim}}
+			Apply(run, tt.ws, today)
+			got := ""
+			if w := run.Claims[0].Waived; w != nil {
+				got = w.File
+			}
+			if got != tt.wantFile {
+				t.Errorf("waived by %q, want %q", got, tt.wantFile)
+			}
+			for i, w := range run.Waivers {
+				if w.Status != tt.wantStatus[i] {
+					t.Errorf("waiver %d (%s): status %s, want %s", i, w.File, w.Status, tt.wantStatus[i])
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkApply: waivers over a verdict citing 100,000 resources, as on
+// a 100k-resource estate, with none, and with waivers naming resources.
+func BenchmarkApply(b *testing.B) {
+	claim := results.Claim{Item: 54, Key: "backup.generations", Verdict: results.Contradicted}
+	for i := range 100000 {
+		id := fmt.Sprintf("r%06d", i)
+		claim.Details = append(claim.Details, results.Detail{Fact: id, Outcome: "contradicts"})
+		claim.Evidence = append(claim.Evidence, results.Evidence{Fact: id}, results.Evidence{Fact: "plan.rule"})
+	}
+	for _, tc := range []struct {
+		name string
+		ws   []results.Waiver
+	}{
+		{"none", nil},
+		{"by-evidence", []results.Waiver{{Target: "54", Reason: "r", Facts: []string{"plan.rule"}, Status: results.WaiverUnused}}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				c := claim
+				c.Waived = nil
+				Apply(&results.Run{Claims: []results.Claim{c}}, slices.Clone(tc.ws), time.Time{})
+			}
+		})
+	}
 }
