@@ -3,6 +3,7 @@ package report_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"sync"
@@ -98,4 +99,50 @@ func BenchmarkWriteJSON(b *testing.B) {
 			}
 		}
 	})
+}
+
+// wideRun is a run whose one claim and one control each rest on n
+// resources: the shape of a 100k-resource estate's verdicts, made without
+// scanning one. Evidence and values are per resource, as the policies
+// write them.
+func wideRun(n int) *results.Run {
+	c := results.Claim{Index: 1, Item: 54, Key: "backup.generations", Claimed: "7", Text: "7 世代", Verdict: results.Contradicted,
+		Reason: results.Text{Ja: "理由", En: "reason"}}
+	ctl := results.Control{ID: "III.2.3.1", EvalItem: "b", Title: results.Text{Ja: "バックアップ", En: "Backups"}, Level: "must", Pattern: 1,
+		Reference: map[string]any{"generations": 3}, Verdict: results.Below, Reason: results.Text{Ja: "理由", En: "reason"}}
+	for i := range n {
+		id := fmt.Sprintf("aws_db_instance.db%06d", i)
+		e := results.Evidence{Fact: id, File: "main.tf", Line: i + 1, Attribute: "backup_retention_period"}
+		c.Evidence = append(c.Evidence, e)
+		c.Details = append(c.Details, results.Detail{Fact: id, Outcome: "contradicts", Reason: results.Text{Ja: "2 世代", En: "2 generations"}})
+		ctl.Evidence = append(ctl.Evidence, e)
+		ctl.Actual = append(ctl.Actual, results.Actual{Fact: id, Value: 2, Outcome: "fail"})
+	}
+	run := &results.Run{Tool: results.Tool{Name: "kaiji", Version: "bench"}, Edition: "asp-saas", Pattern: 1,
+		Claims: []results.Claim{c}, Controls: []results.Control{ctl}}
+	run.Finalize()
+	return run
+}
+
+// BenchmarkReportWide renders a run whose verdicts rest on 10,000 and
+// 100,000 resources in every format: ten times the resources must cost
+// about ten times the time (a list searched once per line, or a string
+// grown by copying, made junit 100 times slower at 100k than at 10k).
+func BenchmarkReportWide(b *testing.B) {
+	for _, n := range []int{10000, 100000} {
+		run := wideRun(n)
+		for _, format := range report.Formats() {
+			b.Run(fmt.Sprintf("%s/resources=%d", format, n), func(b *testing.B) {
+				rep, err := report.New(format, report.Options{Lang: "ja", Root: os.TempDir()})
+				if err != nil {
+					b.Fatal(err)
+				}
+				for b.Loop() {
+					if err := rep.Report(context.Background(), io.Discard, run); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
 }

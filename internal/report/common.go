@@ -99,12 +99,14 @@ func loc(e results.Evidence) string {
 // evidenceLines describes each piece of evidence once: "file:line fact (attribute)".
 func evidenceLines(es []results.Evidence) []string {
 	var out []string
+	seen := make(map[string]bool, len(es))
 	for _, e := range es {
 		s := loc(e) + " " + e.Fact
 		if e.Attribute != "" {
 			s += " (" + e.Attribute + ")"
 		}
-		if !slices.Contains(out, s) {
+		if !seen[s] {
+			seen[s] = true
 			out = append(out, s)
 		}
 	}

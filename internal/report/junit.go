@@ -102,11 +102,15 @@ func (j *JUnit) Report(_ context.Context, w io.Writer, r *results.Run) error {
 		if len(c.Evidence) > 0 {
 			tc.File, tc.Line = c.Evidence[0].File, c.Evidence[0].Line
 		}
-		body := fmt.Sprintf("%s: %s\n%s\n", tr(lang, "参照値", "reference"), reference(c), c.Reason.In(lang))
+		// A strings.Builder: an item over 100,000 resources lists as many
+		// values, and adding each to a string copied all before it.
+		var sb strings.Builder
+		fmt.Fprintf(&sb, "%s: %s\n%s\n", tr(lang, "参照値", "reference"), reference(c), c.Reason.In(lang))
 		for _, a := range actuals(c) {
-			body += "  " + a + "\n"
+			sb.WriteString("  " + a + "\n")
 		}
-		body += junitBody("", "", c.Evidence)
+		sb.WriteString(junitBody("", "", c.Evidence))
+		body := sb.String()
 		switch {
 		case c.Waived != nil:
 			tc.Skipped = &junitSkipped{Message: tr(lang, "免除: ", "waived: ") + waiverText(c.Waived)}

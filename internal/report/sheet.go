@@ -104,6 +104,7 @@ func fillCells(cs []results.Claim, lang string) (worst, verdict, evidence string
 		return "", "", ""
 	}
 	var vs, es []string
+	inEs := map[string]bool{} // what es holds: a cell over 100k resources
 	worst = cs[0].Verdict
 	for _, c := range cs {
 		if claimRank(c.Verdict) < claimRank(worst) {
@@ -118,12 +119,15 @@ func fillCells(cs []results.Claim, lang string) (worst, verdict, evidence string
 		}
 		vs = append(vs, v)
 		for _, e := range evidenceLines(c.Evidence) {
-			if !slices.Contains(es, e) {
+			if !inEs[e] {
+				inEs[e] = true
 				es = append(es, e)
 			}
 		}
 		if len(c.Evidence) == 0 {
-			es = append(es, oneLine(c.Reason.In(lang)))
+			reason := oneLine(c.Reason.In(lang))
+			inEs[reason] = true
+			es = append(es, reason)
 		}
 	}
 	return worst, strings.Join(vs, "\n"), strings.Join(es, "\n")
