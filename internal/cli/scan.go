@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"cmp"
 	"context"
@@ -327,7 +328,13 @@ func writeReport(ctx context.Context, opts *ScanOptions, format, output string, 
 	if err != nil {
 		return &FlagError{Err: err}
 	}
-	err = rep.Report(ctx, w, run)
+	// Buffered: the HTML template alone made a write per fragment, a system
+	// call each, a second of a 100k-resource report.
+	bw := bufio.NewWriterSize(w, 64<<10)
+	err = rep.Report(ctx, bw, run)
+	if err == nil {
+		err = bw.Flush()
+	}
 	if file != nil {
 		err = errors.Join(err, file.Close())
 	}
