@@ -289,7 +289,7 @@ func newSecretIndex(secrets []string) secretIndex {
 	}
 	for _, i := range indexed {
 		v := secrets[i]
-		h := x.head(v)
+		h := head(&x, v)
 		x.byHead[h] = append(x.byHead[h], i)
 		k := pair(v)
 		x.pairs[k/64] |= 1 << (k % 64)
@@ -298,7 +298,7 @@ func newSecretIndex(secrets []string) secretIndex {
 }
 
 // head packs the first x.n bytes of s (len(s) ≥ x.n).
-func (x *secretIndex) head(s string) uint64 {
+func head[T string | []byte](x *secretIndex, s T) uint64 {
 	var h uint64
 	for i := range x.n {
 		h |= uint64(s[i]) << (8 * i)
@@ -307,16 +307,21 @@ func (x *secretIndex) head(s string) uint64 {
 }
 
 // pair packs the first two bytes of s.
-func pair(s string) uint16 { return uint16(s[0]) | uint16(s[1])<<8 }
+func pair[T string | []byte](s T) uint16 { return uint16(s[0]) | uint16(s[1])<<8 }
 
 // candidates returns the indexes of the secrets whose head text[p:] begins
 // with (p+x.n ≤ len(text)).
-func (x *secretIndex) candidates(text string, p int) []int {
+func candidates[T string | []byte](x *secretIndex, text T, p int) []int {
 	k := pair(text[p:])
 	if x.pairs[k/64]&(1<<(k%64)) == 0 {
 		return nil
 	}
-	return x.byHead[x.head(text[p:])]
+	return x.byHead[head(x, text[p:])]
+}
+
+// hasAt reports whether text holds v at p.
+func hasAt[T string | []byte](text T, p int, v string) bool {
+	return len(text)-p >= len(v) && string(text[p:p+len(v)]) == v
 }
 
 // acrossMarker reports whether v could occur in a text only after another
@@ -343,8 +348,8 @@ func (x *secretIndex) holdsAny(text string) bool {
 		}
 	}
 	for p := 0; p+x.n <= len(text); p++ {
-		for _, i := range x.candidates(text, p) {
-			if strings.HasPrefix(text[p:], x.secrets[i]) {
+		for _, i := range candidates(x, text, p) {
+			if hasAt(text, p, x.secrets[i]) {
 				return true
 			}
 		}
@@ -355,8 +360,9 @@ func (x *secretIndex) holdsAny(text string) bool {
 // present returns, in replacement order, the secrets whose replacement in
 // turn can change text: those it holds, and those that could appear across
 // an earlier replacement. Replacing only these gives the same text as
-// replacing every secret.
-func (x *secretIndex) present(text string) []string {
+// replacing every secret. text is a string or, for a report's document, its
+// bytes, not copied into a string.
+func present[T string | []byte](x *secretIndex, text T) []string {
 	if len(x.secrets) == 0 {
 		return nil
 	}
@@ -370,8 +376,8 @@ func (x *secretIndex) present(text string) []string {
 	parallel.For(parts, parts, func(k int) {
 		mark := make([]bool, len(x.secrets))
 		for p, end := len(text)*k/parts, len(text)*(k+1)/parts; p < end && p+x.n <= len(text); p++ {
-			for _, i := range x.candidates(text, p) {
-				if !mark[i] && strings.HasPrefix(text[p:], x.secrets[i]) {
+			for _, i := range candidates(x, text, p) {
+				if !mark[i] && hasAt(text, p, x.secrets[i]) {
 					mark[i] = true
 				}
 			}
@@ -689,7 +695,7 @@ func redactLine(l string) string {
 
 // Scrub replaces every secret value seen in the inputs.
 func (s *Sources) Scrub(text string) string {
-	for _, v := range s.index.present(text) {
+	for _, v := range present(&s.index, text) {
 		text = strings.ReplaceAll(text, v, Redacted)
 	}
 	return text
@@ -733,7 +739,7 @@ func (s *Sources) redactedJSON(r *results.Run) ([]byte, error) {
 		escaped[i] = string(enc[1 : len(enc)-2]) // less the quotes and newline
 	}
 	index := newSecretIndex(escaped)
-	for _, esc := range index.present(string(data)) {
+	for _, esc := range present(&index, data) {
 		data = bytes.ReplaceAll(data, []byte(esc), []byte(Redacted))
 	}
 	return data, nil
