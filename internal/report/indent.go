@@ -13,8 +13,16 @@ import (
 // json.Encoder with SetIndent("", "  ") would, but streams the indentation
 // to w: the encoder indents the whole document into a second buffer before
 // writing it, and for a large run (a 10k-resource estate is ~16 MB) growing
-// and copying that buffer cost more than the encoding itself.
+// and copying that buffer cost more than the encoding itself. A run is
+// indented from its pieces (runPieces), never joined.
 func WriteJSON(w io.Writer, v any) error {
+	if r, ok := v.(*results.Run); ok {
+		pieces, err := runPieces(r)
+		if err != nil {
+			return err
+		}
+		return writePiecesIndented(w, pieces)
+	}
 	compact, err := compactJSON(v)
 	if err != nil {
 		return err
@@ -39,8 +47,17 @@ func compactJSON(v any) ([]byte, error) {
 
 // writeIndentedJSON writes compact JSON (compactJSON) to w indented.
 func writeIndentedJSON(w io.Writer, compact []byte) error {
+	return writePiecesIndented(w, [][]byte{compact})
+}
+
+// writePiecesIndented writes compact JSON, given as consecutive pieces of
+// one document, to w indented.
+func writePiecesIndented(w io.Writer, pieces [][]byte) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	writeIndented(bw, compact, "  ")
+	d := indenter{w: bw, indent: "  "}
+	for _, p := range pieces {
+		d.write(p)
+	}
 	return bw.Flush()
 }
 
@@ -51,48 +68,75 @@ func writeIndentedJSON(w io.Writer, compact []byte) error {
 // empty objects and arrays kept as {} and [], a space after each colon.
 // Errors are left to w (bufio.Writer keeps the first).
 func writeIndented(w *bufio.Writer, src []byte, indent string) {
-	depth := 0
+	d := indenter{w: w, indent: indent}
+	d.write(src)
+}
+
+// indenter is writeIndented over a document given in consecutive pieces,
+// cut anywhere: what it was inside of (a string, an escape, a bracket
+// whose line break waits to see whether it closes at once) carries over
+// from one piece to the next.
+type indenter struct {
+	w                 *bufio.Writer
+	indent            string
+	depth             int
+	inString, escaped bool
+	open              bool // the last byte written opened a bracket; its line break waits
+}
+
+func (d *indenter) newline() {
+	d.w.WriteByte('\n')
+	for range d.depth {
+		d.w.WriteString(d.indent)
+	}
+}
+
+func (d *indenter) write(src []byte) {
 	start := 0 // src[start:i] is copied as it is when a break is due
-	newline := func() {
-		w.WriteByte('\n')
-		for range depth {
-			w.WriteString(indent)
-		}
-	}
 	for i := 0; i < len(src); i++ {
-		switch src[i] {
-		case '"':
-			// Skip the string: its brackets, commas and colons are text.
-			i++
-			for i < len(src) && src[i] != '"' {
-				if src[i] == '\\' {
-					i++
-				}
-				i++
+		c := src[i]
+		if d.open {
+			d.open = false
+			if c == '}' || c == ']' {
+				continue // empty: written as it is, with the segment
 			}
-		case '{', '[':
-			if i+1 < len(src) && (src[i+1] == '}' || src[i+1] == ']') {
-				i++ // empty: written as it is
-				continue
-			}
-			w.Write(src[start : i+1])
-			depth++
-			newline()
-			start = i + 1
-		case '}', ']':
-			w.Write(src[start:i])
-			depth--
-			newline()
+			d.w.Write(src[start:i])
 			start = i
+			d.depth++
+			d.newline()
+		}
+		if d.inString {
+			switch {
+			case d.escaped:
+				d.escaped = false
+			case c == '\\':
+				d.escaped = true
+			case c == '"':
+				d.inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			d.inString = true
+		case '{', '[':
+			d.w.Write(src[start : i+1])
+			start = i + 1
+			d.open = true
+		case '}', ']':
+			d.w.Write(src[start:i])
+			start = i
+			d.depth--
+			d.newline()
 		case ',':
-			w.Write(src[start : i+1])
-			newline()
+			d.w.Write(src[start : i+1])
 			start = i + 1
+			d.newline()
 		case ':':
-			w.Write(src[start : i+1])
-			w.WriteByte(' ')
+			d.w.Write(src[start : i+1])
 			start = i + 1
+			d.w.WriteByte(' ')
 		}
 	}
-	w.Write(src[start:])
+	d.w.Write(src[start:])
 }

@@ -50,11 +50,14 @@ func TestWriteJSONMatchesEncoder(t *testing.T) {
 // FuzzWriteIndented compares the streaming indentation with json.Indent on
 // every valid JSON document the fuzzer finds, compacted as encoding/json
 // writes it.
+//
+// The document is also written cut into pieces at cut and cut*7 (mod its
+// length), as the JSON report writes a run: the result must not change.
 func FuzzWriteIndented(f *testing.F) {
 	for _, s := range []string{`{}`, `[]`, `{"a":[1,{"b":{}}],"c":"]:,{"}`, `"\\\""`, `[[[]],[{}]]`, `{"k":"\u2028"}`, `1`, `null`} {
-		f.Add([]byte(s))
+		f.Add([]byte(s), uint16(1))
 	}
-	f.Fuzz(func(t *testing.T, data []byte) {
+	f.Fuzz(func(t *testing.T, data []byte, cut uint16) {
 		if !json.Valid(data) {
 			return
 		}
@@ -76,6 +79,16 @@ func FuzzWriteIndented(f *testing.F) {
 		if got.String() != want.String() {
 			t.Errorf("input %q:\ngot  %q\nwant %q", data, got.String(), want.String())
 		}
+		doc := compact.Bytes()
+		a, b := int(cut)%(len(doc)+1), int(cut)*7%(len(doc)+1)
+		a, b = min(a, b), max(a, b)
+		var cutGot bytes.Buffer
+		if err := writePiecesIndented(&cutGot, [][]byte{doc[:a], doc[a:b], doc[b:]}); err != nil {
+			t.Fatal(err)
+		}
+		if cutGot.String() != want.String() {
+			t.Errorf("input %q cut at %d and %d:\ngot  %q\nwant %q", data, a, b, cutGot.String(), want.String())
+		}
 	})
 }
 
@@ -96,7 +109,7 @@ func TestRedactedJSONMatchesRedact(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got bytes.Buffer
-	if err := writeIndentedJSON(&got, data); err != nil {
+	if err := writePiecesIndented(&got, data); err != nil {
 		t.Fatal(err)
 	}
 	clean, err := s.Redact(run)

@@ -21,11 +21,11 @@ func (JSON) Report(_ context.Context, w io.Writer, r *results.Run) error {
 // reportRedacted writes the redacted JSON document itself, without
 // decoding it into a run and encoding that again (selfRedacting).
 func (JSON) reportRedacted(w io.Writer, src *Sources, r *results.Run) error {
-	data, err := src.redactedJSON(r)
+	pieces, err := src.redactedJSON(r)
 	if err != nil {
 		return fmt.Errorf("redact: %w", err)
 	}
-	return writeIndentedJSON(w, data)
+	return writePiecesIndented(w, pieces)
 }
 
 // DecodeRun reads a run written by the JSON reporter (results.json), keeping

@@ -8,16 +8,28 @@ import (
 	"github.com/kaiji-dev/kaiji/internal/results"
 )
 
-// compactRun encodes a run as json.Encoder does (compactJSON), from one
-// encoding per claim and per control, made one per core. encoding/json
-// builds a document in a single buffer that doubles as it grows, zeroed at
-// every step: for a 10k-resource estate's run (~17 MB) growing it cost more
-// than the encoding (BENCHMARKS.md). Each piece is encoded into a slice of
-// its own size, and the pieces are copied once into a slice of the final
-// size. The fields are those of results.Run in its order, with its
-// omitempty rules (TestRunFields keeps the two in step; TestCompactRun
-// compares outputs).
+// compactRun encodes a run as json.Encoder does (compactJSON): runPieces,
+// joined.
 func compactRun(r *results.Run) ([]byte, error) {
+	pieces, err := runPieces(r)
+	if err != nil {
+		return nil, err
+	}
+	return bytes.Join(pieces, nil), nil
+}
+
+// runPieces encodes a run as json.Encoder does (compactJSON), in
+// consecutive pieces: one encoding per claim and per control, made one per
+// core, and the text between them. encoding/json builds a document in a
+// single buffer that doubles as it grows, zeroed at every step: for a
+// 10k-resource estate's run (~17 MB) growing it cost more than the
+// encoding (BENCHMARKS.md). Each piece is encoded into a slice of its own
+// size. The JSON report indents, searches and writes the pieces as they
+// are: joined, a 100k-resource run would be held twice (~180 MB each).
+// The fields are those of results.Run in its order, with its omitempty
+// rules (TestRunFields keeps the two in step; TestCompactRun compares
+// outputs).
+func runPieces(r *results.Run) ([][]byte, error) {
 	elems := make([]any, 0, len(r.Claims)+len(r.Controls))
 	for i := range r.Claims {
 		elems = append(elems, &r.Claims[i])
@@ -86,15 +98,7 @@ func compactRun(r *results.Run) ([]byte, error) {
 		return nil, err
 	}
 	lit("}\n")
-	size := 0
-	for _, p := range parts {
-		size += len(p)
-	}
-	out := make([]byte, 0, size)
-	for _, p := range parts {
-		out = append(out, p...)
-	}
-	return out, nil
+	return parts, nil
 }
 
 // encodeValue encodes v as json.Encoder does without HTML escaping, less

@@ -63,6 +63,30 @@ func checkIndex(t *testing.T, x secretIndex, text string) {
 	if gotBytes := present(&x, []byte(text)); !slices.Equal(gotBytes, present(&x, text)) {
 		t.Errorf("secrets %q, text %.200q: in bytes %q, in a string %q", x.secrets, text, gotBytes, present(&x, text))
 	}
+	// Cut into pieces, as the JSON report searches a run: at every byte,
+	// in pieces of one and two bytes, and in three at a third and two.
+	whole := present(&x, text)
+	var cuts [][][]byte
+	if len(text) < 64 {
+		for i := range len(text) + 1 {
+			cuts = append(cuts, [][]byte{[]byte(text[:i]), []byte(text[i:])})
+		}
+		for _, n := range []int{1, 2} {
+			var ps [][]byte
+			for i := 0; i < len(text); i += n {
+				ps = append(ps, []byte(text[i:min(i+n, len(text))]))
+			}
+			cuts = append(cuts, ps)
+		}
+	}
+	a, b := len(text)/3, 2*len(text)/3
+	cuts = append(cuts, [][]byte{[]byte(text[:a]), []byte(text[a:b]), nil, []byte(text[b:])})
+	for _, ps := range cuts {
+		if got := presentIn(&x, ps); !slices.Equal(got, whole) {
+			t.Errorf("secrets %q, text %.200q in %d pieces (first %d bytes): %q, whole %q", x.secrets, text, len(ps), len(ps[0]), got, whole)
+			break
+		}
+	}
 	if got != want {
 		t.Errorf("secrets %q, text %.200q: got %.200q, want %.200q", x.secrets, text, got, want)
 	}

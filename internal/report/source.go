@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -374,26 +375,22 @@ func present[T string | []byte](x *secretIndex, text T) []string {
 	}
 	marks := make([][]bool, parts)
 	parallel.For(parts, parts, func(k int) {
-		mark := make([]bool, len(x.secrets))
-		for p, end := len(text)*k/parts, len(text)*(k+1)/parts; p < end && p+x.n <= len(text); p++ {
-			for _, i := range candidates(x, text, p) {
-				if !mark[i] && hasAt(text, p, x.secrets[i]) {
-					mark[i] = true
-				}
-			}
-		}
-		marks[k] = mark
+		marks[k] = scan(x, text, len(text)*k/parts, len(text)*(k+1)/parts, nil)
 	})
-	for _, i := range x.always {
-		marks[0][i] = true
-	}
+	return x.marked(marks)
+}
+
+// marked lists, in replacement order, the secrets any of marks holds and
+// those always tried.
+func (x *secretIndex) marked(marks [][]bool) []string {
 	var out []string
 	for i, v := range x.secrets {
+		in := false
 		for _, mark := range marks {
-			if mark[i] {
-				out = append(out, v)
-				break
-			}
+			in = in || mark != nil && mark[i]
+		}
+		if in || slices.Contains(x.always, i) {
+			out = append(out, v)
 		}
 	}
 	return out
@@ -402,6 +399,49 @@ func present[T string | []byte](x *secretIndex, text T) []string {
 // minParallelScan is the length of text from which present scans it on
 // every core: below it, starting the goroutines costs more than they save.
 const minParallelScan = 1 << 20
+
+// presentIn is present over a document given in consecutive pieces, as if
+// they were joined: each piece is searched on its own, one per core, and
+// where one ends, the bytes around the cut (up to the longest secret on
+// either side) are searched for the secrets that start before it.
+func presentIn(x *secretIndex, pieces [][]byte) []string {
+	if len(x.secrets) == 0 {
+		return nil
+	}
+	longest := 0
+	for _, v := range x.secrets {
+		longest = max(longest, len(v))
+	}
+	marks := make([][]bool, len(pieces))
+	parallel.For(len(pieces), 0, func(k int) {
+		piece := pieces[k]
+		mark := scan(x, piece, 0, len(piece), nil)
+		// The window: the piece's last bytes, then what follows them.
+		tail := piece[max(0, len(piece)-(longest-1)):]
+		window := append([]byte(nil), tail...)
+		for j := k + 1; j < len(pieces) && len(window) < len(tail)+longest-1; j++ {
+			window = append(window, pieces[j][:min(len(pieces[j]), len(tail)+longest-1-len(window))]...)
+		}
+		marks[k] = scan(x, window, 0, len(tail), mark)
+	})
+	return x.marked(marks)
+}
+
+// scan marks the secrets that begin in text at a position in [from, to)
+// (text may go on after to); mark is made when the first is found.
+func scan[T string | []byte](x *secretIndex, text T, from, to int, mark []bool) []bool {
+	for p := from; p < to && p+x.n <= len(text); p++ {
+		for _, i := range candidates(x, text, p) {
+			if hasAt(text, p, x.secrets[i]) {
+				if mark == nil {
+					mark = make([]bool, len(x.secrets))
+				}
+				mark[i] = true
+			}
+		}
+	}
+	return mark
+}
 
 // markKubernetes marks the values of Secret objects (data, stringData) and
 // the value of environment variables whose name says secret.
@@ -707,11 +747,15 @@ func (s *Sources) Redact(r *results.Run) (*results.Run, error) {
 	if len(s.secrets) == 0 {
 		return r, nil
 	}
-	data, err := s.redactedJSON(r)
+	pieces, err := s.redactedJSON(r)
 	if err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
+	readers := make([]io.Reader, len(pieces))
+	for i, p := range pieces {
+		readers[i] = bytes.NewReader(p)
+	}
+	dec := json.NewDecoder(io.MultiReader(readers...))
 	dec.UseNumber()
 	out := &results.Run{}
 	if err := dec.Decode(out); err != nil {
@@ -720,13 +764,15 @@ func (s *Sources) Redact(r *results.Run) (*results.Run, error) {
 	return out, nil
 }
 
-// redactedJSON is the run as compact JSON (compactJSON) with every secret
+// redactedJSON is the run as compact JSON (runPieces) with every secret
 // value replaced: what Redact decodes, and what the JSON reporter indents
-// as it is, without decoding it back and encoding it again.
-func (s *Sources) redactedJSON(r *results.Run) ([]byte, error) {
-	data, err := compactJSON(r)
+// as it is, without decoding it back and encoding it again. The pieces are
+// joined only when a secret is there to replace, which no report of a
+// clean estate has.
+func (s *Sources) redactedJSON(r *results.Run) ([][]byte, error) {
+	pieces, err := runPieces(r)
 	if err != nil || len(s.secrets) == 0 {
-		return data, err
+		return pieces, err
 	}
 	// The secrets as they appear in the JSON document, in replacement
 	// order, found in one pass over it.
@@ -739,8 +785,13 @@ func (s *Sources) redactedJSON(r *results.Run) ([]byte, error) {
 		escaped[i] = string(enc[1 : len(enc)-2]) // less the quotes and newline
 	}
 	index := newSecretIndex(escaped)
-	for _, esc := range present(&index, data) {
+	found := presentIn(&index, pieces)
+	if len(found) == 0 {
+		return pieces, nil
+	}
+	data := bytes.Join(pieces, nil)
+	for _, esc := range found {
 		data = bytes.ReplaceAll(data, []byte(esc), []byte(Redacted))
 	}
-	return data, nil
+	return [][]byte{data}, nil
 }
