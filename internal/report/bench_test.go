@@ -60,9 +60,15 @@ func BenchmarkReport(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	benchFormats(b, "", "en", run)
+}
+
+// benchFormats renders run in every format to io.Discard, one
+// sub-benchmark each (named prefix + format).
+func benchFormats(b *testing.B, prefix, lang string, run *results.Run) {
 	for _, format := range report.Formats() {
-		b.Run(format, func(b *testing.B) {
-			rep, err := report.New(format, report.Options{Lang: "en", Root: os.TempDir()})
+		b.Run(prefix+format, func(b *testing.B) {
+			rep, err := report.New(format, report.Options{Lang: lang, Root: os.TempDir()})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -130,19 +136,6 @@ func wideRun(n int) *results.Run {
 // grown by copying, made junit 100 times slower at 100k than at 10k).
 func BenchmarkReportWide(b *testing.B) {
 	for _, n := range []int{10000, 100000} {
-		run := wideRun(n)
-		for _, format := range report.Formats() {
-			b.Run(fmt.Sprintf("%s/resources=%d", format, n), func(b *testing.B) {
-				rep, err := report.New(format, report.Options{Lang: "ja", Root: os.TempDir()})
-				if err != nil {
-					b.Fatal(err)
-				}
-				for b.Loop() {
-					if err := rep.Report(context.Background(), io.Discard, run); err != nil {
-						b.Fatal(err)
-					}
-				}
-			})
-		}
+		benchFormats(b, fmt.Sprintf("resources=%d/", n), "ja", wideRun(n))
 	}
 }

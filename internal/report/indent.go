@@ -2,8 +2,6 @@ package report
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/json"
 	"io"
 
 	"github.com/kaiji-dev/kaiji/internal/results"
@@ -33,16 +31,8 @@ func WriteJSON(w io.Writer, v any) error {
 // compactJSON encodes v as json.Encoder does without HTML escaping, with
 // its trailing newline.
 func compactJSON(v any) ([]byte, error) {
-	if r, ok := v.(*results.Run); ok {
-		return compactRun(r)
-	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	b, err := encodeValue(v)
+	return append(b, '\n'), err
 }
 
 // writeIndentedJSON writes compact JSON (compactJSON) to w indented.

@@ -8,16 +8,6 @@ import (
 	"github.com/kaiji-dev/kaiji/internal/results"
 )
 
-// compactRun encodes a run as json.Encoder does (compactJSON): runPieces,
-// joined.
-func compactRun(r *results.Run) ([]byte, error) {
-	pieces, err := runPieces(r)
-	if err != nil {
-		return nil, err
-	}
-	return bytes.Join(pieces, nil), nil
-}
-
 // runPieces encodes a run as json.Encoder does (compactJSON), in
 // consecutive pieces: one encoding per claim and per control, made one per
 // core, and the text between them. encoding/json builds a document in a
