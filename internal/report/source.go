@@ -383,13 +383,18 @@ func present[T string | []byte](x *secretIndex, text T) []string {
 // marked lists, in replacement order, the secrets any of marks holds and
 // those always tried.
 func (x *secretIndex) marked(marks [][]bool) []string {
+	all := make([]bool, len(x.secrets))
+	for _, i := range x.always {
+		all[i] = true
+	}
+	for _, mark := range marks {
+		for i, m := range mark { // nil: none found there
+			all[i] = all[i] || m
+		}
+	}
 	var out []string
 	for i, v := range x.secrets {
-		in := false
-		for _, mark := range marks {
-			in = in || mark != nil && mark[i]
-		}
-		if in || slices.Contains(x.always, i) {
+		if all[i] {
 			out = append(out, v)
 		}
 	}
