@@ -15,18 +15,18 @@ import (
 //go:embed schema/claims.schema.json
 var schemaTemplate []byte
 
-// Schema is the JSON Schema of claims files: schema/claims.schema.json with
-// the claim keys the built-in policies and the importer know as
-// completions, and, for each, the type its value must have.
-var Schema = mustSchema()
-
-func mustSchema() []byte {
+// Schema returns the JSON Schema of claims files:
+// schema/claims.schema.json with the claim keys the built-in policies and
+// the importer know as completions, and, for each, the type its value must
+// have. Built on first use, not when the program starts: most commands
+// never need it.
+var Schema = sync.OnceValue(func() []byte {
 	b, err := buildSchema()
 	if err != nil {
 		panic(fmt.Sprintf("claims: schema template: %v", err)) // the template is tested
 	}
 	return b
-}
+})
 
 func buildSchema() ([]byte, error) {
 	var s map[string]any
@@ -85,7 +85,7 @@ func buildSchema() ([]byte, error) {
 }
 
 var compiled = sync.OnceValues(func() (*jsonschema.Schema, error) {
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(Schema))
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(Schema()))
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +96,7 @@ var compiled = sync.OnceValues(func() (*jsonschema.Schema, error) {
 	return c.Compile("claims.schema.json")
 })
 
-// ValidateSchema checks a claims file (YAML) against Schema. The loader
+// ValidateSchema checks a claims file (YAML) against Schema(). The loader
 // (Parse) remains the authority on values; the schema is what editors see.
 func ValidateSchema(file string, data []byte) error {
 	s, err := compiled()

@@ -14,7 +14,7 @@ import (
 
 func compileSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(Schema))
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(Schema()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestSchemaCompletions(t *testing.T) {
 			} `json:"claim"`
 		} `json:"$defs"`
 	}
-	if err := json.Unmarshal(Schema, &s); err != nil {
+	if err := json.Unmarshal(Schema(), &s); err != nil {
 		t.Fatal(err)
 	}
 	got := strings.Join(s.Defs.Claim.Properties.Key.Examples, " ")

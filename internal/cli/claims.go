@@ -73,7 +73,7 @@ func claimsRun(ctx context.Context, runF func(*ClaimsOptions) error, opts *Claim
 	case "items":
 		return claimsItemsRun(opts)
 	case "schema":
-		_, err := opts.IO.Out.Write(claims.Schema)
+		_, err := opts.IO.Out.Write(claims.Schema())
 		return err
 	case "validate":
 		return claimsValidateRun(opts)

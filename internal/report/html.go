@@ -9,6 +9,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/kaiji-dev/kaiji/internal/results"
 )
@@ -16,18 +17,22 @@ import (
 //go:embed templates/*
 var templates embed.FS
 
-var htmlTemplate = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
-	"claimed": claimed,
-	"loc":     loc,
-	"ctrl":    controlName,
-	"ref":     reference,
-	"lbl":     func(v string) results.Text { return labels[v] },
-	"tx":      func(ja, en string) results.Text { return results.Text{Ja: ja, En: en} },
-	"hard":    func(c results.Control) bool { return c.Verdict == results.Below && c.Severity == "hard" },
-	"add":     func(a, b int) int { return a + b },
-	"outcome": word,
-	"norm":    normalized,
-}).ParseFS(templates, "templates/report.html.tmpl"))
+// htmlTemplate is parsed on first use, not when the program starts: most
+// commands write no HTML.
+var htmlTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
+		"claimed": claimed,
+		"loc":     loc,
+		"ctrl":    controlName,
+		"ref":     reference,
+		"lbl":     func(v string) results.Text { return labels[v] },
+		"tx":      func(ja, en string) results.Text { return results.Text{Ja: ja, En: en} },
+		"hard":    func(c results.Control) bool { return c.Verdict == results.Below && c.Severity == "hard" },
+		"add":     func(a, b int) int { return a + b },
+		"outcome": word,
+		"norm":    normalized,
+	}).ParseFS(templates, "templates/report.html.tmpl"))
+})
 
 // HTML writes the evidence report for auditors: one self-contained file
 // (inline CSS and SVG, no script, no font, no request of any kind — its
@@ -168,7 +173,7 @@ func (h *HTML) Report(ctx context.Context, w io.Writer, r *results.Run) error {
 	for _, in := range r.Inputs {
 		v.Inputs = append(v.Inputs, htmlInput{Path: in.Path, Collector: in.Collector, SHA256: in.SHA256, Size: in.Size})
 	}
-	return htmlTemplate.Execute(w, v)
+	return htmlTemplate().Execute(w, v)
 }
 
 func (h *HTML) evidence(es []results.Evidence) []htmlEvidence {
