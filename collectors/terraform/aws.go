@@ -567,6 +567,7 @@ func linkAWS(m *module, facts map[string]*collectors.Fact, byType map[string][]*
 		return nil
 	}
 	plans := map[string][]*collectors.Fact{}
+	var selected targetSets
 	for _, f := range byType["aws_backup_plan"] {
 		plans[f.Attrs["plan"].(string)] = append(plans[f.Attrs["plan"].(string)], f)
 	}
@@ -593,18 +594,12 @@ func linkAWS(m *module, facts map[string]*collectors.Fact, byType map[string][]*
 					rule.SetUnknown("targets")
 					continue
 				}
-				prev, _ := rule.Attrs["targets"].([]any)
-				for _, t := range targets {
-					if !slices.Contains(prev, any(t)) {
-						prev = append(prev, t)
-					}
-				}
-				slices.SortFunc(prev, func(a, b any) int { return strings.Compare(a.(string), b.(string)) })
-				set(rule, "targets", prev)
+				selected.add(rule, targets...)
 				rule.SetLine("targets", r.body.rng.Start.Line)
 			}
 		}
 	}
+	selected.write()
 	linkAWSMore(m, facts, byType)
 	for _, f := range byType["aws_lb_listener"] {
 		linkListener(m, f, facts)

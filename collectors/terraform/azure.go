@@ -690,6 +690,7 @@ func linkAzure(m *module, byAddr map[string]*collectors.Fact, byType map[string]
 			policies[f.Attrs["plan"].(string)] = append(policies[f.Attrs["plan"].(string)], f)
 		}
 	}
+	var protected targetSets // backup policies: what each protects
 	for _, r := range m.resources {
 		switch r.typ {
 		case "azurerm_backup_policy_vm", "azurerm_backup_policy_file_share", "azurerm_backup_policy_vm_workload":
@@ -736,12 +737,7 @@ func linkAzure(m *module, byAddr map[string]*collectors.Fact, byType map[string]
 						f.SetUnknown("targets")
 						continue
 					}
-					prev, _ := f.Attrs["targets"].([]any)
-					if !slices.Contains(prev, any(target)) {
-						prev = append(prev, target)
-					}
-					slices.SortFunc(prev, func(a, b any) int { return strings.Compare(a.(string), b.(string)) })
-					set(f, "targets", prev)
+					protected.add(f, target)
 				}
 			}
 		case "azurerm_mssql_database":
@@ -767,4 +763,5 @@ func linkAzure(m *module, byAddr map[string]*collectors.Fact, byType map[string]
 			}
 		}
 	}
+	protected.write()
 }

@@ -3,8 +3,11 @@ package terraform
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/kaiji-dev/kaiji/bench/gen"
@@ -84,5 +87,145 @@ func BenchmarkCollectPlan(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// backupLinkHCL is one backup policy of each provider over n resources
+// (blocks of 1,000, the most one resource's count is read as): an AWS
+// Backup selection of every database ("*"), a Google snapshot schedule
+// every disk names, an Azure VM policy every protected VM names.
+func backupLinkHCL(n int) []collectors.File {
+	var b strings.Builder
+	b.WriteString(`
+resource "aws_backup_vault" "v" {
+  name = "v"
+}
+
+resource "aws_backup_plan" "p" {
+  name = "p"
+  rule {
+    rule_name         = "daily"
+    target_vault_name = aws_backup_vault.v.name
+    schedule          = "cron(0 3 * * ? *)"
+    lifecycle {
+      delete_after = 35
+    }
+  }
+}
+
+resource "aws_backup_selection" "all" {
+  name         = "all"
+  plan_id      = aws_backup_plan.p.id
+  iam_role_arn = "arn:aws:iam::123456789012:role/backup"
+  resources    = ["*"]
+}
+
+resource "google_compute_resource_policy" "snap" {
+  name   = "snap"
+  region = "asia-northeast1"
+  snapshot_schedule_policy {
+    schedule {
+      daily_schedule {
+        days_in_cycle = 1
+        start_time    = "04:00"
+      }
+    }
+    retention_policy {
+      max_retention_days = 14
+    }
+  }
+}
+
+resource "azurerm_backup_policy_vm" "pol" {
+  name                = "pol"
+  resource_group_name = "rg"
+  recovery_vault_name = "vault"
+  backup {
+    frequency = "Daily"
+    time      = "23:00"
+  }
+  retention_daily {
+    count = 30
+  }
+}
+`)
+	for k := range n / 1000 {
+		fmt.Fprintf(&b, `
+resource "aws_db_instance" "db%[1]d" {
+  count             = 1000
+  identifier        = "db-%[1]d-${count.index}"
+  storage_encrypted = true
+}
+
+resource "google_compute_disk" "d%[1]d" {
+  count             = 1000
+  name              = "d-%[1]d-${count.index}"
+  zone              = "asia-northeast1-a"
+  resource_policies = [google_compute_resource_policy.snap.id]
+}
+
+resource "azurerm_linux_virtual_machine" "vm%[1]d" {
+  count    = 1000
+  name     = "vm-%[1]d-${count.index}"
+  location = "japaneast"
+}
+
+resource "azurerm_backup_protected_vm" "p%[1]d" {
+  count               = 1000
+  resource_group_name = "rg"
+  recovery_vault_name = "vault"
+  source_vm_id        = azurerm_linux_virtual_machine.vm%[1]d[count.index].id
+  backup_policy_id    = azurerm_backup_policy_vm.pol.id
+}
+`, k)
+	}
+	return []collectors.File{{Path: "backup/main.tf", Data: []byte(b.String())}}
+}
+
+// BenchmarkBackupLinks collects one backup policy per provider over 1,000
+// and 10,000 resources: ten times the resources must cost about ten times
+// the time (the targets were deduplicated by searching the list so far).
+func BenchmarkBackupLinks(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		files := backupLinkHCL(n)
+		b.Run(fmt.Sprintf("resources=%d", n), func(b *testing.B) {
+			c := New(Options{Vars: map[string]string{}})
+			for b.Loop() {
+				if facts, diags := c.Collect(context.Background(), files); len(facts) < 3*n {
+					b.Fatalf("%d facts for %d resources of each provider: %v", len(facts), n, diags)
+				}
+			}
+		})
+	}
+}
+
+// TestBackupLinkTargets: each provider's policy over 2,000 resources lists
+// its targets sorted, each once (what BenchmarkBackupLinks times). As the
+// collector reads them: the AWS selection of "*" takes every data store of
+// the module, the disks too; an Azure protected VM names its VM block, not
+// the instance (vm0[count.index] is read as vm0).
+func TestBackupLinkTargets(t *testing.T) {
+	facts, _ := New(Options{Vars: map[string]string{}}).Collect(context.Background(), backupLinkHCL(2000))
+	want := map[string]int{
+		`aws_backup_plan.p.rule["daily"]`:     4000,
+		"google_compute_resource_policy.snap": 2000,
+		"azurerm_backup_policy_vm.pol":        2,
+	}
+	got := map[string]int{}
+	for _, f := range facts {
+		ts, ok := f.Attrs["targets"].([]any)
+		if !ok {
+			continue
+		}
+		got[f.ID] = len(ts)
+		if !slices.IsSortedFunc(ts, func(a, b any) int { return strings.Compare(a.(string), b.(string)) }) {
+			t.Errorf("%s: targets not sorted", f.ID)
+		}
+		if len(slices.Compact(slices.Clone(ts))) != len(ts) {
+			t.Errorf("%s: a target twice", f.ID)
+		}
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("targets per policy: %v, want %v", got, want)
 	}
 }

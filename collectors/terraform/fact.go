@@ -1,6 +1,8 @@
 package terraform
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/kaiji-dev/kaiji/collectors"
@@ -109,4 +111,45 @@ func read(f *collectors.Fact, path string, b *block, name string, c conv, mode a
 		f.SetUnknown(path)
 	}
 	return nil, false
+}
+
+// targetSets gathers the targets of backup facts over one linking pass and
+// writes each fact's list once, sorted and without repeats: adding one
+// target at a time to a sorted list was quadratic for one policy over
+// thousands of resources (BenchmarkBackupLinks).
+type targetSets struct {
+	order []*collectors.Fact
+	ids   map[*collectors.Fact]map[string]bool
+}
+
+// add records ids (possibly none) as targets of f, after those f has.
+func (t *targetSets) add(f *collectors.Fact, ids ...string) {
+	if t.ids == nil {
+		t.ids = map[*collectors.Fact]map[string]bool{}
+	}
+	s, ok := t.ids[f]
+	if !ok {
+		s = map[string]bool{}
+		prev, _ := f.Attrs["targets"].([]any)
+		for _, p := range prev {
+			s[p.(string)] = true
+		}
+		t.ids[f] = s
+		t.order = append(t.order, f)
+	}
+	for _, id := range ids {
+		s[id] = true
+	}
+}
+
+// write sets attrs.targets of every fact added to: its targets sorted, or
+// a nil list when it has none.
+func (t *targetSets) write() {
+	for _, f := range t.order {
+		var out []any
+		for _, id := range slices.Sorted(maps.Keys(t.ids[f])) {
+			out = append(out, id)
+		}
+		set(f, "targets", out)
+	}
 }

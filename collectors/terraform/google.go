@@ -570,6 +570,7 @@ func mapGoogleGKE(m *module, r *resource) []*collectors.Fact {
 // linkGoogle links HTTPS proxies to their SSL policy, and snapshot schedules
 // to the disks that use them.
 func linkGoogle(m *module, byAddr map[string]*collectors.Fact, byType map[string][]*collectors.Fact) {
+	var attached targetSets // backup policies: the disks attached to each
 	for _, r := range m.resources {
 		switch r.typ {
 		case "google_compute_target_https_proxy":
@@ -608,14 +609,10 @@ func linkGoogle(m *module, byAddr map[string]*collectors.Fact, byType map[string
 			}
 			for _, ref := range a.refs() {
 				if pf := byAddr[ref]; pf != nil && pf.Kind == collectors.KindBackup {
-					prev, _ := pf.Attrs["targets"].([]any)
-					if !slices.Contains(prev, any(target)) {
-						prev = append(prev, target)
-					}
-					slices.SortFunc(prev, func(a, b any) int { return strings.Compare(a.(string), b.(string)) })
-					set(pf, "targets", prev)
+					attached.add(pf, target)
 				}
 			}
 		}
 	}
+	attached.write()
 }
