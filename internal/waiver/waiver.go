@@ -36,15 +36,26 @@ var (
 // resources it annotates: the facts whose block holds the comment, or else
 // the facts starting on the next line of code.
 func Inline(files map[string][]byte, facts []collectors.Fact) ([]results.Waiver, collectors.Diagnostics) {
-	byFile := map[string][]collectors.Fact{}
-	for _, f := range facts {
-		byFile[f.Source.File] = append(byFile[f.Source.File], f)
+	// The facts of the files that hold a directive (most hold none).
+	byFile := map[string][]*collectors.Fact{}
+	for path, data := range files {
+		if bytes.Contains(data, []byte(Directive)) {
+			byFile[path] = nil
+		}
+	}
+	if len(byFile) == 0 {
+		return nil, nil
+	}
+	for i := range facts {
+		if fs, ok := byFile[facts[i].Source.File]; ok {
+			byFile[facts[i].Source.File] = append(fs, &facts[i])
+		}
 	}
 	var out []results.Waiver
 	var diags collectors.Diagnostics
 	for _, path := range sortedKeys(files) {
 		data := files[path]
-		if !bytes.Contains(data, []byte(Directive)) {
+		if _, ok := byFile[path]; !ok {
 			continue
 		}
 		lines := strings.Split(string(data), "\n")
@@ -111,8 +122,8 @@ func validDate(s string) bool {
 }
 
 // annotated returns the ids of the facts a comment on line n annotates.
-func annotated(facts []collectors.Fact, lines []string, n int) []string {
-	var inner []collectors.Fact
+func annotated(facts []*collectors.Fact, lines []string, n int) []string {
+	var inner []*collectors.Fact
 	for _, f := range facts {
 		if f.Source.Line <= n && n <= f.Source.EndLine {
 			inner = append(inner, f)
@@ -124,7 +135,7 @@ func annotated(facts []collectors.Fact, lines []string, n int) []string {
 		for _, f := range inner {
 			start = max(start, f.Source.Line)
 		}
-		return ids(inner, func(f collectors.Fact) bool { return f.Source.Line == start })
+		return ids(inner, func(f *collectors.Fact) bool { return f.Source.Line == start })
 	}
 	next := 0
 	for i := n; i < len(lines); i++ {
@@ -135,18 +146,21 @@ func annotated(facts []collectors.Fact, lines []string, n int) []string {
 		next = i + 1
 		break
 	}
-	return ids(facts, func(f collectors.Fact) bool { return next > 0 && f.Source.Line == next })
+	return ids(facts, func(f *collectors.Fact) bool { return next > 0 && f.Source.Line == next })
 }
 
-func ids(facts []collectors.Fact, keep func(collectors.Fact) bool) []string {
+// ids lists, sorted and each once, the ids of the facts keep admits: all
+// the instances of a block expanded by count or for_each share its line,
+// thousands of them in a module called many times.
+func ids(facts []*collectors.Fact, keep func(*collectors.Fact) bool) []string {
 	var out []string
 	for _, f := range facts {
-		if keep(f) && !slices.Contains(out, f.ID) {
+		if keep(f) {
 			out = append(out, f.ID)
 		}
 	}
 	slices.Sort(out)
-	return out
+	return slices.Compact(out)
 }
 
 // fileDoc is the waivers file format.

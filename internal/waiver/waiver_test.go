@@ -3,6 +3,7 @@ package waiver
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -170,5 +171,21 @@ func BenchmarkApply(b *testing.B) {
 				Apply(&results.Run{Claims: []results.Claim{c}}, slices.Clone(tc.ws), time.Time{})
 			}
 		})
+	}
+}
+
+// BenchmarkInline: a waiver inside a block that a module called many times
+// expands to 100,000 instances, all on the block's lines.
+func BenchmarkInline(b *testing.B) {
+	var fs []collectors.Fact
+	for i := range 100000 {
+		fs = append(fs, collectors.Fact{ID: fmt.Sprintf(`module.svc["s%06d"].aws_db_instance.db`, i), Source: collectors.Source{File: "b.tf", Line: 13, EndLine: 14}})
+	}
+	src := map[string][]byte{"b.tf": []byte(strings.Repeat("\n", 12) + "resource \"aws_db_instance\" \"db\" {\n  # kaiji:ignore 54 reason=\"r\"\n}\n")}
+	for b.Loop() {
+		ws, _ := Inline(src, fs)
+		if len(ws) != 1 || len(ws[0].Facts) != 100000 {
+			b.Fatalf("%d waivers, %v", len(ws), ws)
+		}
 	}
 }
