@@ -610,34 +610,33 @@ func linkAWS(m *module, facts map[string]*collectors.Fact, byType map[string][]*
 }
 
 func linkListener(m *module, f *collectors.Fact, facts map[string]*collectors.Fact) {
-	for _, r := range m.resources {
-		if r.addr != f.ID {
+	idx := m.resourceIndex()
+	r := idx.byAddr[f.ID]
+	if r == nil {
+		return
+	}
+	a := r.body.attr("load_balancer_arn")
+	if a == nil {
+		return
+	}
+	for _, ref := range a.refs() {
+		lb := idx.byTypeName[ref]
+		if lb == nil || lb.typ != "aws_lb" && lb.typ != "aws_alb" {
 			continue
 		}
-		a := r.body.attr("load_balancer_arn")
-		if a == nil {
+		set(f, "load_balancer", lb.addr)
+		v := lb.body.get("internal")
+		switch {
+		case !v.present:
+			set(f, "public", true) // load balancers are internet-facing unless internal = true
+		case v.known:
+			internal, _ := asBool(v.v)
+			set(f, "public", !internal)
+		default:
 			return
 		}
-		for _, ref := range a.refs() {
-			for _, lb := range m.resources {
-				if lb.typ+"."+lb.name != ref || (lb.typ != "aws_lb" && lb.typ != "aws_alb") {
-					continue
-				}
-				set(f, "load_balancer", lb.addr)
-				v := lb.body.get("internal")
-				switch {
-				case !v.present:
-					set(f, "public", true) // load balancers are internet-facing unless internal = true
-				case v.known:
-					internal, _ := asBool(v.v)
-					set(f, "public", !internal)
-				default:
-					return
-				}
-				f.Unknown = slices.DeleteFunc(f.Unknown, func(s string) bool { return s == "attrs.public" })
-				return
-			}
-		}
+		f.Unknown = slices.DeleteFunc(f.Unknown, func(s string) bool { return s == "attrs.public" })
+		return
 	}
 }
 

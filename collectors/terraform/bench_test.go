@@ -229,3 +229,93 @@ func TestBackupLinkTargets(t *testing.T) {
 		t.Errorf("targets per policy: %v, want %v", got, want)
 	}
 }
+
+// linkHCL is one module of n load balancers with a listener each and n
+// disks each attached to a snapshot schedule (blocks of 1,000): linking
+// follows a reference per listener and per attachment.
+func linkHCL(n int) []collectors.File {
+	var b strings.Builder
+	b.WriteString(`
+resource "google_compute_resource_policy" "snap" {
+  name   = "snap"
+  region = "asia-northeast1"
+  snapshot_schedule_policy {
+    retention_policy {
+      max_retention_days = 14
+    }
+  }
+}
+`)
+	for k := range n / 1000 {
+		fmt.Fprintf(&b, `
+resource "aws_lb" "lb%[1]d" {
+  count    = 1000
+  name     = "lb-%[1]d-${count.index}"
+  internal = true
+}
+
+resource "aws_lb_listener" "l%[1]d" {
+  count             = 1000
+  load_balancer_arn = aws_lb.lb%[1]d[count.index].arn
+  port              = 443
+  protocol          = "HTTPS"
+}
+
+resource "google_compute_disk" "d%[1]d" {
+  count = 1000
+  name  = "d-%[1]d-${count.index}"
+  zone  = "asia-northeast1-a"
+}
+
+resource "google_compute_disk_resource_policy_attachment" "a%[1]d" {
+  count = 1000
+  name  = google_compute_resource_policy.snap.name
+  disk  = google_compute_disk.d%[1]d[count.index].name
+  zone  = "asia-northeast1-a"
+}
+`, k)
+	}
+	return []collectors.File{{Path: "links/main.tf", Data: []byte(b.String())}}
+}
+
+// BenchmarkLinks collects linkHCL at 1,000 and 10,000 of each: ten times
+// the resources must cost about ten times the time (each reference was
+// looked up by scanning every resource of the module).
+func BenchmarkLinks(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		files := linkHCL(n)
+		b.Run(fmt.Sprintf("resources=%d", n), func(b *testing.B) {
+			c := New(Options{Vars: map[string]string{}})
+			for b.Loop() {
+				if facts, diags := c.Collect(context.Background(), files); len(facts) < 2*n {
+					b.Fatalf("%d facts for %d of each: %v", len(facts), n, diags)
+				}
+			}
+		})
+	}
+}
+
+// TestLinks: what BenchmarkLinks times links as before: each listener to
+// its block's first load balancer, not public, and the schedule to each
+// block's first disk (lb0[count.index] and d0[count.index] are read as the
+// block's first instance).
+func TestLinks(t *testing.T) {
+	facts, _ := New(Options{Vars: map[string]string{}}).Collect(context.Background(), linkHCL(2000))
+	listeners, targets := 0, 0
+	for _, f := range facts {
+		switch {
+		case strings.HasPrefix(f.ID, "aws_lb_listener.l"):
+			listeners++
+			block := strings.Split(f.ID, "[")[0][len("aws_lb_listener.l"):]
+			if lb := f.Attrs["load_balancer"]; lb != "aws_lb.lb"+block+"[0]" || f.Attrs["public"] != false {
+				t.Errorf("%s: load balancer %v, public %v", f.ID, lb, f.Attrs["public"])
+			}
+		case f.ID == "google_compute_resource_policy.snap":
+			ts, _ := f.Attrs["targets"].([]any)
+			targets = len(ts)
+		}
+	}
+	if listeners != 2000 || targets != 2 {
+		t.Errorf("%d listeners, %d disks scheduled; want 2000 and 2", listeners, targets)
+	}
+}

@@ -46,11 +46,10 @@ func refResource(m *module, a *attr) *resource {
 	if a == nil {
 		return nil
 	}
+	idx := m.resourceIndex()
 	for _, ref := range a.refs() {
-		for _, r := range m.resources {
-			if r.local == ref || r.typ+"."+r.name == ref {
-				return r
-			}
+		if r := idx.byRef[ref]; r != nil {
+			return r
 		}
 	}
 	return nil

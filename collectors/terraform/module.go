@@ -49,6 +49,44 @@ type module struct {
 	// outputExprs are the output expressions, to follow references through modules.
 	outputExprs map[string]hcl.Expression
 	children    []*module
+	index       *resourceIndex // built on first use, once the resources are all known
+}
+
+// resourceIndex finds a module's resources by the references linking
+// follows: scanning every resource per reference made linking quadratic in
+// a module of thousands (BenchmarkLinks).
+type resourceIndex struct {
+	byRef      map[string]*resource // the first resource whose local address or type.name is the key
+	byTypeName map[string]*resource // the first resource of type.name
+	byAddr     map[string]*resource // the first resource at the address
+}
+
+// resourceIndex returns m's index, building it on first use. Only the
+// mapping and linking of a module's facts use it, after evaluation, on the
+// one goroutine that maps the module.
+func (m *module) resourceIndex() *resourceIndex {
+	if m.index != nil {
+		return m.index
+	}
+	x := &resourceIndex{
+		byRef:      make(map[string]*resource, 2*len(m.resources)),
+		byTypeName: make(map[string]*resource, len(m.resources)),
+		byAddr:     make(map[string]*resource, len(m.resources)),
+	}
+	first := func(idx map[string]*resource, k string, r *resource) {
+		if _, ok := idx[k]; !ok {
+			idx[k] = r
+		}
+	}
+	for _, r := range m.resources {
+		typeName := r.typ + "." + r.name
+		first(x.byRef, r.local, r)
+		first(x.byRef, typeName, r)
+		first(x.byTypeName, typeName, r)
+		first(x.byAddr, r.addr, r)
+	}
+	m.index = x
+	return x
 }
 
 // all returns the module and its descendants, depth first.
