@@ -50,7 +50,18 @@ func linkAWSMore(m *module, byAddr map[string]*collectors.Fact, byType map[strin
 		}
 		return nil
 	}
-	// Backup rules whose vault is known record it, for vault locks.
+	// Backup rules whose vault is known record it, for vault locks. The
+	// rules' facts by plan and line: looked up per rule, not scanned (a
+	// module of thousands of plans was quadratic, BenchmarkLinks).
+	type planRule struct {
+		plan any
+		line int
+	}
+	ruleFacts := map[planRule][]*collectors.Fact{}
+	for _, f := range byType["aws_backup_plan"] {
+		k := planRule{f.Attrs["plan"], f.Source.Line}
+		ruleFacts[k] = append(ruleFacts[k], f)
+	}
 	for _, r := range m.resources {
 		if r.typ != "aws_backup_plan" {
 			continue
@@ -60,10 +71,8 @@ func linkAWSMore(m *module, byAddr map[string]*collectors.Fact, byType map[strin
 			if vault == nil {
 				continue
 			}
-			for _, f := range byType["aws_backup_plan"] {
-				if f.Attrs["plan"] == r.addr && f.Source.Line == rule.rng.Start.Line {
-					set(f, "vault", vault.addr)
-				}
+			for _, f := range ruleFacts[planRule{r.addr, rule.rng.Start.Line}] {
+				set(f, "vault", vault.addr)
 			}
 		}
 	}

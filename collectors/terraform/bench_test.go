@@ -234,12 +234,17 @@ func TestBackupLinkTargets(t *testing.T) {
 	}
 }
 
-// linkHCL is one module of n load balancers with a listener each and n
-// disks each attached to a snapshot schedule (blocks of 1,000): linking
-// follows a reference per listener and per attachment.
+// linkHCL is one module of n load balancers with a listener each, n
+// disks each attached to a snapshot schedule and n backup plans writing to
+// one vault (blocks of 1,000): linking follows a reference per listener,
+// per attachment and per plan rule.
 func linkHCL(n int) []collectors.File {
 	var b strings.Builder
 	b.WriteString(`
+resource "aws_backup_vault" "v" {
+  name = "v"
+}
+
 resource "google_compute_resource_policy" "snap" {
   name   = "snap"
   region = "asia-northeast1"
@@ -277,6 +282,16 @@ resource "google_compute_disk_resource_policy_attachment" "a%[1]d" {
   disk  = google_compute_disk.d%[1]d[count.index].name
   zone  = "asia-northeast1-a"
 }
+
+resource "aws_backup_plan" "p%[1]d" {
+  count = 1000
+  name  = "p-%[1]d-${count.index}"
+  rule {
+    rule_name         = "daily"
+    target_vault_name = aws_backup_vault.v.name
+    schedule          = "cron(0 3 * * ? *)"
+  }
+}
 `, k)
 	}
 	return []collectors.File{{Path: "links/main.tf", Data: []byte(b.String())}}
@@ -288,14 +303,18 @@ resource "google_compute_disk_resource_policy_attachment" "a%[1]d" {
 func BenchmarkLinks(b *testing.B) { benchOneModule(b, linkHCL, 2) }
 
 // TestLinks: what BenchmarkLinks times links as before: each listener to
-// its block's first load balancer, not public, and the schedule to each
-// block's first disk (lb0[count.index] and d0[count.index] are read as the
+// its block's first load balancer, not public, each plan rule to its vault,
+// and the schedule to each block's first disk (lb0[count.index] and d0[count.index] are read as the
 // block's first instance).
 func TestLinks(t *testing.T) {
 	facts, _ := New(Options{Vars: map[string]string{}}).Collect(context.Background(), linkHCL(2000))
-	listeners, targets := 0, 0
+	listeners, targets, vaulted := 0, 0, 0
 	for _, f := range facts {
 		switch {
+		case strings.HasPrefix(f.ID, "aws_backup_plan.p"):
+			if f.Attrs["vault"] == "aws_backup_vault.v" {
+				vaulted++
+			}
 		case strings.HasPrefix(f.ID, "aws_lb_listener.l"):
 			listeners++
 			block := strings.Split(f.ID, "[")[0][len("aws_lb_listener.l"):]
@@ -307,7 +326,7 @@ func TestLinks(t *testing.T) {
 			targets = len(ts)
 		}
 	}
-	if listeners != 2000 || targets != 2 {
-		t.Errorf("%d listeners, %d disks scheduled; want 2000 and 2", listeners, targets)
+	if listeners != 2000 || targets != 2 || vaulted != 2000 {
+		t.Errorf("%d listeners, %d disks scheduled, %d plan rules with their vault; want 2000, 2 and 2000", listeners, targets, vaulted)
 	}
 }
