@@ -25,7 +25,7 @@ func WriteJSON(w io.Writer, v any) error {
 	if err != nil {
 		return err
 	}
-	return writeIndentedJSON(w, compact)
+	return writePiecesIndented(w, [][]byte{compact})
 }
 
 // compactJSON encodes v as json.Encoder does without HTML escaping, with
@@ -35,15 +35,14 @@ func compactJSON(v any) ([]byte, error) {
 	return append(b, '\n'), err
 }
 
-// writeIndentedJSON writes compact JSON (compactJSON) to w indented.
-func writeIndentedJSON(w io.Writer, compact []byte) error {
-	return writePiecesIndented(w, [][]byte{compact})
-}
-
-// writePiecesIndented writes compact JSON, given as consecutive pieces of
-// one document, to w indented.
+// writePiecesIndented writes compact JSON (compactJSON, runPieces), given as
+// consecutive pieces of one document, to w indented, through w's own
+// buffer when it has one (kaiji scan's output has).
 func writePiecesIndented(w io.Writer, pieces [][]byte) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
+	bw, ok := w.(*bufio.Writer)
+	if !ok {
+		bw = bufio.NewWriterSize(w, 64<<10)
+	}
 	d := indenter{w: bw, indent: "  "}
 	for _, p := range pieces {
 		d.write(p)
@@ -51,21 +50,15 @@ func writePiecesIndented(w io.Writer, pieces [][]byte) error {
 	return bw.Flush()
 }
 
-// writeIndented writes src, compact JSON as encoding/json writes it (no
-// whitespace outside strings, possibly a trailing newline), with the
-// layout of json.Indent(dst, src, "", indent): a newline and indentation
-// after every opening bracket and comma and before every closing bracket,
-// empty objects and arrays kept as {} and [], a space after each colon.
-// Errors are left to w (bufio.Writer keeps the first).
-func writeIndented(w *bufio.Writer, src []byte, indent string) {
-	d := indenter{w: w, indent: indent}
-	d.write(src)
-}
-
-// indenter is writeIndented over a document given in consecutive pieces,
-// cut anywhere: what it was inside of (a string, an escape, a bracket
-// whose line break waits to see whether it closes at once) carries over
-// from one piece to the next.
+// indenter writes compact JSON as encoding/json writes it (no whitespace
+// outside strings, possibly a trailing newline) with the layout of
+// json.Indent(dst, src, "", indent): a newline and indentation after every
+// opening bracket and comma and before every closing bracket, empty
+// objects and arrays kept as {} and [], a space after each colon. The
+// document may come in pieces cut anywhere: what it was inside of (a
+// string, an escape, a bracket whose line break waits to see whether it
+// closes at once) carries over from one piece to the next. Errors are
+// left to w (bufio.Writer keeps the first).
 type indenter struct {
 	w                 *bufio.Writer
 	indent            string

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"testing"
@@ -71,9 +70,7 @@ func FuzzWriteIndented(f *testing.F) {
 			t.Fatal(err)
 		}
 		var got bytes.Buffer
-		bw := bufio.NewWriter(&got)
-		writeIndented(bw, compact.Bytes(), "  ")
-		if err := bw.Flush(); err != nil {
+		if err := writePiecesIndented(&got, [][]byte{compact.Bytes()}); err != nil {
 			t.Fatal(err)
 		}
 		if got.String() != want.String() {

@@ -132,7 +132,7 @@ func (s *SARIF) Report(_ context.Context, w io.Writer, r *results.Run) error {
 	if err != nil {
 		return err
 	}
-	return writeIndentedJSON(w, append(data, '\n'))
+	return writePiecesIndented(w, [][]byte{append(data, '\n')})
 }
 
 // validSemver is a loose check: GitHub rejects a semanticVersion that is not one.
