@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -361,23 +360,13 @@ func (x *secretIndex) holdsAny(text string) bool {
 // present returns, in replacement order, the secrets whose replacement in
 // turn can change text: those it holds, and those that could appear across
 // an earlier replacement. Replacing only these gives the same text as
-// replacing every secret. text is a string or, for a report's document, its
-// bytes, not copied into a string.
+// replacing every secret. (A whole report's document is searched with
+// presentIn, in its pieces, on every core.)
 func present[T string | []byte](x *secretIndex, text T) []string {
 	if len(x.secrets) == 0 {
 		return nil
 	}
-	// A report's text is scanned in parts, one per core: a secret found
-	// in any part is present (a part's last secret may run past its end).
-	parts := 1
-	if len(text) >= minParallelScan {
-		parts = runtime.GOMAXPROCS(0)
-	}
-	marks := make([][]bool, parts)
-	parallel.For(parts, parts, func(k int) {
-		marks[k] = scan(x, text, len(text)*k/parts, len(text)*(k+1)/parts, nil)
-	})
-	return x.marked(marks)
+	return x.marked([][]bool{scan(x, text, 0, len(text), nil)})
 }
 
 // marked lists, in replacement order, the secrets any of marks holds and
@@ -400,10 +389,6 @@ func (x *secretIndex) marked(marks [][]bool) []string {
 	}
 	return out
 }
-
-// minParallelScan is the length of text from which present scans it on
-// every core: below it, starting the goroutines costs more than they save.
-const minParallelScan = 1 << 20
 
 // presentIn is present over a document given in consecutive pieces, as if
 // they were joined: each piece is searched on its own, one per core, and
