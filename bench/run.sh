@@ -4,8 +4,9 @@
 #
 #   bench/run.sh [SIZE...]            default sizes: 1000 10000
 #
-# For every size it generates (once, cached) a Terraform estate and as many
-# Kubernetes objects with bench/cmd/kaiji-gen, then runs each tool RUNS times
+# For every size it generates (once, cached) a Terraform estate (in two
+# layouts: modules called with for_each and count, and one flat root module)
+# and as many Kubernetes objects with bench/cmd/kaiji-gen, then runs each tool RUNS times
 # (default 5) under /usr/bin/time -v and records the median wall time, CPU
 # time and peak RSS. A run longer than SLOW seconds (default 60) is not
 # repeated (the table says so), and one longer than TIMEOUT seconds (default
@@ -99,7 +100,7 @@ measure() {
 
 for n in $SIZES; do
   E=$WORK/estate-$n
-  if [ ! -f "$E/.done" ]; then
+  if [ ! -f "$E/.done" ] || [ ! -d "$E/terraform-flat" ]; then
     log "generating the $n-resource estate in $E"
     rm -rf "$E"
     "$WORK/kaiji-gen" -n "$n" -o "$E" > "$E.layout.json"
@@ -118,6 +119,17 @@ for n in $SIZES; do
   measure "$n" terraform tfsec "$BIN/tfsec" --no-module-downloads --soft-fail --no-color --format json "$TF"
   measure "$n" terraform terrascan env GOLANG_PROTOBUF_REGISTRATION_CONFLICT=warn "$BIN/terrascan" scan -i terraform -d "$TF/live" -p "$TERRASCAN_POLICIES" -o json --log-level error
   measure "$n" terraform kics "$BIN/kics" scan --no-progress --disable-secrets -t Terraform -q "$KICS_ASSETS/queries" --libraries-path "$KICS_ASSETS/libraries" -o "$WORK/kics-out" --report-formats json -p "$TF"
+
+  # The same instances as one flat root module (monorepo style): ~100 times
+  # the HCL text, thousands of blocks in one module.
+  FLAT=$E/terraform-flat
+  measure "$n" terraform-flat kaiji "$WORK/kaiji" scan --claims "$CL" --format json -o /dev/null --fail-on none "$FLAT"
+  measure "$n" terraform-flat parseonly "$WORK/parseonly" "$FLAT"
+  measure "$n" terraform-flat conftest "$BIN/conftest" test --no-fail -p "$REPO/bench/conftest/terraform.rego" -o json "$FLAT"
+  measure "$n" terraform-flat trivy "$BIN/trivy" config --skip-check-update --quiet --cache-dir "$WORK/trivy-cache" --format json "$FLAT"
+  measure "$n" terraform-flat tfsec "$BIN/tfsec" --no-module-downloads --soft-fail --no-color --format json "$FLAT"
+  measure "$n" terraform-flat terrascan env GOLANG_PROTOBUF_REGISTRATION_CONFLICT=warn "$BIN/terrascan" scan -i terraform -d "$FLAT" -p "$TERRASCAN_POLICIES" -o json --log-level error
+  measure "$n" terraform-flat kics "$BIN/kics" scan --no-progress --disable-secrets -t Terraform -q "$KICS_ASSETS/queries" --libraries-path "$KICS_ASSETS/libraries" -o "$WORK/kics-out" --report-formats json -p "$FLAT"
 
   # The same instances as a plan (terraform show -json).
   measure "$n" plan kaiji "$WORK/kaiji" scan --claims "$CL" --format json -o /dev/null --fail-on none "$E/plan"

@@ -33,6 +33,7 @@ type Options struct {
 // Layout names what Write produced.
 type Layout struct {
 	Terraform  string // the tree to scan: the root module live/ and modules/
+	Flat       string // the same instances as one large root module (flat.go)
 	Plan       string // plan JSON file, or "" with NoPlan
 	Kubernetes string // manifests directory, or "" with NoKubernetes
 	Claims     string // a disclosure sheet with a claim for every key
@@ -48,8 +49,11 @@ func Write(dir string, opts Options) (*Layout, error) {
 		return nil, fmt.Errorf("gen: want at least 100 resources, have %d", opts.Resources)
 	}
 	e := plan(opts.Resources)
-	l := &Layout{Terraform: filepath.Join(dir, "terraform"), Instances: e.instances()}
-	if err := e.writeHCL(filepath.Join(dir, "terraform")); err != nil {
+	l := &Layout{Terraform: filepath.Join(dir, "terraform"), Flat: filepath.Join(dir, "terraform-flat"), Instances: e.instances()}
+	if err := e.writeHCL(l.Terraform); err != nil {
+		return nil, err
+	}
+	if err := e.writeFlat(l.Flat); err != nil {
 		return nil, err
 	}
 	l.Claims = filepath.Join(dir, "disclosure.yaml")

@@ -2,6 +2,7 @@ package gen_test
 
 import (
 	"context"
+	"reflect"
 	"testing"
 
 	"github.com/kaiji-dev/kaiji/bench/gen"
@@ -21,7 +22,8 @@ func registry() *collectors.Registry {
 
 // TestEstate generates the 1k estate and scans each part as kaiji scan
 // does: no diagnostics, the exact number of resources, and facts of every
-// kind the policies read, with the attributes the templates set known.
+// kind the policies read, with the attributes the templates set known; the
+// flat layout gives the module layout's facts.
 func TestEstate(t *testing.T) {
 	for _, n := range []int{1000, 2345} {
 		dir := t.TempDir()
@@ -40,7 +42,13 @@ func TestEstate(t *testing.T) {
 			t.Fatalf("disclosure: %v", err)
 		}
 		hcl := collect(t, l.Terraform)
+		flat := collect(t, l.Flat)
 		plan := collect(t, l.Plan)
+		// The flat layout holds the same instances: the same facts but
+		// for their addresses.
+		if got, want := kindCounts(flat.Facts), kindCounts(hcl.Facts); !reflect.DeepEqual(got, want) {
+			t.Errorf("n=%d: flat layout facts by kind %v, module layout %v", n, got, want)
+		}
 		k8s := collect(t, l.Kubernetes)
 		if n != 1000 {
 			continue
@@ -96,6 +104,15 @@ func collect(t *testing.T, path string) collectors.Result {
 		t.Errorf("%s: diagnostic %s:%d %s", path, d.File, d.Line, d.Message)
 	}
 	return res
+}
+
+// kindCounts counts facts by kind and type.
+func kindCounts(fs []collectors.Fact) map[string]int {
+	out := map[string]int{}
+	for _, f := range fs {
+		out[string(f.Kind)+" "+f.Type]++
+	}
+	return out
 }
 
 func byKind(fs []collectors.Fact) map[collectors.Kind][]collectors.Fact {

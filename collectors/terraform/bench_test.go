@@ -36,15 +36,16 @@ func readTree(tb testing.TB, dir string) []collectors.File {
 }
 
 // benchEstate generates the estate of n resources (bench/gen) under a
-// temporary directory and returns its Terraform files and plan.
-func benchEstate(b *testing.B, n int) (hcl, plan []collectors.File) {
+// temporary directory and returns its Terraform files in the module and
+// the flat layout, and its plan.
+func benchEstate(b *testing.B, n int) (hcl, flat, plan []collectors.File) {
 	b.Helper()
 	dir := b.TempDir()
 	l, err := gen.Write(dir, gen.Options{Resources: n, NoKubernetes: true})
 	if err != nil {
 		b.Fatal(err)
 	}
-	return readTree(b, l.Terraform), readTree(b, filepath.Dir(l.Plan))
+	return readTree(b, l.Terraform), readTree(b, l.Flat), readTree(b, filepath.Dir(l.Plan))
 }
 
 func size(files []collectors.File) int64 {
@@ -58,30 +59,28 @@ func size(files []collectors.File) int64 {
 // BenchmarkCollectHCL reads the generated Terraform trees: a root module
 // calling three service modules with for_each and count.
 func BenchmarkCollectHCL(b *testing.B) {
-	for _, n := range []int{1000, 10000} {
-		hcl, _ := benchEstate(b, n)
-		b.Run(fmt.Sprintf("resources=%d", n), func(b *testing.B) {
-			c := New(Options{Vars: map[string]string{}})
-			b.SetBytes(size(hcl))
-			for b.Loop() {
-				facts, diags := c.Collect(context.Background(), hcl)
-				if len(diags) > 0 || len(facts) == 0 {
-					b.Fatalf("%d facts, diagnostics %v", len(facts), diags)
-				}
-			}
-		})
-	}
+	benchCollect(b, func(hcl, _, _ []collectors.File) []collectors.File { return hcl })
+}
+
+// BenchmarkCollectFlat reads the same instances written as one flat root
+// module: about a hundred times the text, thousands of blocks in one module.
+func BenchmarkCollectFlat(b *testing.B) {
+	benchCollect(b, func(_, flat, _ []collectors.File) []collectors.File { return flat })
 }
 
 // BenchmarkCollectPlan reads the same estates as terraform show -json plans.
 func BenchmarkCollectPlan(b *testing.B) {
+	benchCollect(b, func(_, _, plan []collectors.File) []collectors.File { return plan })
+}
+
+func benchCollect(b *testing.B, pick func(hcl, flat, plan []collectors.File) []collectors.File) {
 	for _, n := range []int{1000, 10000} {
-		_, plan := benchEstate(b, n)
+		files := pick(benchEstate(b, n))
 		b.Run(fmt.Sprintf("resources=%d", n), func(b *testing.B) {
 			c := New(Options{Vars: map[string]string{}})
-			b.SetBytes(size(plan))
+			b.SetBytes(size(files))
 			for b.Loop() {
-				facts, diags := c.Collect(context.Background(), plan)
+				facts, diags := c.Collect(context.Background(), files)
 				if len(diags) > 0 || len(facts) == 0 {
 					b.Fatalf("%d facts, diagnostics %v", len(facts), diags)
 				}
