@@ -5,10 +5,11 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	hcljson "github.com/hashicorp/hcl/v2/json"
 
 	"github.com/kaiji-dev/kaiji/collectors"
+	"github.com/kaiji-dev/kaiji/internal/parallel"
 )
 
 // decl is one top-level block of a configuration file (resource, variable,
@@ -60,50 +61,20 @@ func isOverride(p string) bool {
 	return base == "override" || strings.HasSuffix(base, "_override")
 }
 
-// parseConfig parses the .tf and .tf.json files of one directory.
+// parseConfig parses the .tf and .tf.json files of one directory. The
+// files are parsed on every core (a monorepo's root module can hold
+// hundreds) and their blocks joined in file order.
 func parseConfig(dir string, files []collectors.File, maxDepth int) (*dirConfig, hcl.Diagnostics, collectors.Diagnostics) {
 	c := &dirConfig{dir: dir}
 	var diags hcl.Diagnostics
 	var notes collectors.Diagnostics
-	p := hclparse.NewParser()
-	for _, f := range files {
-		if isOverride(f.Path) {
-			notes = append(notes, collectors.Diagnostic{File: f.Path, Line: 1, Severity: collectors.SeverityWarning,
-				Message: "override files are not merged; their settings are not in the facts"})
-			continue
-		}
-		if d := tooDeep(f, maxDepth); d != nil {
-			notes = append(notes, *d)
-			continue
-		}
-		if strings.HasSuffix(f.Path, ".tf.json") {
-			file, ds := p.ParseJSON(f.Data, f.Path)
-			diags = append(diags, ds...)
-			if file == nil {
-				continue
-			}
-			content, _, ds := file.Body.PartialContent(topSchema)
-			diags = append(diags, ds...)
-			for _, b := range content.Blocks {
-				def := b.DefRange
-				if n := len(b.LabelRanges); n > 0 {
-					def = b.LabelRanges[n-1] // the line naming the resource
-				}
-				c.decls = append(c.decls, decl{typ: b.Type, labels: b.Labels, body: b.Body, rng: def, def: def})
-			}
-			continue
-		}
-		file, ds := p.ParseHCL(f.Data, f.Path)
-		diags = append(diags, ds...)
-		if file == nil {
-			continue
-		}
-		body, ok := file.Body.(*hclsyntax.Body)
-		if !ok {
-			continue
-		}
-		for _, b := range body.Blocks {
-			c.decls = append(c.decls, decl{typ: b.Type, labels: b.Labels, body: b.Body, rng: b.Range(), def: b.DefRange()})
+	parsed := make([]parsedFile, len(files))
+	parallel.For(len(files), 0, func(i int) { parsed[i] = parseFile(files[i], maxDepth) })
+	for _, p := range parsed {
+		c.decls = append(c.decls, p.decls...)
+		diags = append(diags, p.diags...)
+		if p.note != nil {
+			notes = append(notes, *p.note)
 		}
 	}
 	c.byType = map[string][]decl{}
@@ -112,6 +83,56 @@ func parseConfig(dir string, files []collectors.File, maxDepth int) (*dirConfig,
 	}
 	notes = append(notes, duplicates(c)...)
 	return c, diags, notes
+}
+
+// parsedFile is one configuration file's top-level blocks, or why it was
+// not read.
+type parsedFile struct {
+	decls []decl
+	diags hcl.Diagnostics
+	note  *collectors.Diagnostic
+}
+
+func parseFile(f collectors.File, maxDepth int) parsedFile {
+	var out parsedFile
+	if isOverride(f.Path) {
+		out.note = &collectors.Diagnostic{File: f.Path, Line: 1, Severity: collectors.SeverityWarning,
+			Message: "override files are not merged; their settings are not in the facts"}
+		return out
+	}
+	if out.note = tooDeep(f, maxDepth); out.note != nil {
+		return out
+	}
+	if strings.HasSuffix(f.Path, ".tf.json") {
+		file, ds := hcljson.Parse(f.Data, f.Path)
+		out.diags = ds
+		if file == nil {
+			return out
+		}
+		content, _, ds := file.Body.PartialContent(topSchema)
+		out.diags = append(out.diags, ds...)
+		for _, b := range content.Blocks {
+			def := b.DefRange
+			if n := len(b.LabelRanges); n > 0 {
+				def = b.LabelRanges[n-1] // the line naming the resource
+			}
+			out.decls = append(out.decls, decl{typ: b.Type, labels: b.Labels, body: b.Body, rng: def, def: def})
+		}
+		return out
+	}
+	file, ds := hclsyntax.ParseConfig(f.Data, f.Path, hcl.InitialPos)
+	out.diags = ds
+	if file == nil {
+		return out
+	}
+	body, ok := file.Body.(*hclsyntax.Body)
+	if !ok {
+		return out
+	}
+	for _, b := range body.Blocks {
+		out.decls = append(out.decls, decl{typ: b.Type, labels: b.Labels, body: b.Body, rng: b.Range(), def: b.DefRange()})
+	}
+	return out
 }
 
 // duplicates reports resources and data sources declared twice in one
