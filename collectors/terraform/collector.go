@@ -168,12 +168,9 @@ func (m *module) facts() []collectors.Fact {
 	var out []*collectors.Fact
 	byAddr := map[string]*collectors.Fact{}
 	byType := map[string][]*collectors.Fact{}
-	for _, r := range m.resources {
-		mapper := mapperFor(r.typ)
-		if mapper == nil {
-			continue
-		}
-		for _, f := range mapper(m, r) {
+	for i, fs := range m.mapResources() {
+		r := m.resources[i]
+		for _, f := range fs {
 			out = append(out, f)
 			byType[r.typ] = append(byType[r.typ], f)
 			if sub, ok := strings.CutPrefix(f.ID, r.addr+"#"); ok {
@@ -213,6 +210,34 @@ func (m *module) facts() []collectors.Fact {
 		res[i] = *f
 	}
 	return res
+}
+
+// mapChunk is how many resources one goroutine maps at a time: a module of
+// a few hundred resources is mapped where it is, a flat root module of
+// thousands on every core. (A variable for TestLastPassAnyCores.)
+var mapChunk = 256
+
+// mapResources maps each resource of the module to its facts, in resource
+// order. Mappers read the module and its resource index and write only the
+// facts they return, so the chunks of a large module are mapped
+// concurrently, the index built beforehand.
+func (m *module) mapResources() [][]*collectors.Fact {
+	mapped := make([][]*collectors.Fact, len(m.resources))
+	mapRange := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			if mapper := mapperFor(m.resources[i].typ); mapper != nil {
+				mapped[i] = mapper(m, m.resources[i])
+			}
+		}
+	}
+	if len(m.resources) <= mapChunk {
+		mapRange(0, len(m.resources))
+		return mapped
+	}
+	m.resourceIndex()
+	chunks := (len(m.resources) + mapChunk - 1) / mapChunk
+	parallel.For(chunks, 0, func(c int) { mapRange(c*mapChunk, min((c+1)*mapChunk, len(m.resources))) })
+	return mapped
 }
 
 // convertDiags turns HCL diagnostics into the project's, once, at the package boundary.

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"fmt"
 	"reflect"
 	"runtime"
 	"strings"
@@ -372,9 +373,11 @@ func budgetWarned(diags collectors.Diagnostics) bool {
 	return false
 }
 
-// TestLastPassAnyCores: the last resource pass runs module instances
-// concurrently on several cores; the facts and diagnostics are those of
-// one core, within the evaluation budget and when a pass meets it.
+// TestLastPassAnyCores: the last resource pass runs module instances, and
+// the resource blocks of a large module in parts, concurrently on several
+// cores, and a module of many resources is mapped in parts; the facts and
+// diagnostics are those of one core reading each module whole, within the
+// evaluation budget and when a pass meets it.
 func TestLastPassAnyCores(t *testing.T) {
 	root := `module "m" {
   source = "./m"
@@ -404,27 +407,83 @@ resource "aws_s3_bucket" "b" {
   bucket = "b"
 }
 `
-	files := []collectors.File{{Path: "w/main.tf", Data: []byte(root)}, {Path: "w/m/main.tf", Data: []byte(mod)}}
-	for _, limit := range []int{0, 20_000} {
+	// One flat module: more blocks than one part evaluates and more
+	// resources than one part maps, referring to each other across parts.
+	var flat strings.Builder
+	for i := range 2 * expandChunk {
+		fmt.Fprintf(&flat, `
+resource "aws_lb" "lb%[1]d" {
+  count    = 2
+  name     = "lb-%[1]d-${count.index}"
+  internal = %[2]v
+}
+
+resource "aws_lb_listener" "l%[1]d" {
+  load_balancer_arn = aws_lb.lb%[3]d[0].arn
+  port              = 443
+  protocol          = "HTTPS"
+  ssl_policy        = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+}
+
+resource "aws_s3_bucket" "b%[1]d" {
+  count  = var.unknown == null ? 2 : 1
+  bucket = "b-%[1]d"
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "b%[1]d" {
+  bucket = aws_s3_bucket.b%[1]d[0].id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "aws:kms"
+    }
+  }
+}
+`, i, i%3 == 0, (i+expandChunk)%(2*expandChunk))
+	}
+	flat.WriteString("variable \"unknown\" {\n  default = null\n}\n")
+	for _, tc := range []struct {
+		name  string
+		files []collectors.File
+		limit int
+	}{
+		{"instances", []collectors.File{{Path: "w/main.tf", Data: []byte(root)}, {Path: "w/m/main.tf", Data: []byte(mod)}}, 0},
+		{"instances over budget", []collectors.File{{Path: "w/main.tf", Data: []byte(root)}, {Path: "w/m/main.tf", Data: []byte(mod)}}, 20_000},
+		{"flat", []collectors.File{{Path: "flat/main.tf", Data: []byte(flat.String())}}, 0},
+	} {
+		limit := tc.limit
 		collectOn := func(procs int) ([]collectors.Fact, collectors.Diagnostics) {
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-			return collect(t, Options{workLimit: limit}, files)
+			return collect(t, Options{workLimit: limit}, tc.files)
 		}
+		// The reference: one core, every module in one part.
+		chunks := [2]int{expandChunk, mapChunk}
+		expandChunk, mapChunk = 1<<30, 1<<30
 		oneFacts, oneDiags := collectOn(1)
+		expandChunk, mapChunk = chunks[0], chunks[1]
 		for range 3 {
 			facts, diags := collectOn(2)
 			if !reflect.DeepEqual(facts, oneFacts) {
-				t.Fatalf("budget %d: facts on two cores differ from one core's", limit)
+				t.Fatalf("%s: facts on two cores differ from one core's", tc.name)
 			}
 			if !reflect.DeepEqual(diags, oneDiags) {
-				t.Fatalf("budget %d: diagnostics on two cores\n%v\none core's\n%v", limit, diags, oneDiags)
+				t.Fatalf("%s: diagnostics on two cores\n%v\none core's\n%v", tc.name, diags, oneDiags)
 			}
 		}
+		if tc.name == "flat" {
+			if len(oneFacts) <= mapChunk || len(oneDiags) > 0 {
+				t.Errorf("flat: %d facts, diagnostics %v", len(oneFacts), oneDiags)
+			}
+			listener := find(t, oneFacts, "aws_lb_listener.l0", collectors.KindEndpoint)
+			if listener.Attrs["load_balancer"] != fmt.Sprintf("aws_lb.lb%d[0]", expandChunk) {
+				t.Errorf("flat: listener l0 links to %v", listener.Attrs["load_balancer"])
+			}
+			continue
+		}
 		if warned := budgetWarned(oneDiags); warned != (limit > 0) {
-			t.Errorf("budget %d: budget warning %v; diagnostics %v", limit, warned, oneDiags)
+			t.Errorf("%s: budget warning %v; diagnostics %v", tc.name, warned, oneDiags)
 		}
 		if len(oneFacts) < 4 {
-			t.Errorf("budget %d: %d facts", limit, len(oneFacts))
+			t.Errorf("%s: %d facts", tc.name, len(oneFacts))
 		}
 	}
 }

@@ -62,8 +62,9 @@ type resourceIndex struct {
 }
 
 // resourceIndex returns m's index, building it on first use. Only the
-// mapping and linking of a module's facts use it, after evaluation, on the
-// one goroutine that maps the module.
+// mapping and linking of a module's facts use it, after evaluation; a
+// module mapped on several goroutines builds it before they start
+// (mapResources).
 func (m *module) resourceIndex() *resourceIndex {
 	if m.index != nil {
 		return m.index
@@ -198,16 +199,30 @@ type finalPass struct {
 
 // finishResources runs the pending final passes. They read only their own
 // module's evaluation context, so on a machine of several cores they run
-// concurrently, each counting its work and writing its diagnostics apart;
-// those are merged in the order the modules were read. When the
-// evaluation budget runs out on the way, the results are dropped and the
-// passes run again one after the other, so that which repetitions are cut
-// never depends on timing.
+// concurrently, a large module's resource blocks in several parts (a flat
+// root module holds thousands), each part counting its work and writing
+// its diagnostics apart; those are merged in the order the blocks were
+// read. When the evaluation budget runs out on the way, the results are
+// dropped and the passes run again one after the other, so that which
+// repetitions are cut never depends on timing.
 func (l *loader) finishResources() {
 	passes := l.pending
 	l.pending = nil
+	type part struct {
+		pass  int
+		decls []decl
+	}
+	var parts []part
+	for i, p := range passes {
+		decls := p.cfg.blocks("resource")
+		for len(decls) > expandChunk {
+			parts = append(parts, part{i, decls[:expandChunk]})
+			decls = decls[expandChunk:]
+		}
+		parts = append(parts, part{i, decls})
+	}
 	n := runtime.GOMAXPROCS(0)
-	if n > 1 && len(passes) > 1 && !l.work.exhausted() {
+	if n > 1 && len(parts) > 1 && !l.work.exhausted() {
 		type result struct {
 			resources []*resource
 			notes     collectors.Diagnostics
@@ -215,11 +230,11 @@ func (l *loader) finishResources() {
 			cut       bool
 		}
 		remaining := l.work.limit - l.work.spent
-		results := make([]result, len(passes))
-		parallel.For(len(passes), n, func(i int) {
+		results := make([]result, len(parts))
+		parallel.For(len(parts), n, func(i int) {
 			sub := &loader{opts: l.opts, work: &work{limit: remaining}}
-			p := passes[i]
-			rs := sub.resources(p.m, p.cfg, p.ctx, nil)
+			p := passes[parts[i].pass]
+			rs := sub.expandAll(p.m, parts[i].decls, p.ctx, nil)
 			results[i] = result{rs, sub.notes, sub.work.spent, sub.work.warned || sub.work.exhausted() || sub.work.cut != nil}
 		})
 		spent, cut := 0, false
@@ -228,8 +243,12 @@ func (l *loader) finishResources() {
 			cut = cut || r.cut
 		}
 		if !cut && spent <= remaining {
-			for i, p := range passes {
-				p.m.resources = results[i].resources
+			for _, p := range passes {
+				p.m.resources = nil
+			}
+			for i, pt := range parts {
+				m := passes[pt.pass].m
+				m.resources = append(m.resources, results[i].resources...)
 				l.notes = append(l.notes, results[i].notes...)
 			}
 			l.work.spent += spent
@@ -240,6 +259,10 @@ func (l *loader) finishResources() {
 		p.m.resources = l.resources(p.m, p.cfg, p.ctx, nil)
 	}
 }
+
+// expandChunk is how many resource blocks of one module one goroutine
+// evaluates at a time. (A variable for TestLastPassAnyCores.)
+var expandChunk = 64
 
 func objectOrEmpty(vals map[string]cty.Value) cty.Value {
 	if len(vals) == 0 {
@@ -467,8 +490,13 @@ func evalLocals(cfg *dirConfig, ctx *hcl.EvalContext) cty.Value {
 // resources evaluates the module's resource blocks; with only, those it
 // admits.
 func (l *loader) resources(m *module, cfg *dirConfig, ctx *hcl.EvalContext, only func(typ, name string) bool) []*resource {
+	return l.expandAll(m, cfg.blocks("resource"), ctx, only)
+}
+
+// expandAll expands resource blocks of m, in order.
+func (l *loader) expandAll(m *module, decls []decl, ctx *hcl.EvalContext, only func(typ, name string) bool) []*resource {
 	var out []*resource
-	for _, d := range cfg.blocks("resource") {
+	for _, d := range decls {
 		if len(d.labels) == 2 && (only == nil || only(d.labels[0], d.labels[1])) {
 			out = append(out, l.expand(m, d, ctx)...)
 		}
