@@ -15,7 +15,9 @@
 #
 # Environment:
 #   RUNS, SLOW, TIMEOUT     as above
-#   TOOLS                   which rows to run (default: all of them)
+#   TOOLS                   which tools to run (default: all of them)
+#   INPUTS                  which inputs (default: terraform terraform-flat
+#                           plan kubernetes)
 #   KAIJI_BENCH_WORK        estates, binaries and results (~/.cache/kaiji/bench)
 #   KAIJI_TOOLS_BIN         the comparison tools (~/.cache/kaiji/bin)
 #
@@ -32,6 +34,7 @@ TIMEOUT=${TIMEOUT:-600}
 WORK=${KAIJI_BENCH_WORK:-$HOME/.cache/kaiji/bench}
 BIN=${KAIJI_TOOLS_BIN:-$HOME/.cache/kaiji/bin}
 TOOLS=${TOOLS:-kaiji parseonly conftest trivy tfsec terrascan kics kube-score}
+INPUTS=${INPUTS:-terraform terraform-flat plan kubernetes}
 SIZES=${*:-1000 10000}
 OUT=$WORK/results/$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$WORK" "$OUT"
@@ -75,6 +78,7 @@ printf 'size\tinput\ttool\trun\twall_s\tcpu_s\tmaxrss_kb\texit\n' > "$OUT/result
 measure() {
   local size=$1 input=$2 tool=$3; shift 3
   case " $TOOLS " in *" $tool "*) ;; *) return 0 ;; esac
+  case " $INPUTS " in *" $input "*) ;; *) return 0 ;; esac
   echo "$size $input $tool: $*" >> "$OUT/commands.txt"
   local i tv=$OUT/time.$$ err=$OUT/stderr-$size-$input-$tool.txt
   for ((i = 1; i <= RUNS; i++)); do
