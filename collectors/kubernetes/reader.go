@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kaiji-dev/kaiji/collectors"
+	"github.com/kaiji-dev/kaiji/internal/parallel"
 )
 
 // limits of the manifest reader bound the work a hostile file can cause: an
@@ -72,14 +73,16 @@ func readDocuments(file string, data []byte, lim limits) ([]document, collectors
 	// Each document may expand to a bounded number of values, and so may
 	// the file as a whole, so that a bomb costs one document, not the file.
 	fileLeft := 4 * (lim.values + len(data))
+	chunks := splitDocuments(data)
+	parsed := parseChunks(chunks)
 	var docs []document
-	for _, chunk := range splitDocuments(data) {
+	for i, chunk := range chunks {
 		text := chunk.text
-		if len(bytes.TrimSpace(stripComments(text))) == 0 {
+		if parsed[i].blank {
 			continue
 		}
-		var n yaml.Node
-		if err := yaml.Unmarshal(text, &n); err != nil {
+		n := &parsed[i].node
+		if err := parsed[i].err; err != nil {
 			line := chunk.line
 			msg := strings.TrimPrefix(err.Error(), "yaml: ")
 			if m := yamlLine.FindStringSubmatch(msg); m != nil {
@@ -130,6 +133,42 @@ func readDocuments(file string, data []byte, lim limits) ([]document, collectors
 		docs = append(docs, d)
 	}
 	return docs, diags
+}
+
+// parsedChunk is one document's YAML, parsed.
+type parsedChunk struct {
+	node  yaml.Node
+	err   error
+	blank bool // only whitespace and comments
+}
+
+// parallelDocs is the number of documents from which one file's documents
+// are parsed on every core: a rendered chart or a kustomize build is one
+// file of thousands, and yaml.v3 was most of reading it. (A variable for
+// TestReadDocumentsInParallel.)
+var parallelDocs = 16
+
+// parseChunks parses each document's YAML into a node tree. It shares
+// nothing between documents, so a large file's are parsed concurrently;
+// what a document may expand to is bounded later, in file order.
+func parseChunks(chunks []chunk) []parsedChunk {
+	out := make([]parsedChunk, len(chunks))
+	parse := func(i int) {
+		text := chunks[i].text
+		if len(bytes.TrimSpace(stripComments(text))) == 0 {
+			out[i].blank = true
+			return
+		}
+		out[i].err = yaml.Unmarshal(text, &out[i].node)
+	}
+	if len(chunks) < parallelDocs {
+		for i := range chunks {
+			parse(i)
+		}
+		return out
+	}
+	parallel.For(len(chunks), 0, parse)
+	return out
 }
 
 // k8sLike finds the fields every Kubernetes object has.

@@ -2,6 +2,7 @@ package kubernetes
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -103,6 +104,45 @@ func TestReadDocuments(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestReadDocumentsInParallel: a file of many documents, parsed on every
+// core, reads as it does parsed one document after the other: the same
+// documents, lines, values and diagnostics, the file's budget spent in
+// file order (five bombs exhaust it, and the rest is not read).
+func TestReadDocumentsInParallel(t *testing.T) {
+	var parts []string
+	for range 3 {
+		parts = append(parts,
+			"# header\n---\n---\n# only a comment\n---\napiVersion: v1\nkind: A\n",
+			"# Source: chart/templates/svc.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\n",
+			"apiVersion: v1\nkind: [\n",
+			"base: &b {kind: A}\n<<: *b\napiVersion: v1\n",
+			"--- {apiVersion: v1, kind: B}\n--- {apiVersion: v1, kind: C}\n",
+		)
+		for i := range 8 {
+			parts = append(parts, fmt.Sprintf("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d%d\n", i))
+		}
+	}
+	parts = append(parts, bomb(9), bomb(9), bomb(9), bomb(9), bomb(9), "apiVersion: v1\nkind: Never\n")
+	data := []byte(strings.Join(parts, "---\n"))
+	if n := len(splitDocuments(data)); n < 3*parallelDocs {
+		t.Fatalf("%d documents", n)
+	}
+	saved := parallelDocs
+	parallelDocs = 1 << 30
+	oneDocs, oneDiags := readDocuments("f.yaml", data, defaultLimits)
+	parallelDocs = saved
+	docs, diags := readDocuments("f.yaml", data, defaultLimits)
+	if !reflect.DeepEqual(docs, oneDocs) || !reflect.DeepEqual(diags, oneDiags) {
+		t.Fatalf("in parallel: %d documents, diagnostics %v; one after the other: %d, %v", len(docs), diags, len(oneDocs), oneDiags)
+	}
+	if len(docs) < 30 || len(diags) < 4 || !strings.Contains(diags[len(diags)-1].Message, "the rest of the file was not read") {
+		t.Errorf("%d documents, diagnostics %v", len(docs), diags)
+	}
+	if docs[len(docs)-1].value.(map[string]any)["kind"] == "Never" {
+		t.Error("the document after the file's budget ran out was read")
 	}
 }
 
