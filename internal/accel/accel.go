@@ -183,6 +183,7 @@ var (
 	kEvidence, kFact, kFile, kID          = ast.StringTerm("evidence"), ast.StringTerm("fact"), ast.StringTerm("file"), ast.StringTerm("id")
 	kIndex, kJA, kLine, kLines            = ast.StringTerm("index"), ast.StringTerm("ja"), ast.StringTerm("line"), ast.StringTerm("lines")
 	kOutcome, kReason, kSource, kValue    = ast.StringTerm("outcome"), ast.StringTerm("reason"), ast.StringTerm("source"), ast.StringTerm("value")
+	kSortID                               = ast.StringTerm("_id") // lib.finding's first key
 
 	emptyObject = ast.ObjectTerm()
 	emptyArray  = ast.ArrayTerm()
@@ -376,6 +377,7 @@ func finding(bctx topdown.BuiltinContext, args []*ast.Term) (*ast.Term, error) {
 		return nil, nil
 	}
 	return ast.ObjectTerm(
+		ast.Item(kSortID, id),
 		ast.Item(kActual, actual),
 		ast.Item(kClaim, index),
 		ast.Item(kEvidence, ev),
@@ -501,6 +503,7 @@ func evaluation(_ topdown.BuiltinContext, args []*ast.Term) (*ast.Term, error) {
 		return nil, nil
 	}
 	return ast.ObjectTerm(
+		ast.Item(kSortID, id),
 		ast.Item(kActual, actual),
 		ast.Item(kControl, control),
 		ast.Item(kEvalItem, item),

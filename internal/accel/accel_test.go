@@ -270,7 +270,7 @@ finding := v if {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := string(js), `{"evidence":"mocked","finding":{"actual":1,"claim":1,"evidence":[],"fact":"x","outcome":"mocked","reason":{"en":" (claimed: )","ja":"（開示: ）"}}}`; got != want {
+	if got, want := string(js), `{"evidence":"mocked","finding":{"_id":"x","actual":1,"claim":1,"evidence":[],"fact":"x","outcome":"mocked","reason":{"en":" (claimed: )","ja":"（開示: ）"}}}`; got != want {
 		t.Errorf("mocked decision %s, want %s", got, want)
 	}
 }

@@ -135,8 +135,12 @@ claim_outcomes := {"pass": "supports", "fail": "contradicts", "unknown": "unknow
 
 # finding is one resource's bearing on one claim. r is an outcome object
 # {outcome: pass|fail|unknown, actual, evidence, detail_ja, detail_en};
-# want_ja / want_en render the claimed value.
+# want_ja / want_en render the claimed value. _id repeats fact as the
+# object's first key: OPA sorts a set's members whenever a rule iterates
+# it, comparing objects key by key, and with actual, claim and evidence
+# first two findings were told apart deep in their evidence.
 finding(claim, subject, r, want_ja, want_en) := {
+	"_id": subject.id,
 	"claim": claim.index,
 	"outcome": claim_outcomes[r.outcome],
 	"fact": subject.id,
@@ -149,8 +153,9 @@ finding(claim, subject, r, want_ja, want_en) := {
 }
 
 # evaluation is one resource's bearing on one evaluation item of a control at
-# the pattern's reference value.
+# the pattern's reference value (_id as in finding).
 evaluation(control, item, subject, r) := {
+	"_id": subject.id,
 	"control": control,
 	"eval_item": item,
 	"outcome": r.outcome,
