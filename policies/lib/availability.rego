@@ -10,13 +10,16 @@ package kaiji.lib.availability
 import data.kaiji.lib
 import data.kaiji.lib.backup
 
-# subjects are the workloads and databases whose redundancy is judged.
-subjects contains f if some f in lib.facts("redundancy")
+# subjects are the workloads and databases whose redundancy is judged. A
+# list, as the two kinds never share a fact: a set of facts is sorted by
+# comparing whole facts, attrs first (a tenth of a second per query at
+# 100k workloads).
+subjects := array.concat(lib.facts("redundancy"), databases)
 
-subjects contains d if {
+databases := [d |
 	some d in lib.facts("datastore")
 	d.attrs.class == "database"
-}
+]
 
 # rank orders redundancy levels: single < replicated < multi_zone.
 rank := {"single": 0, "replicated": 1, "multi_zone": 2}
@@ -100,13 +103,9 @@ outcome(f, want) := {
 
 # ---- disaster recovery ----
 
-# dr_subjects are the DR facts and the databases whose copies are judged.
-dr_subjects contains f if some f in lib.facts("dr")
-
-dr_subjects contains d if {
-	some d in lib.facts("datastore")
-	d.attrs.class == "database"
-}
+# dr_subjects are the DR facts and the databases whose copies are judged
+# (a list, as subjects).
+dr_subjects := array.concat(lib.facts("dr"), databases)
 
 # offsite_of lists the backup schedules covering the resource with this id
 # that copy elsewhere; keyed by the id, so the outcome's branches list them
