@@ -12,6 +12,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/kaiji-dev/kaiji/collectors"
+	"github.com/kaiji-dev/kaiji/internal/parallel"
 )
 
 // isPlan reports whether a file's first bytes look like terraform show -json output.
@@ -156,9 +157,14 @@ func (l *loader) readPlan(f collectors.File, roots map[string]*module, qualify b
 	}
 	p.walk(root)
 	p.providerFacts()
+	// Each module maps its own resources: on every core, in module order,
+	// as for a configuration (Collect).
+	prefixes := sortedKeys(p.mods)
+	perModule := make([][]collectors.Fact, len(prefixes))
+	parallel.For(len(prefixes), 0, func(i int) { perModule[i] = p.mods[prefixes[i]].facts() })
 	var facts []collectors.Fact
-	for _, prefix := range sortedKeys(p.mods) {
-		facts = append(facts, p.mods[prefix].facts()...)
+	for _, fs := range perModule {
+		facts = append(facts, fs...)
 	}
 	return facts, rootDir, p.notes
 }
