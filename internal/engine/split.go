@@ -316,11 +316,12 @@ func (s *splitter) run(ctx context.Context, req Request, facts ast.Value, b *bin
 // binsPerWorker is how many queries the decision is cut into per
 // worker. The expected costs are estimates (facts of the kinds a package
 // reads), and on the Kubernetes estate two bins of equal estimate took
-// 0.95 and 1.6 s; four smaller bins per worker, taken in turn, kept both
-// cores busy to the end, and held fewer query caches at once (10k
-// Terraform peak RSS ~460 → ~360 MB), for a little shared work evaluated
-// more than once (BENCHMARKS.md).
-const binsPerWorker = 4
+// 0.95 and 1.6 s; smaller bins, taken in turn, keep both cores busy to the
+// end and hold fewer query caches at once (10k Terraform peak RSS ~460 →
+// ~360 MB at four), for a little shared work evaluated more than once.
+// Five since the findings sort by _id: the 10k Terraform scan's last
+// query ran alone for 60 ms at four (BENCHMARKS.md).
+const binsPerWorker = 5
 
 // workers is how many concurrent queries an evaluation uses: one per core
 // the Go runtime may use (GOMAXPROCS; GOMAXPROCS=1 evaluates one query).
