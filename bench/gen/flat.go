@@ -23,7 +23,7 @@ import (
 func (e estate) writeFlat(dir string) error {
 	files := map[string]string{
 		"versions.tf":  versionsTF,
-		"variables.tf": flatVariablesTF,
+		"variables.tf": platformVariablesTF,
 		"platform.tf":  flatPlatform(e.filler),
 	}
 	for i := 0; i < e.aws; i++ {
@@ -75,27 +75,6 @@ func resolveTier(module string, critical bool) string {
 	}
 	return strings.ReplaceAll(tierChoice.ReplaceAllString(module, pick), `var.tier == "critical"`, test)
 }
-
-const flatVariablesTF = `variable "region" {
-  type    = string
-  default = "ap-northeast-1"
-}
-
-variable "gcp_project" {
-  type    = string
-  default = "kaiji-bench"
-}
-
-variable "backup_days" {
-  type    = number
-  default = 14
-}
-
-variable "log_retention_days" {
-  type    = number
-  default = 400
-}
-`
 
 // flatPlatform is the root's own resources (the platform team's), as the
 // module layout's live/main.tf has them after its module calls.

@@ -265,16 +265,9 @@ provider "google" {
 }
 `
 
-const variablesTF = `variable "region" {
-  type    = string
-  default = "ap-northeast-1"
-}
-
-variable "gcp_project" {
-  type    = string
-  default = "kaiji-bench"
-}
-
+// variablesTF is the root module's variables: the platform's (shared with
+// the flat layout) and the number and size of the services it calls.
+const variablesTF = platformVariablesTF + `
 variable "aws_services" {
   type = number
 }
@@ -290,6 +283,18 @@ variable "gcp_services" {
 variable "size" {
   type        = number
   description = "partner rules and data disks per service"
+}
+`
+
+// platformVariablesTF is the variables with defaults both layouts declare.
+const platformVariablesTF = `variable "region" {
+  type    = string
+  default = "ap-northeast-1"
+}
+
+variable "gcp_project" {
+  type    = string
+  default = "kaiji-bench"
 }
 
 variable "backup_days" {
