@@ -132,12 +132,7 @@ func (c *Collector) Collect(ctx context.Context, files []collectors.File) ([]col
 		}
 		mods = append(mods, roots[dir].all()...)
 	}
-	// Each module maps its own resources: on every core, in module order.
-	perModule := make([][]collectors.Fact, len(mods))
-	parallel.For(len(mods), 0, func(i int) { perModule[i] = mods[i].facts() })
-	for _, fs := range perModule {
-		facts = append(facts, fs...)
-	}
+	facts = append(facts, moduleFacts(mods)...)
 	diags := convertDiags(l.diags)
 	diags = append(diags, l.notes...)
 	return facts, dedupe(diags)
@@ -210,6 +205,18 @@ func (m *module) facts() []collectors.Fact {
 		res[i] = *f
 	}
 	return res
+}
+
+// moduleFacts maps each module's resources to facts: every module on its
+// own, on every core, the facts joined in module order.
+func moduleFacts(mods []*module) []collectors.Fact {
+	perModule := make([][]collectors.Fact, len(mods))
+	parallel.For(len(mods), 0, func(i int) { perModule[i] = mods[i].facts() })
+	var out []collectors.Fact
+	for _, fs := range perModule {
+		out = append(out, fs...)
+	}
+	return out
 }
 
 // mapChunk is how many resources one goroutine maps at a time: a module of

@@ -12,7 +12,6 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/kaiji-dev/kaiji/collectors"
-	"github.com/kaiji-dev/kaiji/internal/parallel"
 )
 
 // isPlan reports whether a file's first bytes look like terraform show -json output.
@@ -157,16 +156,11 @@ func (l *loader) readPlan(f collectors.File, roots map[string]*module, qualify b
 	}
 	p.walk(root)
 	p.providerFacts()
-	// Each module maps its own resources: on every core, in module order,
-	// as for a configuration (Collect).
-	prefixes := sortedKeys(p.mods)
-	perModule := make([][]collectors.Fact, len(prefixes))
-	parallel.For(len(prefixes), 0, func(i int) { perModule[i] = p.mods[prefixes[i]].facts() })
-	var facts []collectors.Fact
-	for _, fs := range perModule {
-		facts = append(facts, fs...)
+	mods := make([]*module, 0, len(p.mods))
+	for _, prefix := range sortedKeys(p.mods) {
+		mods = append(mods, p.mods[prefix])
 	}
-	return facts, rootDir, p.notes
+	return moduleFacts(mods), rootDir, p.notes
 }
 
 // matchRoot finds the scanned root module a plan was made from when the plan
