@@ -2,9 +2,10 @@ package gen
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -122,20 +123,12 @@ func flatten(module, prefix string, vars map[string]string) string {
 			refs = append(refs, ref)
 		}
 	}
-	// Longer references first, so that no reference is a prefix of one
-	// renamed before it.
-	sort.Slice(refs, func(i, j int) bool { return len(refs[i]) > len(refs[j]) })
 	for _, ref := range refs {
 		typ, name, _ := strings.Cut(ref, ".")
 		text = strings.ReplaceAll(text, fmt.Sprintf("resource %q %q", typ, name), fmt.Sprintf("resource %q %q", typ, prefix+"_"+name))
 		text = replaceRef(text, ref, typ+"."+prefix+"_"+name)
 	}
-	keys := make([]string, 0, len(vars))
-	for k := range vars {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool { return len(keys[i]) > len(keys[j]) })
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(vars)) {
 		v := vars[k]
 		inner := v
 		if strings.HasPrefix(v, `"`) {
@@ -149,8 +142,9 @@ func flatten(module, prefix string, vars map[string]string) string {
 	return text
 }
 
-// replaceRef replaces the reference ref where it stands as a whole (not
-// followed by a name character), with repl.
+// replaceRef replaces the reference ref where it stands as a whole (no
+// name character before or after it), with repl: aws_lb.web is not
+// replaced inside aws_lb.web2, so the order of replacements is free.
 func replaceRef(text, ref, repl string) string {
 	var b strings.Builder
 	for {
