@@ -1,9 +1,11 @@
 package policies
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -103,17 +105,26 @@ func dataName(p string) string {
 }
 
 // ReadData decodes one YAML or JSON data file into JSON-compatible values.
+// A .json file is decoded as JSON: through the YAML converter the 70 KB
+// reference.json cost every command 5 ms of CPU for the same values.
 func ReadData(fsys fs.FS, p string) (any, error) {
 	raw, err := fs.ReadFile(fsys, p)
 	if err != nil {
 		return nil, err
 	}
-	js, err := yaml.YAMLToJSON(raw)
-	if err != nil {
-		return nil, err
+	js := raw
+	if !strings.HasSuffix(p, ".json") {
+		if js, err = yaml.YAMLToJSON(raw); err != nil {
+			return nil, err
+		}
 	}
 	var doc any
 	if err := json.Unmarshal(js, &doc); err != nil {
+		var syntax *json.SyntaxError
+		if errors.As(err, &syntax) && len(js) == len(raw) {
+			line := 1 + bytes.Count(raw[:syntax.Offset], []byte("\n"))
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
 		return nil, err
 	}
 	return doc, nil

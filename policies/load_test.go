@@ -1,9 +1,14 @@
 package policies
 
 import (
+	"encoding/json"
+	"io/fs"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"sigs.k8s.io/yaml"
 )
 
 // TestLoad: modules and data files are read one per core but come out as
@@ -73,5 +78,35 @@ func TestLoad(t *testing.T) {
 	delete(broken, "c/two.rego")
 	if _, err := Load(broken, "p", LoadOptions{}); err == nil || !strings.Contains(err.Error(), "p/data/bad.yaml") {
 		t.Errorf("bad data: error %v, want one naming p/data/bad.yaml", err)
+	}
+}
+
+// TestReadData: a JSON data file decodes to what the YAML converter gave
+// it (the built-in reference values compared whole), and a broken one is
+// reported with its line.
+func TestReadData(t *testing.T) {
+	raw, err := fs.ReadFile(FS, "data/reference.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadData(FS, "data/reference.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := yaml.YAMLToJSON(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want any
+	if err := json.Unmarshal(js, &want); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Error("reference.json decodes differently as JSON and through YAML")
+	}
+
+	bad := fstest.MapFS{"data/bad.json": {Data: []byte("{\n  \"a\": 1,\n  \"b\": [1 2]\n}\n")}}
+	if _, err := ReadData(bad, "data/bad.json"); err == nil || !strings.Contains(err.Error(), "line 3") {
+		t.Errorf("broken JSON: error %v, want one naming line 3", err)
 	}
 }
