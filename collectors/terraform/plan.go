@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"math"
 	"path"
 	"slices"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/kaiji-dev/kaiji/collectors"
+	"github.com/kaiji-dev/kaiji/internal/parallel"
 )
 
 // isPlan reports whether a file's first bytes look like terraform show -json output.
@@ -61,10 +63,13 @@ type planChange struct {
 	Type          string `json:"type"`
 	Name          string `json:"name"`
 	Change        struct {
-		Actions        []string `json:"actions"`
-		After          any      `json:"after"`
-		AfterUnknown   any      `json:"after_unknown"`
-		AfterSensitive any      `json:"after_sensitive"`
+		Actions []string `json:"actions"`
+		// After repeats the planned values of most resources; it is
+		// decoded only for a resource whose planned values are missing
+		// (a third of a plan's decoding went to building it unread).
+		After          json.RawMessage `json:"after"`
+		AfterUnknown   any             `json:"after_unknown"`
+		AfterSensitive any             `json:"after_sensitive"`
 	} `json:"change"`
 }
 
@@ -99,10 +104,12 @@ type plan struct {
 	root    *module                    // the configuration scanned together, or nil
 	pfx     string                     // id prefix when a scan holds several roots or plans
 	notes   collectors.Diagnostics
-	// strings and newlines index the file for line, built on first use: a
-	// search of the whole file per resource was quadratic (BENCHMARKS.md).
-	strings  map[string]int // JSON string token, quotes included → offset of its first occurrence
-	newlines []int          // offsets of the file's newlines
+	// addrs, offsets and lines index the file for line, built before
+	// the resources are read: a search of the whole file per resource was
+	// quadratic (BENCHMARKS.md).
+	addrs   map[string]int // quoted address → its slot in offsets and lines
+	offsets []int          // offset of the address's first occurrence as a string token, or -1
+	lines   []int          // the line of that offset
 }
 
 // readPlan maps a plan's planned values to facts. root is the configuration
@@ -154,7 +161,7 @@ func (l *loader) readPlan(f collectors.File, roots map[string]*module, qualify b
 	if len(root.Resources) == 0 && len(root.ChildModules) == 0 {
 		root = p.doc.Values.RootModule
 	}
-	p.walk(root)
+	p.readResources(p.managed(root, nil))
 	p.providerFacts()
 	mods := make([]*module, 0, len(p.mods))
 	for _, prefix := range sortedKeys(p.mods) {
@@ -216,17 +223,56 @@ func (p *plan) indexConfig(prefix string, m configModule) {
 	}
 }
 
-// walk reads the managed resources of a planned module and its children.
-func (p *plan) walk(pm planModule) {
-	for _, pr := range pm.Resources {
-		if pr.Mode != "" && pr.Mode != "managed" {
-			continue
+// managed appends the managed resources of a planned module and its
+// children to out, in the plan's order.
+func (p *plan) managed(pm planModule, out []*planResource) []*planResource {
+	for i := range pm.Resources {
+		if pr := &pm.Resources[i]; pr.Mode == "" || pr.Mode == "managed" {
+			out = append(out, pr)
 		}
-		p.resource(pr)
 	}
 	for _, c := range pm.ChildModules {
-		p.walk(c)
+		out = p.managed(c, out)
 	}
+	return out
+}
+
+// planChunk is how many planned resources one goroutine reads at a time
+// (a variable for TestReadPlanAnyCores).
+var planChunk = 256
+
+// readResources reads the planned resources on every core, then adds them
+// to their modules in the plan's order, so that modules, resources and
+// notes come out as from a reading on one core.
+func (p *plan) readResources(prs []*planResource) {
+	p.index(prs)
+	read := make([]planned, len(prs))
+	chunks := (len(prs) + planChunk - 1) / planChunk
+	parallel.For(chunks, 0, func(c int) {
+		for i := c * planChunk; i < min((c+1)*planChunk, len(prs)); i++ {
+			read[i] = p.resource(prs[i])
+		}
+	})
+	for _, r := range read {
+		if r.note != nil {
+			p.notes = append(p.notes, *r.note)
+			continue
+		}
+		m := p.module(p.pfx + r.prefix)
+		if r.pc != nil {
+			m.providers[r.res.provider] = r.pc
+		}
+		m.resources = append(m.resources, r.res)
+	}
+}
+
+// planned is one planned resource read: the resource and its provider
+// configuration for the module of prefix, or why it was not read.
+type planned struct {
+	res    *resource
+	prefix string
+	pc     *providerConfig
+	note   *collectors.Diagnostic
 }
 
 // splitAddress splits a full address into module prefix, local address and
@@ -267,21 +313,22 @@ func stripKeys(prefix string) string {
 	return b.String()
 }
 
-// resource turns one planned resource into a resource instance for the mappers.
-func (p *plan) resource(pr planResource) {
+// resource turns one planned resource into a resource instance for the
+// mappers. It only reads the plan, so that resources are read concurrently.
+func (p *plan) resource(pr *planResource) planned {
 	if pr.Type == "" || pr.Name == "" || pr.Address == "" {
 		// Terraform always writes all three; without them the resource
 		// cannot be named or mapped. Say so rather than drop it unseen.
-		p.notes = append(p.notes, collectors.Warnf(p.file.Path, 0,
-			"planned resource without type, name or address (type %q, name %q, address %q); it was not read", pr.Type, pr.Name, pr.Address))
-		return
+		note := collectors.Warnf(p.file.Path, 0,
+			"planned resource without type, name or address (type %q, name %q, address %q); it was not read", pr.Type, pr.Name, pr.Address)
+		return planned{note: &note}
 	}
 	ch := p.changes[pr.Address]
 	values := pr.Values
 	var unknown, sensitive any = nil, pr.SensitiveValues
 	if ch != nil {
 		if values == nil {
-			values, _ = ch.Change.After.(map[string]any)
+			values = decodeObject(ch.Change.After)
 		}
 		unknown = ch.Change.AfterUnknown
 		if sensitive == nil {
@@ -294,13 +341,15 @@ func (p *plan) resource(pr planResource) {
 	if h == nil {
 		h = p.hcl[p.pfx+base]
 	}
-	m := p.module(p.pfx + prefix)
 	r := &resource{typ: pr.Type, name: pr.Name, addr: p.pfx + pr.Address, local: local, provider: pr.Address}
 	var hb *block
-	rng := hcl.Range{Filename: p.file.Path, Start: hcl.Pos{Line: p.line(pr.Address)}, End: hcl.Pos{Line: p.line(pr.Address)}}
+	var rng hcl.Range
 	if h != nil {
 		hb = h.body
 		rng = h.body.rng
+	} else {
+		line := p.line(pr.Address)
+		rng = hcl.Range{Filename: p.file.Path, Start: hcl.Pos{Line: line}, End: hcl.Pos{Line: line}}
 	}
 	var exprs map[string]any // nil: no configuration in the plan
 	if cfg != nil {
@@ -318,31 +367,37 @@ func (p *plan) resource(pr planResource) {
 			}
 		}
 	}
-	if pc := p.provider(prefix, pr.Type, cfg); pc != nil {
-		m.providers[r.provider] = pc
+	return planned{res: r, prefix: prefix, pc: p.provider(prefix, pr.Type, cfg)}
+}
+
+// decodeObject decodes a JSON object the plan's decoder has already
+// checked, numbers kept exact; anything else is nil.
+func decodeObject(raw json.RawMessage) map[string]any {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var m map[string]any
+	if dec.Decode(&m) != nil {
+		return nil
 	}
-	m.resources = append(m.resources, r)
+	return m
 }
 
 // line finds the line of a resource's address in the plan file, for
-// provenance when the configuration was not scanned together.
+// provenance when the configuration was not scanned together: the line of
+// the address's first occurrence as a JSON string.
 func (p *plan) line(addr string) int {
 	q, _ := json.Marshal(addr)
-	var i int
-	if tokenAligned(addr) {
-		p.index()
-		var ok bool
-		if i, ok = p.strings[string(q)]; !ok {
-			i = -1
+	if k, ok := p.addrs[string(q)]; ok {
+		if p.offsets[k] < 0 {
+			return 1
 		}
-	} else {
-		i = bytes.Index(p.file.Data, q)
+		return p.lines[k]
 	}
+	i := bytes.Index(p.file.Data, q)
 	if i < 0 {
 		return 1
 	}
-	n, _ := slices.BinarySearch(p.newlines, i)
-	return 1 + n // the newlines before offset i
+	return 1 + bytes.Count(p.file.Data[:i], []byte("\n"))
 }
 
 // tokenAligned reports whether the first occurrence of addr quoted in a
@@ -358,29 +413,77 @@ func tokenAligned(addr string) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
-// index records, in one pass over the file, where each distinct string
-// token first occurs and where every line ends.
-func (p *plan) index() {
-	if p.strings != nil {
+// index finds where the planned resources' addresses first occur as string
+// tokens of the file and where every line ends. Only the addresses looked
+// for are recorded (a map of every distinct string of the file cost a
+// third of reading a plan's resources), and only tokens as long as one of
+// them are looked up.
+func (p *plan) index(prs []*planResource) {
+	p.addrs = map[string]int{}
+	shortest, longest := math.MaxInt, 0
+	for _, pr := range prs {
+		if !tokenAligned(pr.Address) {
+			continue // line searches the file for it
+		}
+		q, _ := json.Marshal(pr.Address)
+		if _, dup := p.addrs[string(q)]; !dup {
+			p.addrs[string(q)] = len(p.offsets)
+			p.offsets = append(p.offsets, -1)
+			shortest, longest = min(shortest, len(q)), max(longest, len(q))
+		}
+	}
+	data := p.file.Data
+	if len(p.offsets) == 0 {
 		return
 	}
-	p.strings = map[string]int{}
-	data := p.file.Data
-	start := -1
-	for i := 0; i < len(data); i++ {
-		switch c := data[i]; {
-		case c == '\n':
-			p.newlines = append(p.newlines, i)
-		case start >= 0 && c == '\\':
-			i++ // the escaped character
-		case c == '"' && start < 0:
-			start = i
-		case c == '"':
-			if _, seen := p.strings[string(data[start:i+1])]; !seen {
-				p.strings[string(data[start:i+1])] = start
-			}
-			start = -1
+	defer p.countLines()
+	for i := 0; i < len(data); {
+		j := bytes.IndexByte(data[i:], '"')
+		if j < 0 {
+			return
 		}
+		start := i + j
+		end := start + 1 // the closing quote: one not escaped by a backslash
+		for {
+			k := bytes.IndexByte(data[end:], '"')
+			if k < 0 {
+				return
+			}
+			end += k
+			escapes := 0
+			for b := end - 1; b > start && data[b] == '\\'; b-- {
+				escapes++
+			}
+			if escapes%2 == 0 {
+				break
+			}
+			end++
+		}
+		if n := end + 1 - start; n >= shortest && n <= longest {
+			if k, ok := p.addrs[string(data[start:end+1])]; ok && p.offsets[k] < 0 {
+				p.offsets[k] = start
+			}
+		}
+		i = end + 1
+	}
+}
+
+// countLines turns the offsets of the indexed addresses into lines,
+// counting the newlines between them in file order.
+func (p *plan) countLines() {
+	order := make([]int, 0, len(p.offsets))
+	for k, off := range p.offsets {
+		if off >= 0 {
+			order = append(order, k)
+		}
+	}
+	slices.SortFunc(order, func(a, b int) int { return p.offsets[a] - p.offsets[b] })
+	p.lines = make([]int, len(p.offsets))
+	line, at := 1, 0
+	for _, k := range order {
+		line += bytes.Count(p.file.Data[at:p.offsets[k]], []byte("\n"))
+		at = p.offsets[k]
+		p.lines[k] = line
 	}
 }
 
