@@ -4,7 +4,7 @@
 #
 #   bench/run.sh [SIZE...]            default sizes: 1000 10000
 #
-# For every size it generates (once, cached) a Terraform estate (in two
+# For every size it generates (once per generator, cached) a Terraform estate (in two
 # layouts: modules called with for_each and count, and one flat root module)
 # and as many Kubernetes objects with bench/cmd/kaiji-gen, then runs each tool RUNS times
 # (default 5) under /usr/bin/time -v and records the median wall time, CPU
@@ -50,7 +50,7 @@ bash bench/install-tools.sh conftest tfsec kube-score kics trivy terrascan
 log "building kaiji, parseonly and kaiji-gen"
 go build -o "$WORK/kaiji" ./cmd/kaiji
 go build -o "$WORK/parseonly" ./bench/cmd/parseonly
-go build -o "$WORK/kaiji-gen" ./bench/cmd/kaiji-gen
+go build -buildvcs=false -o "$WORK/kaiji-gen" ./bench/cmd/kaiji-gen # no VCS stamp: its digest keys the estates
 MODCACHE=$(go env GOMODCACHE)
 KICS_ASSETS=$MODCACHE/github.com/!checkmarx/kics/v2@v2.2.0/assets
 TERRASCAN_POLICIES=$MODCACHE/github.com/tenable/terrascan@v1.19.9/pkg/policies/opa/rego
@@ -102,13 +102,16 @@ measure() {
   rm -f "$tv"
 }
 
+# An estate is generated again when the generator changed: .done holds the
+# digest of the kaiji-gen that wrote it (Go builds are reproducible).
+GEN_DIGEST=$(sha256sum "$WORK/kaiji-gen" | cut -d' ' -f1)
 for n in $SIZES; do
   E=$WORK/estate-$n
-  if [ ! -f "$E/.done" ] || [ ! -d "$E/terraform-flat" ]; then
+  if [ "$(cat "$E/.done" 2>/dev/null)" != "$GEN_DIGEST" ]; then
     log "generating the $n-resource estate in $E"
     rm -rf "$E"
     "$WORK/kaiji-gen" -n "$n" -o "$E" > "$E.layout.json"
-    touch "$E/.done"
+    echo "$GEN_DIGEST" > "$E/.done"
   fi
   TF=$E/terraform
   K8S=$E/kubernetes
