@@ -186,12 +186,23 @@ func isKustomization(p string) bool {
 }
 
 // mapObjects maps every object to facts and links them.
+// objectChunk is how many objects one goroutine maps at a time (a variable
+// for TestMapObjectsAnyCores).
+var objectChunk = 128
+
 func mapObjects(objs []*object) ([]*collectors.Fact, collectors.Diagnostics) {
-	var diags collectors.Diagnostics
+	// Each object's facts are its own, so objects are mapped on every core,
+	// in parts of objectChunk; linking them is one pass after.
 	byObj := make([][]*collectors.Fact, len(objs))
-	for i, o := range objs {
-		fs, ds := objectFacts(o)
-		byObj[i] = fs
+	byObjDiags := make([]collectors.Diagnostics, len(objs))
+	chunks := (len(objs) + objectChunk - 1) / objectChunk
+	parallel.For(chunks, 0, func(c int) {
+		for i := c * objectChunk; i < min((c+1)*objectChunk, len(objs)); i++ {
+			byObj[i], byObjDiags[i] = objectFacts(objs[i])
+		}
+	})
+	var diags collectors.Diagnostics
+	for _, ds := range byObjDiags {
 		diags = append(diags, ds...)
 	}
 	byObj = link(objs, byObj)

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -113,5 +115,35 @@ func TestNoSecrets(t *testing.T) {
 				t.Errorf("%s: facts contain %q", name, secret)
 			}
 		}
+	}
+}
+
+// TestMapObjectsAnyCores: objects mapped in parts on two cores give every
+// golden case the facts and diagnostics of one core mapping them whole (an
+// object lost or mapped twice between parts, or a race, fails it).
+func TestMapObjectsAnyCores(t *testing.T) {
+	saved := objectChunk
+	defer func() { objectChunk = saved }()
+	facts := 0
+	for _, name := range goldenCases(t) {
+		dir := filepath.Join("testdata", name)
+		objectChunk = 1 << 30
+		prev := runtime.GOMAXPROCS(1)
+		oneFacts, oneDiags := collectDir(t, dir)
+		runtime.GOMAXPROCS(prev)
+		objectChunk = 2
+		for range 2 {
+			got, diags := collectDir(t, dir)
+			if !reflect.DeepEqual(got, oneFacts) {
+				t.Fatalf("%s: facts in parts on two cores differ from one core's", name)
+			}
+			if !reflect.DeepEqual(diags, oneDiags) {
+				t.Fatalf("%s: diagnostics in parts\n%v\none core's\n%v", name, diags, oneDiags)
+			}
+		}
+		facts += len(oneFacts)
+	}
+	if facts < 100 {
+		t.Errorf("%d facts in every golden case", facts)
 	}
 }
