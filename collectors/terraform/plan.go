@@ -66,7 +66,8 @@ type planChange struct {
 		Actions []string `json:"actions"`
 		// After repeats the planned values of most resources; it is
 		// decoded only for a resource whose planned values are missing
-		// (a third of a plan's decoding went to building it unread).
+		// (built for every resource, it was 140,000 of the 10k plan's
+		// 1.37 million allocations, unread).
 		After          json.RawMessage `json:"after"`
 		AfterUnknown   any             `json:"after_unknown"`
 		AfterSensitive any             `json:"after_sensitive"`
@@ -414,10 +415,10 @@ func tokenAligned(addr string) bool {
 }
 
 // index finds where the planned resources' addresses first occur as string
-// tokens of the file and where every line ends. Only the addresses looked
-// for are recorded (a map of every distinct string of the file cost a
-// third of reading a plan's resources), and only tokens as long as one of
-// them are looked up.
+// tokens of the file, and their lines. Only the addresses looked for are
+// recorded, and only tokens as long as one of them are looked up: a map of
+// every distinct string of the file and a slice of its newlines were a
+// third of reading a plan's resources.
 func (p *plan) index(prs []*planResource) {
 	p.addrs = map[string]int{}
 	shortest, longest := math.MaxInt, 0
