@@ -120,10 +120,11 @@ func ReadData(fsys fs.FS, p string) (any, error) {
 	}
 	var doc any
 	if err := json.Unmarshal(js, &doc); err != nil {
+		// The YAML converter writes valid JSON, so a syntax error is in a
+		// .json file's own text: name its line.
 		var syntax *json.SyntaxError
-		if errors.As(err, &syntax) && len(js) == len(raw) {
-			line := 1 + bytes.Count(raw[:syntax.Offset], []byte("\n"))
-			return nil, fmt.Errorf("line %d: %w", line, err)
+		if errors.As(err, &syntax) {
+			return nil, fmt.Errorf("line %d: %w", 1+bytes.Count(js[:syntax.Offset], []byte("\n")), err)
 		}
 		return nil, err
 	}

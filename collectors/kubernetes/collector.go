@@ -185,11 +185,11 @@ func isKustomization(p string) bool {
 	return false
 }
 
-// mapObjects maps every object to facts and links them.
 // objectChunk is how many objects one goroutine maps at a time (a variable
 // for TestMapObjectsAnyCores).
 var objectChunk = 128
 
+// mapObjects maps every object to facts and links them.
 func mapObjects(objs []*object) ([]*collectors.Fact, collectors.Diagnostics) {
 	// Each object's facts are its own, so objects are mapped on every core,
 	// in parts of objectChunk; linking them is one pass after.
