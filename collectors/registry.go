@@ -53,10 +53,25 @@ type Result struct {
 type Options struct {
 	// MaxFileSize is the largest file read, in bytes; larger files get a diagnostic.
 	MaxFileSize int64
+	// MaxPlanSize is the largest Terraform plan read, in bytes (never less
+	// than MaxFileSize). terraform writes a plan, and it grows with the
+	// infrastructure: a few KB per resource, tens of MB for 10,000.
+	MaxPlanSize int64
 }
 
 // DefaultMaxFileSize is the default for Options.MaxFileSize.
 const DefaultMaxFileSize = 32 << 20
+
+// DefaultMaxPlanSize is the default for Options.MaxPlanSize: the plan of
+// about 100,000 resources.
+const DefaultMaxPlanSize = 512 << 20
+
+// PlanReader is implemented by a collector that reads Terraform plans, so
+// that the registry reads them under Options.MaxPlanSize.
+type PlanReader interface {
+	// IsPlan reports whether an accepted file is a plan.
+	IsPlan(path string, head []byte) bool
+}
 
 // Registry holds collectors in priority order: a file goes to the first that accepts it.
 type Registry struct {
@@ -68,6 +83,9 @@ type Registry struct {
 func NewRegistry(opts Options, cs ...Collector) *Registry {
 	if opts.MaxFileSize <= 0 {
 		opts.MaxFileSize = DefaultMaxFileSize
+	}
+	if opts.MaxPlanSize <= 0 {
+		opts.MaxPlanSize = DefaultMaxPlanSize
 	}
 	return &Registry{collectors: cs, opts: opts}
 }
@@ -272,8 +290,12 @@ func (r *Registry) read(p, sp string, explicit bool) (File, int, *Diagnostic, bo
 		}
 		return File{}, 0, nil, false
 	}
-	if info.Size() > r.opts.MaxFileSize {
-		d := Errorf(sp, 0, "file is %d bytes, over the limit of %d bytes (--max-file-size); it was not scanned", info.Size(), r.opts.MaxFileSize)
+	limit, flag := r.opts.MaxFileSize, "--max-file-size"
+	if pr, ok := r.collectors[idx].(PlanReader); ok && pr.IsPlan(sp, head) {
+		limit, flag = max(r.opts.MaxPlanSize, r.opts.MaxFileSize), "--max-plan-size"
+	}
+	if info.Size() > limit {
+		d := Errorf(sp, 0, "file is %d bytes, over the limit of %d bytes (%s); it was not scanned", info.Size(), limit, flag)
 		return File{}, 0, &d, false
 	}
 	data, err := os.ReadFile(p)

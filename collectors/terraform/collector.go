@@ -60,6 +60,12 @@ func (*Collector) Accepts(p string, head []byte) bool {
 		strings.HasSuffix(p, ".tf.json") || (strings.HasSuffix(p, ".json") && isPlan(head))
 }
 
+// IsPlan implements collectors.PlanReader: an accepted .json file that is
+// neither configuration nor variables is a plan.
+func (*Collector) IsPlan(p string, head []byte) bool {
+	return strings.HasSuffix(p, ".json") && !strings.HasSuffix(p, ".tf.json") && !strings.HasSuffix(p, ".tfvars.json") && isPlan(head)
+}
+
 // Collect implements collectors.Collector. Each directory is a module; the
 // directories no other scanned directory calls are root modules.
 func (c *Collector) Collect(ctx context.Context, files []collectors.File) ([]collectors.Fact, collectors.Diagnostics) {

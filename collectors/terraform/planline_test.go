@@ -116,3 +116,26 @@ func TestReadPlanAnyCores(t *testing.T) {
 		}
 	}
 }
+
+// TestIsPlan: of the files the collector takes, only plan JSON is read
+// under --max-plan-size; configuration and variables in JSON are not plans.
+func TestIsPlan(t *testing.T) {
+	plan := []byte(`{"format_version":"1.2","terraform_version":"1.9.8","planned_values":{}}`)
+	c := New(Options{})
+	for _, tc := range []struct {
+		path string
+		head []byte
+		want bool
+	}{
+		{"plan.json", plan, true},
+		{"main.tf.json", plan, false},
+		{"prod.tfvars.json", plan, false},
+		{"main.tf", plan, false},
+		{"export.json", []byte(`{"Reservations": []}`), false},
+	} {
+		if got := c.IsPlan(tc.path, tc.head); got != tc.want {
+			t.Errorf("IsPlan(%s) = %v, want %v", tc.path, got, tc.want)
+		}
+	}
+	var _ collectors.PlanReader = c
+}

@@ -36,7 +36,7 @@ claims:
 // Limits the hostile inputs are scanned under: tight enough that nothing
 // here can run away, and asserted on (they show in the diagnostics), never
 // on wall time.
-var badLimits = []string{"--timeout", "5m", "--max-file-size", "33554432", "--max-depth", "100",
+var badLimits = []string{"--timeout", "5m", "--max-file-size", "33554432", "--max-plan-size", "33554432", "--max-depth", "100",
 	"--max-yaml-values", "200000", "--max-module-depth", "10"}
 
 // badInput is one hostile or broken input under testdata/bad.
@@ -150,6 +150,16 @@ func TestBadInputsGenerated(t *testing.T) {
 		}
 		checkBadScan(t, dir, bad, badInput{severity: collectors.SeverityError, line: 0, contains: "over the limit of 33554432 bytes (--max-file-size)"})
 	})
+	t.Run("50MB plan", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		bad := filepath.Join(dir, "bad", "plan.json")
+		writeInput(t, bad, []byte(`{"format_version":"1.2","terraform_version":"1.9.0","planned_values":{`))
+		if err := os.Truncate(bad, 50<<20); err != nil {
+			t.Fatal(err)
+		}
+		checkBadScan(t, dir, bad, badInput{severity: collectors.SeverityError, line: 0, contains: "over the limit of 33554432 bytes (--max-plan-size)"})
+	})
 	t.Run("two million brackets", func(t *testing.T) {
 		t.Parallel()
 		dir := t.TempDir()
@@ -234,7 +244,7 @@ func TestStrict(t *testing.T) {
 // TestLimitFlags: limits below what any input needs are usage errors.
 func TestLimitFlags(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{{"--max-depth", "0"}, {"--max-file-size", "0"}, {"--max-yaml-values", "-1"}, {"--max-module-depth", "-1"}, {"--timeout", "-1s"}} {
+	for _, args := range [][]string{{"--max-depth", "0"}, {"--max-file-size", "0"}, {"--max-plan-size", "0"}, {"--max-yaml-values", "-1"}, {"--max-module-depth", "-1"}, {"--timeout", "-1s"}} {
 		_, stderr, code := runIn(t, append([]string{"facts"}, append(args, ".")...)...)
 		if code != ExitInput || !strings.Contains(stderr, args[0]) {
 			t.Errorf("%v: exit code %d, stderr %q; want %d naming the flag", args, code, stderr, ExitInput)

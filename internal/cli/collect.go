@@ -25,6 +25,7 @@ type CollectOptions struct {
 	Vars     []string
 	// Limits bound what hostile input can cost (docs/limits.md).
 	MaxFileSize    int64
+	MaxPlanSize    int64
 	MaxDepth       int
 	MaxYAMLValues  int
 	MaxModuleDepth int
@@ -38,6 +39,7 @@ func (o *CollectOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&o.VarFiles, "var-file", nil, "Terraform variable file to apply (repeatable)")
 	fs.StringArrayVar(&o.Vars, "var", nil, "Terraform variable as NAME=VALUE (repeatable)")
 	fs.Int64Var(&o.MaxFileSize, "max-file-size", collectors.DefaultMaxFileSize, "limit: largest input file read, in bytes")
+	fs.Int64Var(&o.MaxPlanSize, "max-plan-size", collectors.DefaultMaxPlanSize, "limit: largest Terraform plan JSON read, in bytes (never below --max-file-size)")
 	fs.IntVar(&o.MaxDepth, "max-depth", collectors.DefaultMaxDepth, "limit: deepest nesting of brackets, YAML or JSON values in an input file")
 	fs.IntVar(&o.MaxYAMLValues, "max-yaml-values", collectors.DefaultMaxYAMLValues, "limit: values one YAML document may expand to through aliases (grows with the document's size)")
 	fs.IntVar(&o.MaxModuleDepth, "max-module-depth", collectors.DefaultMaxModuleDepth, "limit: how deep Terraform module calls are followed")
@@ -49,6 +51,8 @@ func (o *CollectOptions) validateLimits() error {
 	switch {
 	case o.MaxFileSize < 1:
 		return flagErrorf("--max-file-size: want at least 1, have %d", o.MaxFileSize)
+	case o.MaxPlanSize < 1:
+		return flagErrorf("--max-plan-size: want at least 1, have %d", o.MaxPlanSize)
 	case o.MaxDepth < 1:
 		return flagErrorf("--max-depth: want at least 1, have %d", o.MaxDepth)
 	case o.MaxYAMLValues < 1:
@@ -100,7 +104,7 @@ func (o *CollectOptions) registry() (*collectors.Registry, error) {
 		}
 		tf.Vars[name] = val
 	}
-	return collectors.NewRegistry(collectors.Options{MaxFileSize: o.MaxFileSize},
+	return collectors.NewRegistry(collectors.Options{MaxFileSize: o.MaxFileSize, MaxPlanSize: o.MaxPlanSize},
 		terraform.New(tf),
 		kubernetes.New(kubernetes.Options{MaxDepth: o.MaxDepth, MaxValues: o.MaxYAMLValues}),
 		cloudexport.New(cloudexport.Options{MaxDepth: o.MaxDepth}),
