@@ -118,18 +118,10 @@ type plan struct {
 // configuration was scanned too; its facts are then replaced by the plan's.
 func (l *loader) readPlan(f collectors.File, roots map[string]*module, qualify bool) ([]collectors.Fact, string, collectors.Diagnostics) {
 	p := &plan{file: f, changes: map[string]*planChange{}, config: map[string]*configResource{}, mods: map[string]*module{}}
-	if d := tooDeep(f, l.maxDepth()); d != nil {
-		return nil, "", collectors.Diagnostics{*d}
-	}
-	dec := json.NewDecoder(bytes.NewReader(f.Data))
-	dec.UseNumber()
-	if err := dec.Decode(&p.doc); err != nil {
-		line := 1
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			line = 1 + bytes.Count(f.Data[:min(int(se.Offset), len(f.Data))], []byte("\n"))
+	if !decodePlan(f.Data, l.maxDepth(), &p.doc) {
+		if err := p.decodeWhole(l.maxDepth()); err != nil {
+			return nil, "", collectors.Diagnostics{*err}
 		}
-		return nil, "", collectors.Diagnostics{collectors.Errorf(f.Path, line, "cannot read Terraform plan JSON: %v", err)}
 	}
 	rootDir := path.Dir(f.Path)
 	rootMod := roots[rootDir]
@@ -169,6 +161,27 @@ func (l *loader) readPlan(f collectors.File, roots map[string]*module, qualify b
 		mods = append(mods, p.mods[prefix])
 	}
 	return moduleFacts(mods), rootDir, p.notes
+}
+
+// decodeWhole decodes the plan in one piece (a small plan, or one the split
+// did not take), after checking its nesting; the diagnostic names the line
+// of a syntax error.
+func (p *plan) decodeWhole(maxDepth int) *collectors.Diagnostic {
+	f := p.file
+	if d := tooDeep(f, maxDepth); d != nil {
+		return d
+	}
+	p.doc = planDoc{}
+	if err := decodeJSON(f.Data, &p.doc); err != nil {
+		line := 1
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			line = 1 + bytes.Count(f.Data[:min(int(se.Offset), len(f.Data))], []byte("\n"))
+		}
+		d := collectors.Errorf(f.Path, line, "cannot read Terraform plan JSON: %v", err)
+		return &d
+	}
+	return nil
 }
 
 // matchRoot finds the scanned root module a plan was made from when the plan
