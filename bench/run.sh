@@ -17,7 +17,7 @@
 #   RUNS, SLOW, TIMEOUT     as above
 #   TOOLS                   which tools to run (default: all of them)
 #   INPUTS                  which inputs (default: terraform terraform-flat
-#                           plan kubernetes)
+#                           plan plan-real kubernetes)
 #   KAIJI_BENCH_WORK        estates, binaries and results (~/.cache/kaiji/bench)
 #   KAIJI_TOOLS_BIN         the comparison tools (~/.cache/kaiji/bin)
 #
@@ -34,7 +34,7 @@ TIMEOUT=${TIMEOUT:-600}
 WORK=${KAIJI_BENCH_WORK:-$HOME/.cache/kaiji/bench}
 BIN=${KAIJI_TOOLS_BIN:-$HOME/.cache/kaiji/bin}
 TOOLS=${TOOLS:-kaiji parseonly conftest trivy tfsec terrascan kics kube-score}
-INPUTS=${INPUTS:-terraform terraform-flat plan kubernetes}
+INPUTS=${INPUTS:-terraform terraform-flat plan plan-real kubernetes}
 SIZES=${*:-1000 10000}
 OUT=$WORK/results/$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$WORK" "$OUT"
@@ -51,6 +51,10 @@ log "building kaiji, parseonly and kaiji-gen"
 go build -o "$WORK/kaiji" ./cmd/kaiji
 go build -o "$WORK/parseonly" ./bench/cmd/parseonly
 go build -buildvcs=false -o "$WORK/kaiji-gen" ./bench/cmd/kaiji-gen # no VCS stamp: its digest keys the estates
+go build -buildvcs=false -o "$WORK/replan" ./bench/cmd/replan
+# plan-real: a real plan's resources (a Google compute instance and a service
+# account, with every attribute terraform writes) repeated to the size.
+REAL_PLAN=$REPO/collectors/terraform/testdata/corpus/checkov/tests/terraform/parser/resources/plan_booleans/tfplan.json
 MODCACHE=$(go env GOMODCACHE)
 KICS_ASSETS=$MODCACHE/github.com/!checkmarx/kics/v2@v2.2.0/assets
 TERRASCAN_POLICIES=$MODCACHE/github.com/tenable/terrascan@v1.19.9/pkg/policies/opa/rego
@@ -104,13 +108,14 @@ measure() {
 
 # An estate is generated again when the generator changed: .done holds the
 # digest of the kaiji-gen that wrote it (Go builds are reproducible).
-GEN_DIGEST=$(sha256sum "$WORK/kaiji-gen" | cut -d' ' -f1)
+GEN_DIGEST=$(cat "$WORK/kaiji-gen" "$WORK/replan" "$REAL_PLAN" | sha256sum | cut -d' ' -f1)
 for n in $SIZES; do
   E=$WORK/estate-$n
   if [ "$(cat "$E/.done" 2>/dev/null)" != "$GEN_DIGEST" ]; then
     log "generating the $n-resource estate in $E"
     rm -rf "$E"
     "$WORK/kaiji-gen" -n "$n" -o "$E" > "$E.layout.json"
+    "$WORK/replan" -n "$n" -o "$E/plan-real/plan.json" "$REAL_PLAN"
     echo "$GEN_DIGEST" > "$E/.done"
   fi
   TF=$E/terraform
@@ -143,6 +148,13 @@ for n in $SIZES; do
   measure "$n" plan parseonly "$WORK/parseonly" "$E/plan"
   measure "$n" plan conftest "$BIN/conftest" test --no-fail -p "$REPO/bench/conftest/plan.rego" -o json "$E/plan/plan.json"
   measure "$n" plan trivy "$BIN/trivy" config --skip-check-update --quiet --cache-dir "$WORK/trivy-cache" --format json "$E/plan"
+
+  # A plan of real shape: every attribute of the provider's schema, ~4.9 KB
+  # a resource with its change, where the generated plan has ~1.1 KB.
+  measure "$n" plan-real kaiji "$WORK/kaiji" scan --claims "$CL" --format json -o /dev/null --fail-on none "$E/plan-real"
+  measure "$n" plan-real parseonly "$WORK/parseonly" "$E/plan-real"
+  measure "$n" plan-real conftest "$BIN/conftest" test --no-fail -p "$REPO/bench/conftest/plan.rego" -o json "$E/plan-real/plan.json"
+  measure "$n" plan-real trivy "$BIN/trivy" config --skip-check-update --quiet --cache-dir "$WORK/trivy-cache" --format json "$E/plan-real"
 
   # Kubernetes manifests.
   measure "$n" kubernetes kaiji "$WORK/kaiji" scan --claims "$CL" --format json -o /dev/null --fail-on none "$K8S"
