@@ -39,9 +39,8 @@ type planSplit struct {
 // splitModule is a planned module whose resources are decoded one by one.
 type splitModule struct {
 	address   *span
-	resources []span // nil when the member is absent
-	children  []*splitModule
-	hasKids   bool
+	resources []span         // nil when the member is absent
+	children  []*splitModule // nil when the member is absent
 }
 
 // The members of a plan, of its planned values and of a planned module
@@ -101,7 +100,7 @@ func decodePlan(data []byte, maxDepth int, doc *planDoc) bool {
 				parts = append(parts, part{sp, &m.Resources[i]})
 			}
 		}
-		if sm.hasKids {
+		if sm.children != nil {
 			m.ChildModules = make([]planModule, len(sm.children))
 			for i, c := range sm.children {
 				build(c, &m.ChildModules[i])
@@ -197,7 +196,7 @@ func (sc *planScanner) module(m *splitModule, check *[]span) bool {
 			m.resources = []span{}
 			return sc.array(func() bool { return sc.skipInto(&m.resources) })
 		}
-		m.hasKids = true
+		m.children = []*splitModule{}
 		return sc.array(func() bool {
 			c := &splitModule{}
 			m.children = append(m.children, c)
@@ -209,7 +208,8 @@ func (sc *planScanner) module(m *splitModule, check *[]span) bool {
 // member reports whether key is one of the decoded fields (known) and
 // whether the split can take it (ok): not a field encoding/json would
 // match only by folding case, not escaped or beyond ASCII, and not a
-// decoded field seen before in the same object (whose last value would win).
+// decoded field seen before in the same object (whose last value would
+// win). A known key is recorded in seen.
 func member(key string, fields, seen map[string]bool) (known, ok bool) {
 	for i := 0; i < len(key); i++ {
 		if c := key[i]; c < 0x20 || c >= 0x80 || c == '\\' {
