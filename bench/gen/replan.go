@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 )
 
 // ReplicatePlan writes a plan of real shape at any size: the managed
@@ -57,26 +58,34 @@ func ReplicatePlan(src []byte, n int) ([]byte, error) {
 	for i := range n {
 		r := resources[i%len(resources)]
 		addr := fmt.Sprintf("%s.%s[%d]", r["type"], r["name"], i)
-		nr := clone(r).(map[string]any)
+		// Only the address, the index and the name change: the copies
+		// share every other value with the source.
+		nr := maps.Clone(r)
 		nr["address"], nr["index"] = addr, i
 		delete(nr, "module_address")
 		// A name of its own, as a real estate's instances have.
-		rename := func(vs any) {
-			if vs, ok := vs.(map[string]any); ok {
-				if name, ok := vs["name"].(string); ok {
-					vs["name"] = fmt.Sprintf("%s-%d", name, i)
-				}
+		rename := func(vs any) any {
+			m, ok := vs.(map[string]any)
+			if !ok {
+				return vs
 			}
+			if name, ok := m["name"].(string); ok {
+				m = maps.Clone(m)
+				m["name"] = fmt.Sprintf("%s-%d", name, i)
+			}
+			return m
 		}
-		rename(nr["values"])
+		nr["values"] = rename(nr["values"])
 		outResources = append(outResources, nr)
 		src, _ := r["address"].(string)
 		if c := changes[src]; c != nil {
-			nc := clone(c).(map[string]any)
+			nc := maps.Clone(c)
 			nc["address"], nc["index"] = addr, i
 			delete(nc, "module_address")
 			if ch, ok := nc["change"].(map[string]any); ok {
-				rename(ch["after"])
+				ch = maps.Clone(ch)
+				ch["after"] = rename(ch["after"])
+				nc["change"] = ch
 			}
 			outChanges = append(outChanges, nc)
 		}
@@ -103,23 +112,4 @@ func ReplicatePlan(src []byte, n int) ([]byte, error) {
 	}
 	out.Write(rest[1:])
 	return out.Bytes(), nil
-}
-
-// clone copies a decoded JSON value deeply.
-func clone(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = clone(e)
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = clone(e)
-		}
-		return out
-	}
-	return v
 }
