@@ -63,7 +63,13 @@ func (*Collector) Accepts(p string, head []byte) bool {
 // IsPlan implements collectors.PlanReader: an accepted .json file that is
 // neither configuration nor variables is a plan.
 func (*Collector) IsPlan(p string, head []byte) bool {
-	return strings.HasSuffix(p, ".json") && !strings.HasSuffix(p, ".tf.json") && !strings.HasSuffix(p, ".tfvars.json") && isPlan(head)
+	return planPath(p) && isPlan(head)
+}
+
+// planPath reports whether a file accepted by its name or content is read
+// as a plan: a .json file that is neither configuration nor variables.
+func planPath(p string) bool {
+	return strings.HasSuffix(p, ".json") && !strings.HasSuffix(p, ".tf.json") && !strings.HasSuffix(p, ".tfvars.json")
 }
 
 // Collect implements collectors.Collector. Each directory is a module; the
@@ -74,7 +80,7 @@ func (c *Collector) Collect(ctx context.Context, files []collectors.File) ([]col
 	for _, f := range files {
 		dir := path.Dir(f.Path)
 		base := path.Base(f.Path)
-		if strings.HasSuffix(base, ".json") && !strings.HasSuffix(base, ".tf.json") && !strings.HasSuffix(base, ".tfvars.json") {
+		if planPath(base) {
 			plans = append(plans, f)
 			continue
 		}

@@ -387,10 +387,8 @@ func (p *plan) resource(pr *planResource) planned {
 // decodeObject decodes a JSON object the plan's decoder has already
 // checked, numbers kept exact; anything else is nil.
 func decodeObject(raw json.RawMessage) map[string]any {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
 	var m map[string]any
-	if dec.Decode(&m) != nil {
+	if decodeJSON(raw, &m) != nil {
 		return nil
 	}
 	return m

@@ -272,15 +272,7 @@ func (sc *planScanner) open() bool {
 // object walks an object, calling member with each key and where its key
 // begins; member must walk past the value.
 func (sc *planScanner) object(member func(key string, from int) bool) bool {
-	if !sc.at('{') || !sc.open() {
-		return false
-	}
-	if sc.at('}') {
-		sc.depth--
-		return true
-	}
-	for {
-		sc.ws()
+	return sc.list('{', '}', func() bool {
 		from := sc.i
 		if sc.i >= len(sc.data) || sc.data[sc.i] != '"' {
 			return false
@@ -295,39 +287,35 @@ func (sc *planScanner) object(member func(key string, from int) bool) bool {
 			return false
 		}
 		sc.ws()
-		if !member(key, from) {
-			return false
-		}
-		if sc.at(',') {
-			continue
-		}
-		if sc.at('}') {
-			sc.depth--
-			return true
-		}
-		return false
-	}
+		return member(key, from)
+	})
 }
 
 // array walks an array, calling elem for each element; elem must walk
 // past it.
 func (sc *planScanner) array(elem func() bool) bool {
-	if !sc.at('[') || !sc.open() {
+	return sc.list('[', ']', elem)
+}
+
+// list walks the items of an object or array between open and end,
+// separated by commas; item must walk past one item.
+func (sc *planScanner) list(open, end byte, item func() bool) bool {
+	if !sc.at(open) || !sc.open() {
 		return false
 	}
-	if sc.at(']') {
+	if sc.at(end) {
 		sc.depth--
 		return true
 	}
 	for {
 		sc.ws()
-		if !elem() {
+		if !item() {
 			return false
 		}
 		if sc.at(',') {
 			continue
 		}
-		if sc.at(']') {
+		if sc.at(end) {
 			sc.depth--
 			return true
 		}
