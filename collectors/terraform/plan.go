@@ -101,6 +101,7 @@ type plan struct {
 	changes map[string]*planChange
 	config  map[string]*configResource // full address without instance key → configuration
 	hcl     map[string]*resource       // full address → resource of the configuration scanned together
+	pcs     map[string]*providerConfig // configuration.provider_config key → its block, shared by the resources
 	mods    map[string]*module         // module prefix → synthetic module
 	root    *module                    // the configuration scanned together, or nil
 	pfx     string                     // id prefix when a scan holds several roots or plans
@@ -156,6 +157,9 @@ func (l *loader) readPlan(f collectors.File, roots map[string]*module, qualify b
 	}
 	p.readResources(p.managed(root, nil))
 	p.providerFacts()
+	// The decoded plan is not read again: let it go before the facts are
+	// built from the blocks.
+	p.doc, p.changes, p.config = planDoc{}, nil, nil
 	mods := make([]*module, 0, len(p.mods))
 	for _, prefix := range sortedKeys(p.mods) {
 		mods = append(mods, p.mods[prefix])
@@ -260,11 +264,20 @@ var planChunk = 256
 // notes come out as from a reading on one core.
 func (p *plan) readResources(prs []*planResource) {
 	p.index(prs)
+	p.pcs = map[string]*providerConfig{}
+	for key, pp := range p.doc.Configuration.ProviderConfig {
+		pc := p.providerConfig(pp, "")
+		p.overlayProvider(pc, &pp)
+		p.pcs[key] = pc
+	}
 	read := make([]planned, len(prs))
 	chunks := (len(prs) + planChunk - 1) / planChunk
 	parallel.For(chunks, 0, func(c int) {
 		for i := c * planChunk; i < min((c+1)*planChunk, len(prs)); i++ {
 			read[i] = p.resource(prs[i])
+			// Its block holds what was read: the decoded values can go
+			// while the other resources are read.
+			prs[i].Values, prs[i].SensitiveValues = nil, nil
 		}
 	})
 	for _, r := range read {
@@ -381,7 +394,7 @@ func (p *plan) resource(pr *planResource) planned {
 			}
 		}
 	}
-	return planned{res: r, prefix: prefix, pc: p.provider(prefix, pr.Type, cfg)}
+	return planned{res: r, prefix: prefix, pc: p.provider(pr.Type, cfg)}
 }
 
 // decodeObject decodes a JSON object the plan's decoder has already
@@ -524,31 +537,21 @@ func planRefs(e any) []string {
 // reservedRoots are reference roots that are not resources.
 var reservedRoots = []string{"var", "local", "path", "terraform", "count", "each", "self", "module", "data"}
 
-// provider finds the provider configuration of a planned resource.
-func (p *plan) provider(prefix, typ string, cfg *configResource) *providerConfig {
-	pcs := p.doc.Configuration.ProviderConfig
-	var pp *planProvider
+// provider finds the provider configuration of a planned resource. The
+// resources of one provider share its block, built once by readResources
+// (built per resource, the 10k plan of real shape held 10,000 copies).
+func (p *plan) provider(typ string, cfg *configResource) *providerConfig {
 	if cfg != nil {
-		if v, ok := pcs[cfg.ProviderConfigKey]; ok {
-			pp = &v
-		} else if _, k, ok := strings.Cut(cfg.ProviderConfigKey, ":"); ok {
-			if v, ok := pcs[k]; ok {
-				pp = &v
+		if pc, ok := p.pcs[cfg.ProviderConfigKey]; ok {
+			return pc
+		}
+		if _, k, ok := strings.Cut(cfg.ProviderConfigKey, ":"); ok {
+			if pc, ok := p.pcs[k]; ok {
+				return pc
 			}
 		}
 	}
-	if pp == nil {
-		name := strings.SplitN(typ, "_", 2)[0]
-		if v, ok := pcs[name]; ok {
-			pp = &v
-		}
-	}
-	if pp == nil {
-		return nil
-	}
-	pc := p.providerConfig(*pp, "")
-	p.overlayProvider(pc, pp)
-	return pc
+	return p.pcs[strings.SplitN(typ, "_", 2)[0]]
 }
 
 // overlayProvider gives a provider configuration built from the plan the

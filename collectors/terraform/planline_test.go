@@ -139,3 +139,42 @@ func TestIsPlan(t *testing.T) {
 	}
 	var _ collectors.PlanReader = c
 }
+
+// The resources of one provider share its configuration block: built per
+// resource, a plan of 10,000 resources held 10,000 copies.
+func TestPlanProviderShared(t *testing.T) {
+	data := []byte(`{
+ "format_version": "1.2",
+ "configuration": {
+  "provider_config": {"aws": {"name": "aws", "expressions": {"region": {"constant_value": "ap-northeast-1"}}}},
+  "root_module": {"resources": [
+   {"address": "aws_s3_bucket.a", "provider_config_key": "aws"},
+   {"address": "aws_s3_bucket.b", "provider_config_key": "aws"}
+  ]}
+ },
+ "planned_values": {"root_module": {"resources": [
+  {"address": "aws_s3_bucket.a", "mode": "managed", "type": "aws_s3_bucket", "name": "a", "values": {"bucket": "a"}},
+  {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b", "values": {"bucket": "b"}}
+ ]}}
+}`)
+	p := &plan{file: collectors.File{Path: "plan.json", Data: data}, changes: map[string]*planChange{}, config: map[string]*configResource{}, mods: map[string]*module{}}
+	if err := decodeJSON(data, &p.doc); err != nil {
+		t.Fatal(err)
+	}
+	p.indexConfig("", p.doc.Configuration.RootModule)
+	prs := p.managed(p.doc.PlannedValues.RootModule, nil)
+	p.readResources(prs)
+	m := p.mods[""]
+	a, b := m.providers["aws_s3_bucket.a"], m.providers["aws_s3_bucket.b"]
+	if a == nil || a != b {
+		t.Fatalf("providers %p and %p, want one shared", a, b)
+	}
+	if got := a.body.attrs["region"].val; got.AsString() != "ap-northeast-1" {
+		t.Errorf("region %#v", got)
+	}
+	for _, pr := range prs {
+		if pr.Values != nil {
+			t.Errorf("%s: decoded values kept after reading", pr.Address)
+		}
+	}
+}
