@@ -13,6 +13,13 @@
 # 600) is stopped and reported as a time-out. The comparison tools are
 # installed first, idempotently, by bench/install-tools.sh.
 #
+# One row is not another scanner but the same work done by OPA alone: `opa`
+# evaluates kaiji's own bundle (kaiji bundle build) on the input document
+# kaiji export input wrote for that estate, with the opa CLI at go.mod's
+# version (scripts/setup/opa.sh) — the engine every OPA-based tool uses,
+# given the same policies and facts, and the collection for free (the input
+# is exported before the timed runs).
+#
 # Environment:
 #   RUNS, SLOW, TIMEOUT     as above
 #   TOOLS                   which tools to run (default: all of them)
@@ -33,7 +40,7 @@ SLOW=${SLOW:-60}
 TIMEOUT=${TIMEOUT:-600}
 WORK=${KAIJI_BENCH_WORK:-$HOME/.cache/kaiji/bench}
 BIN=${KAIJI_TOOLS_BIN:-$HOME/.cache/kaiji/bin}
-TOOLS=${TOOLS:-kaiji parseonly conftest trivy tfsec terrascan kics kube-score}
+TOOLS=${TOOLS:-kaiji parseonly opa conftest trivy tfsec terrascan kics kube-score}
 INPUTS=${INPUTS:-terraform terraform-flat plan plan-real kubernetes}
 SIZES=${*:-1000 10000}
 OUT=$WORK/results/$(date -u +%Y%m%dT%H%M%SZ)
@@ -47,8 +54,10 @@ if [ ! -x /usr/bin/time ]; then
   apt-get install -y time >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y time >/dev/null; }
 fi
 bash bench/install-tools.sh conftest tfsec kube-score kics trivy terrascan
+bash scripts/setup/opa.sh opa >&2
 log "building kaiji, parseonly and kaiji-gen"
 go build -o "$WORK/kaiji" ./cmd/kaiji
+"$WORK/kaiji" bundle build -o "$WORK/kaiji-bundle.tar.gz" >&2
 go build -o "$WORK/parseonly" ./bench/cmd/parseonly
 go build -buildvcs=false -o "$WORK/kaiji-gen" ./bench/cmd/kaiji-gen # no VCS stamp: its digest keys the estates
 go build -buildvcs=false -o "$WORK/replan" ./bench/cmd/replan
@@ -70,7 +79,7 @@ TERRASCAN_POLICIES=$MODCACHE/github.com/tenable/terrascan@v1.19.9/pkg/policies/o
   echo "os: $(. /etc/os-release && echo "$PRETTY_NAME")"
   echo "go: $(go version | cut -d' ' -f3)"
   echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-  for t in conftest trivy tfsec terrascan kics kube-score; do
+  for t in opa conftest trivy tfsec terrascan kics kube-score; do
     echo "$t: $(readlink "$BIN/$t" 2>/dev/null || echo missing)"
   done
 } > "$OUT/machine.txt"
@@ -106,6 +115,15 @@ measure() {
   rm -f "$tv"
 }
 
+# sameWork SIZE INPUT DIR: the opa row, on the input kaiji exports from DIR.
+sameWork() {
+  local size=$1 input=$2 dir=$3 in=$WORK/estate-$1/input-$2.json
+  case " $TOOLS " in *" opa "*) ;; *) return 0 ;; esac
+  case " $INPUTS " in *" $input "*) ;; *) return 0 ;; esac
+  "$WORK/kaiji" export input --claims "$WORK/estate-$size/disclosure.yaml" -o "$in" "$dir" 2>/dev/null
+  measure "$size" "$input" opa "$BIN/opa" eval -b "$WORK/kaiji-bundle.tar.gz" -i "$in" --format json data.kaiji.main.result
+}
+
 # An estate is generated again when the generator changed: .done holds the
 # digest of the kaiji-gen that wrote it (Go builds are reproducible).
 GEN_DIGEST=$(cat "$WORK/kaiji-gen" "$WORK/replan" "$REAL_PLAN" | sha256sum | cut -d' ' -f1)
@@ -126,6 +144,7 @@ for n in $SIZES; do
   # Terraform: the root module live/ and the modules it calls.
   measure "$n" terraform kaiji "$WORK/kaiji" scan --claims "$CL" --format json -o /dev/null --fail-on none "$TF"
   measure "$n" terraform parseonly "$WORK/parseonly" "$TF"
+  sameWork "$n" terraform "$TF"
   measure "$n" terraform conftest "$BIN/conftest" test --no-fail -p "$REPO/bench/conftest/terraform.rego" -o json "$TF/live" "$TF/modules/aws-service" "$TF/modules/azure-service" "$TF/modules/gcp-service"
   measure "$n" terraform trivy "$BIN/trivy" config --skip-check-update --quiet --cache-dir "$WORK/trivy-cache" --format json "$TF"
   measure "$n" terraform tfsec "$BIN/tfsec" --no-module-downloads --soft-fail --no-color --format json "$TF"
@@ -137,6 +156,7 @@ for n in $SIZES; do
   FLAT=$E/terraform-flat
   measure "$n" terraform-flat kaiji "$WORK/kaiji" scan --claims "$CL" --format json -o /dev/null --fail-on none "$FLAT"
   measure "$n" terraform-flat parseonly "$WORK/parseonly" "$FLAT"
+  sameWork "$n" terraform-flat "$FLAT"
   measure "$n" terraform-flat conftest "$BIN/conftest" test --no-fail -p "$REPO/bench/conftest/terraform.rego" -o json "$FLAT"
   measure "$n" terraform-flat trivy "$BIN/trivy" config --skip-check-update --quiet --cache-dir "$WORK/trivy-cache" --format json "$FLAT"
   measure "$n" terraform-flat tfsec "$BIN/tfsec" --no-module-downloads --soft-fail --no-color --format json "$FLAT"
@@ -146,6 +166,7 @@ for n in $SIZES; do
   # The same instances as a plan (terraform show -json).
   measure "$n" plan kaiji "$WORK/kaiji" scan --claims "$CL" --format json -o /dev/null --fail-on none "$E/plan"
   measure "$n" plan parseonly "$WORK/parseonly" "$E/plan"
+  sameWork "$n" plan "$E/plan"
   measure "$n" plan conftest "$BIN/conftest" test --no-fail -p "$REPO/bench/conftest/plan.rego" -o json "$E/plan/plan.json"
   measure "$n" plan trivy "$BIN/trivy" config --skip-check-update --quiet --cache-dir "$WORK/trivy-cache" --format json "$E/plan"
 
@@ -153,12 +174,14 @@ for n in $SIZES; do
   # a resource with its change, where the generated plan has ~1.1 KB.
   measure "$n" plan-real kaiji "$WORK/kaiji" scan --claims "$CL" --format json -o /dev/null --fail-on none "$E/plan-real"
   measure "$n" plan-real parseonly "$WORK/parseonly" "$E/plan-real"
+  sameWork "$n" plan-real "$E/plan-real"
   measure "$n" plan-real conftest "$BIN/conftest" test --no-fail -p "$REPO/bench/conftest/plan.rego" -o json "$E/plan-real/plan.json"
   measure "$n" plan-real trivy "$BIN/trivy" config --skip-check-update --quiet --cache-dir "$WORK/trivy-cache" --format json "$E/plan-real"
 
   # Kubernetes manifests.
   measure "$n" kubernetes kaiji "$WORK/kaiji" scan --claims "$CL" --format json -o /dev/null --fail-on none "$K8S"
   measure "$n" kubernetes parseonly "$WORK/parseonly" "$K8S"
+  sameWork "$n" kubernetes "$K8S"
   measure "$n" kubernetes conftest "$BIN/conftest" test --no-fail -p "$REPO/bench/conftest/kubernetes.rego" -o json "$K8S"
   measure "$n" kubernetes trivy "$BIN/trivy" config --skip-check-update --quiet --cache-dir "$WORK/trivy-cache" --format json "$K8S"
   measure "$n" kubernetes kics "$BIN/kics" scan --no-progress --disable-secrets -t Kubernetes -q "$KICS_ASSETS/queries" --libraries-path "$KICS_ASSETS/libraries" -o "$WORK/kics-out" --report-formats json -p "$K8S"
