@@ -120,7 +120,7 @@ sameWork() {
   local size=$1 input=$2 dir=$3 in=$WORK/estate-$1/input-$2.json
   case " $TOOLS " in *" opa "*) ;; *) return 0 ;; esac
   case " $INPUTS " in *" $input "*) ;; *) return 0 ;; esac
-  "$WORK/kaiji" export input --claims "$WORK/estate-$size/disclosure.yaml" -o "$in" "$dir" 2>/dev/null
+  "$WORK/kaiji" export input --claims "$WORK/estate-$size/disclosure.yaml" -o "$in" "$dir" 2> "$OUT/export-$size-$input.txt"
   measure "$size" "$input" opa "$BIN/opa" eval -b "$WORK/kaiji-bundle.tar.gz" -i "$in" --format json data.kaiji.main.result
 }
 
