@@ -10,9 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"runtime/debug"
-	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/bundle"
@@ -335,43 +332,6 @@ func (e *Engine) Evaluate(ctx context.Context, req Request) ([]results.Claim, []
 		return nil, nil, err
 	}
 	return d.Claims, d.Controls, nil
-}
-
-// evalGCPercent is the garbage collector's target while Evaluate runs. OPA's
-// evaluation allocates heavily and keeps most of what it allocates until the
-// end (rule and function results are cached for the whole query), so at the
-// default of 100 a third of the CPU went to collections that freed little.
-// 150 since the inline and accel stages cut the allocations by a third: the
-// peak of a 10k Terraform scan stays under 300 MB (256-272 MB against
-// 245-340 at 200) for the same time; see BENCHMARKS.md.
-const evalGCPercent = 150
-
-var (
-	gcMu    sync.Mutex
-	gcUsers int
-	gcSaved int
-)
-
-// relaxGC raises the GC target for the duration of an evaluation, unless
-// GOGC is set, and returns the function that restores it (once every
-// concurrent evaluation is done).
-func relaxGC() func() {
-	if os.Getenv("GOGC") != "" {
-		return func() {}
-	}
-	gcMu.Lock()
-	if gcUsers == 0 {
-		gcSaved = debug.SetGCPercent(evalGCPercent)
-	}
-	gcUsers++
-	gcMu.Unlock()
-	return func() {
-		gcMu.Lock()
-		if gcUsers--; gcUsers == 0 {
-			debug.SetGCPercent(gcSaved)
-		}
-		gcMu.Unlock()
-	}
 }
 
 // EvalRaw evaluates the prepared query on an input document and decodes the
