@@ -2,9 +2,12 @@ package engine
 
 import (
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -26,11 +29,42 @@ const evalGCPercent = 150
 // the live heap is under a quarter of the limit as the evaluation starts,
 // and is left for evalGCPercent as soon as a collection finds a third of it
 // live, so that a heap growing towards the limit never makes the collector
-// run back to back.
+// run back to back. In a container the budget is at most half its memory
+// limit, so that a scan that fitted before the budget still fits; under
+// 64 MiB there is none.
 const (
 	evalMemoryLimit   = 256 << 20
 	evalBudgetPercent = 400
 )
+
+// evalBudget is the memory limit of an evaluation on a small heap, or 0.
+var evalBudget = sync.OnceValue(func() uint64 {
+	b := uint64(evalMemoryLimit)
+	if c, ok := containerMemory("/sys/fs/cgroup"); ok {
+		b = min(b, c/2)
+	}
+	if b < 64<<20 {
+		return 0
+	}
+	return b
+})
+
+// containerMemory is the memory limit of the cgroup under root (v2, then
+// v1), when it has one.
+func containerMemory(root string) (uint64, bool) {
+	for _, f := range []string{"memory.max", "memory/memory.limit_in_bytes"} {
+		data, err := os.ReadFile(filepath.Join(root, f))
+		if err != nil {
+			continue
+		}
+		n, err := strconv.ParseUint(strings.TrimSpace(string(data)), 10, 64)
+		if err != nil || n >= 1<<62 { // "max", or v1's page-rounded MaxInt64
+			return 0, false
+		}
+		return n, true
+	}
+	return 0, false
+}
 
 var (
 	gcMu      sync.Mutex
@@ -65,17 +99,18 @@ func relaxGC() func() {
 // returns the function that restores the previous ones.
 func paceEvaluation() func() {
 	oldPercent := debug.SetGCPercent(evalGCPercent)
-	if os.Getenv("GOMEMLIMIT") != "" || liveHeap() > evalMemoryLimit/4 {
+	limit := evalBudget()
+	if limit == 0 || os.Getenv("GOMEMLIMIT") != "" || liveHeap() > limit/4 {
 		return func() { debug.SetGCPercent(oldPercent) }
 	}
-	oldLimit := debug.SetMemoryLimit(evalMemoryLimit)
+	oldLimit := debug.SetMemoryLimit(int64(limit))
 	debug.SetGCPercent(evalBudgetPercent)
 	var mu sync.Mutex
 	budget := true
 	afterEachGC(func() bool {
 		mu.Lock()
 		defer mu.Unlock()
-		if budget && liveHeap() > evalMemoryLimit/3 {
+		if budget && liveHeap() > limit/3 {
 			budget = false
 			debug.SetMemoryLimit(oldLimit)
 			debug.SetGCPercent(evalGCPercent)

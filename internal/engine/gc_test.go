@@ -3,6 +3,7 @@ package engine
 import (
 	"math"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"testing"
@@ -24,6 +25,9 @@ func skipUnlessDefaultGC(t *testing.T) {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		t.Skip("GOGC or GOMEMLIMIT is set")
 	}
+	if evalBudget() == 0 {
+		t.Skip("a container of under 128 MiB: no budget")
+	}
 }
 
 // A small heap is evaluated on the memory budget, and the previous
@@ -31,13 +35,13 @@ func skipUnlessDefaultGC(t *testing.T) {
 func TestPaceEvaluationBudget(t *testing.T) {
 	skipUnlessDefaultGC(t)
 	runtime.GC()
-	if live := liveHeap(); live > evalMemoryLimit/4 {
+	if live := liveHeap(); live > evalBudget()/4 {
 		t.Fatalf("the test binary holds %d MB live: an earlier test keeps a large estate", live>>20)
 	}
 	before, beforeLimit := gcPercent(), memoryLimit()
 	restore := paceEvaluation()
-	if p, l := gcPercent(), memoryLimit(); p != evalBudgetPercent || l != evalMemoryLimit {
-		t.Errorf("during: GOGC %d, limit %d; want %d, %d", p, l, evalBudgetPercent, evalMemoryLimit)
+	if p, l := gcPercent(), memoryLimit(); p != evalBudgetPercent || l != int64(evalBudget()) {
+		t.Errorf("during: GOGC %d, limit %d; want %d, %d", p, l, evalBudgetPercent, evalBudget())
 	}
 	restore()
 	if p, l := gcPercent(), memoryLimit(); p != before || l != beforeLimit {
@@ -49,7 +53,7 @@ func TestPaceEvaluationBudget(t *testing.T) {
 // near the live heap would make the collector run back to back.
 func TestPaceEvaluationLargeHeap(t *testing.T) {
 	skipUnlessDefaultGC(t)
-	live := make([]byte, evalMemoryLimit/4+(16<<20))
+	live := make([]byte, evalBudget()/4+(16<<20))
 	for i := range live {
 		live[i] = 1 // resident, and marked live by the next collection
 	}
@@ -70,10 +74,10 @@ func TestPaceEvaluationLeavesBudget(t *testing.T) {
 	before := gcPercent()
 	restore := paceEvaluation()
 	defer restore() // again after the check below: restoring twice is harmless
-	if memoryLimit() != evalMemoryLimit {
+	if memoryLimit() != int64(evalBudget()) {
 		t.Fatalf("the budget was not applied (live heap %d MB)", liveHeap()>>20)
 	}
-	live := make([]byte, evalMemoryLimit/3+(16<<20))
+	live := make([]byte, evalBudget()/3+(16<<20))
 	for i := range live {
 		live[i] = 1
 	}
@@ -89,5 +93,39 @@ func TestPaceEvaluationLeavesBudget(t *testing.T) {
 	restore()
 	if p := gcPercent(); p != before {
 		t.Errorf("after: GOGC %d, want %d", p, before)
+	}
+}
+
+// The budget is at most half a container's memory limit: cgroup v2's
+// memory.max, else v1's memory.limit_in_bytes; "max" and v1's near-MaxInt64
+// mean no limit.
+func TestContainerMemory(t *testing.T) {
+	for _, tc := range []struct {
+		name, file, content string
+		want                uint64
+		ok                  bool
+	}{
+		{"v2 limit", "memory.max", "536870912\n", 512 << 20, true},
+		{"v2 no limit", "memory.max", "max\n", 0, false},
+		{"v1 limit", "memory/memory.limit_in_bytes", "268435456\n", 256 << 20, true},
+		{"v1 no limit", "memory/memory.limit_in_bytes", "9223372036854771712\n", 0, false},
+		{"none", "", "", 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := t.TempDir()
+			if tc.file != "" {
+				p := filepath.Join(root, tc.file)
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(tc.content), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, ok := containerMemory(root)
+			if got != tc.want || ok != tc.ok {
+				t.Errorf("containerMemory = %d, %v; want %d, %v", got, ok, tc.want, tc.ok)
+			}
+		})
 	}
 }
