@@ -253,24 +253,22 @@ func offsetLines(n *yaml.Node, off int) {
 	}
 }
 
-// lastLine is the last line a node's subtree reaches.
+// lastLine is the last line a node's subtree reaches. A node's content is
+// in document order and each part starts after the one before it ends, so
+// the last line is on the path of last children: the subtree is not walked
+// (it was per fact, 6% of reading the 10k Kubernetes estate).
+// TestLastLine and FuzzLastLine compare it with the walk of every node.
 func lastLine(n *yaml.Node) int {
-	last := n.Line
-	stack := []*yaml.Node{n}
-	for len(stack) > 0 {
-		x := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if x.Line > last {
-			last = x.Line
-		}
+	last := 0
+	for x := n; ; x = x.Content[len(x.Content)-1] {
+		last = max(last, x.Line)
 		if x.Kind == yaml.ScalarNode && (x.Style == yaml.LiteralStyle || x.Style == yaml.FoldedStyle) {
-			if l := x.Line + strings.Count(x.Value, "\n"); l > last {
-				last = l
-			}
+			last = max(last, x.Line+strings.Count(x.Value, "\n"))
 		}
-		stack = append(stack, x.Content...)
+		if len(x.Content) == 0 {
+			return last
+		}
 	}
-	return last
 }
 
 // budget converts YAML nodes to Go values (map[string]any, []any, string,
