@@ -30,8 +30,8 @@ const evalGCPercent = 150
 // and is left for evalGCPercent as soon as a collection finds a third of it
 // live, so that a heap growing towards the limit never makes the collector
 // run back to back. In a container the budget is at most half its memory
-// limit, so that a scan that fitted before the budget still fits; under
-// 64 MiB there is none.
+// limit (as /sys/fs/cgroup shows it), so that a scan that fitted before the
+// budget still fits; a container under 128 MiB gets no budget.
 const (
 	evalMemoryLimit   = 256 << 20
 	evalBudgetPercent = 400
