@@ -287,7 +287,6 @@ func claimsSuggestRun(ctx context.Context, opts *ClaimsOptions) error {
 	if err != nil {
 		return err
 	}
-	freeCollection()
 	cands := claims.Candidates(opts.Edition, collected.Facts)
 	eng, err := engine.New(ctx, engine.Options{})
 	if err != nil {

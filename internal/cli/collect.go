@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
 	"strings"
 	"time"
 
@@ -156,26 +154,3 @@ func collectGC() func() {
 	old := debug.SetGCPercent(collectGCPercent)
 	return func() { debug.SetGCPercent(old) }
 }
-
-// freeCollection collects a large heap that a collection left, before the
-// policies run: most of it is the collectors' garbage (decoded files,
-// blocks, YAML nodes), and otherwise whether a collection falls between the
-// collectors and the policies is a matter of timing, the evaluation
-// building on whatever heap it finds (at 100k Kubernetes objects, peak RSS
-// 2.1-3.5 GB from run to run; BENCHMARKS.md). Commands that evaluate call
-// it after collecting; those that only collect have no use for it.
-func freeCollection() {
-	if os.Getenv("GOGC") != "" {
-		return
-	}
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(s)
-	if s[0].Value.Kind() == metrics.KindUint64 && s[0].Value.Uint64() > collectedHeap {
-		runtime.GC()
-	}
-}
-
-// collectedHeap is the heap from which freeCollection collects: far above
-// what 10,000 resources leave (~100-350 MB), where a forced collection cost
-// 3% of a 10k Terraform scan.
-var collectedHeap uint64 = 512 << 20 // a variable for TestFreeCollection

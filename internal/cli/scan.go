@@ -216,7 +216,6 @@ func scan(ctx context.Context, opts *ScanOptions) (*results.Run, error) {
 		ready <- prepared{eng, err}
 	}()
 	collected, err := opts.Collect.collect(ctx)
-	freeCollection()
 	p := <-ready
 	if err != nil {
 		return nil, err

@@ -129,3 +129,25 @@ func TestContainerMemory(t *testing.T) {
 		})
 	}
 }
+
+// A heap over collectedHeap (what a collection leaves) is collected
+// before the evaluation's settings are chosen, whatever the collector's
+// own timing.
+func TestPaceEvaluationCollectsLargeHeap(t *testing.T) {
+	skipUnlessDefaultGC(t)
+	defer func(old uint64) { collectedHeap = old }(collectedHeap)
+	collectedHeap = 1 << 20
+	// At 1000 the target alone starts no collection here: any cycle
+	// counted is paceEvaluation's own.
+	defer debug.SetGCPercent(debug.SetGCPercent(1000))
+	garbage := make([][]byte, 64)
+	for i := range garbage {
+		garbage[i] = make([]byte, 64<<10) // 4 MB on the heap
+	}
+	before := readUint64("/gc/cycles/total:gc-cycles", 0)
+	paceEvaluation()()
+	if after := readUint64("/gc/cycles/total:gc-cycles", 0); after == before {
+		t.Error("no collection after a 4 MB heap over a 1 MB threshold")
+	}
+	runtime.KeepAlive(garbage)
+}
