@@ -279,14 +279,12 @@ func attachSheet(run *results.Run, d *claims.Disclosure, claimsFile string) {
 	}
 }
 
-// inlineWaivers reads the kaiji:ignore comments of the scanned files and
-// matches them to the facts. JSON files (plans, .tf.json, cloud exports)
-// hold no comments, so they are not read again: a directive there could
-// only be text inside a string, and a plan can be hundreds of megabytes.
+// inlineWaivers reads the kaiji:ignore comments of the scanned files that
+// may hold them (waiver.MayHold) and matches them to the facts.
 func inlineWaivers(collected collectors.Result) ([]results.Waiver, collectors.Diagnostics) {
 	files := map[string][]byte{}
 	for _, in := range collected.Inputs {
-		if strings.HasSuffix(in.Path, ".json") {
+		if !waiver.MayHold(in.Path) {
 			continue
 		}
 		data, err := os.ReadFile(in.Path)

@@ -32,6 +32,13 @@ var (
 	dateRe   = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 )
 
+// MayHold reports whether a file of that path can hold an inline waiver.
+// Waivers are comments (# or //, in HCL or YAML); JSON files (plans,
+// .tf.json, cloud exports) have none, so a directive there could only be
+// text inside a string, and a plan can be hundreds of megabytes to read
+// for nothing.
+func MayHold(path string) bool { return !strings.HasSuffix(path, ".json") }
+
 // Inline scans file contents for kaiji:ignore comments and ties each to the
 // resources it annotates: the facts whose block holds the comment, or else
 // the facts starting on the next line of code.
