@@ -3,6 +3,7 @@ package terraform
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"strings"
 
 	"github.com/kaiji-dev/kaiji/internal/parallel"
@@ -75,15 +76,12 @@ func decodePlan(data []byte, maxDepth int, doc *planDoc) bool {
 	if decodeJSON(light.Bytes(), &out) != nil {
 		return false
 	}
-	type part struct {
-		at   span
-		into any // nil: only checked
-	}
 	var parts []part
+	var changes []splitChange
 	if s.changes != nil {
-		out.ResourceChanges = make([]planChange, len(s.changes))
+		changes = make([]splitChange, len(s.changes))
 		for i, sp := range s.changes {
-			parts = append(parts, part{sp, &out.ResourceChanges[i]})
+			parts = append(parts, part{sp, &changes[i]})
 		}
 	}
 	for _, sp := range s.check {
@@ -110,25 +108,94 @@ func decodePlan(data []byte, maxDepth int, doc *planDoc) bool {
 	if s.root != nil {
 		build(s.root, &out.PlannedValues.RootModule)
 	}
-	failed := make([]bool, len(parts))
 	chunks := (len(parts) + planChunk - 1) / planChunk
+	failed := make([]bool, chunks)
 	parallel.For(chunks, 0, func(c int) {
-		for i := c * planChunk; i < min((c+1)*planChunk, len(parts)); i++ {
-			at := parts[i].at
-			if parts[i].into == nil {
-				failed[i] = !json.Valid(data[at.from:at.to])
-			} else {
-				failed[i] = decodeJSON(data[at.from:at.to], parts[i].into) != nil
-			}
-		}
+		failed[c] = !decodeParts(data, parts[c*planChunk:min((c+1)*planChunk, len(parts))])
 	})
 	for _, f := range failed {
 		if f {
 			return false
 		}
 	}
+	if changes != nil {
+		out.ResourceChanges = make([]planChange, len(changes))
+		for i, sc := range changes {
+			c := &out.ResourceChanges[i]
+			c.Address = sc.Address
+			c.Change.AfterUnknown, c.Change.AfterSensitive = sc.Change.AfterUnknown, sc.Change.AfterSensitive
+			c.raw = data[s.changes[i].from:s.changes[i].to]
+		}
+	}
 	*doc = out
 	return true
+}
+
+// part is one value of a split plan and where it is decoded to; into nil:
+// only checked to be JSON.
+type part struct {
+	at   span
+	into any
+}
+
+// decodeParts decodes parts in order, as decodeJSON decodes each, with one
+// decoder: it keeps its buffer from one part to the next. A decoder per
+// part grew a new buffer for each, 130 MB of the 250 MB that decoding a
+// 49 MB plan allocated (BENCHMARKS.md). It reports false if any part is
+// not one JSON value that decodes.
+func decodeParts(data []byte, parts []part) bool {
+	r := &partReader{data: data, parts: parts, off: -1}
+	dec := json.NewDecoder(r)
+	dec.UseNumber()
+	var end int64
+	for _, p := range parts {
+		if p.into == nil {
+			if !json.Valid(data[p.at.from:p.at.to]) {
+				return false
+			}
+			continue
+		}
+		end += int64(p.at.to - p.at.from)
+		if dec.Decode(p.into) != nil || dec.InputOffset() != end {
+			return false
+		}
+		end++ // the space partReader puts after each part
+	}
+	return true
+}
+
+// partReader reads the parts that are decoded, each followed by a space,
+// so that no two run together.
+type partReader struct {
+	data  []byte
+	parts []part
+	i     int // the part being read
+	off   int // the offset in data to read next; -1: part i not begun
+}
+
+func (r *partReader) Read(b []byte) (int, error) {
+	if len(b) == 0 {
+		return 0, nil
+	}
+	for r.i < len(r.parts) {
+		p := r.parts[r.i]
+		if p.into == nil {
+			r.i++
+			continue
+		}
+		if r.off < 0 {
+			r.off = p.at.from
+		}
+		if r.off < p.at.to {
+			n := copy(b, r.data[r.off:p.at.to])
+			r.off += n
+			return n, nil
+		}
+		b[0] = ' '
+		r.i, r.off = r.i+1, -1
+		return 1, nil
+	}
+	return 0, io.EOF
 }
 
 // decodeJSON decodes one JSON value, numbers kept exact.

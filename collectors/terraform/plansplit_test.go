@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -29,6 +30,21 @@ func sameAsWhole(tb testing.TB, data []byte, maxDepth int) (split bool) {
 	p := &plan{file: fileOf(data)}
 	if d := p.decodeWhole(maxDepth); d != nil {
 		tb.Fatalf("split decoded a plan the whole decode refuses: %s", d.Message)
+	}
+	// A split plan's changes keep their text, not a copy of after: the
+	// two must give the same after, and be equal otherwise.
+	if len(got.ResourceChanges) != len(p.doc.ResourceChanges) {
+		tb.Fatalf("split decode has %d changes, the whole decode %d", len(got.ResourceChanges), len(p.doc.ResourceChanges))
+	}
+	for i := range got.ResourceChanges {
+		g, w := &got.ResourceChanges[i], &p.doc.ResourceChanges[i]
+		if g.raw == nil || g.Change.After != nil {
+			tb.Fatalf("change %d: split decode copied after (or kept no text)", i)
+		}
+		if !reflect.DeepEqual(g.after(), w.after()) {
+			tb.Fatalf("change %d: after differs from the whole decode's", i)
+		}
+		g.raw, w.Change.After = nil, nil
 	}
 	if !reflect.DeepEqual(got, p.doc) {
 		tb.Fatalf("split decode differs from the whole decode")
@@ -120,3 +136,31 @@ func FuzzPlanSplit(f *testing.F) {
 
 // fileOf wraps plan text as an input file.
 func fileOf(data []byte) collectors.File { return collectors.File{Path: "plan.json", Data: data} }
+
+// TestDecodeParts: the parts one decoder reads are kept apart (numbers
+// side by side do not run together), and a part that is not exactly one
+// value fails.
+func TestDecodeParts(t *testing.T) {
+	data := []byte(`[12,34,"a",{"b":1.50},true]`)
+	var n1, n2, obj any
+	var s string
+	parts := []part{{span{1, 3}, &n1}, {span{4, 6}, &n2}, {span{7, 10}, &s}, {span{11, 21}, &obj}, {span{22, 26}, nil}}
+	if !decodeParts(data, parts) {
+		t.Fatal("decodeParts failed")
+	}
+	want := []any{json.Number("12"), json.Number("34"), "a", map[string]any{"b": json.Number("1.50")}}
+	if got := []any{n1, n2, s, obj}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %#v, want %#v", got, want)
+	}
+	for _, bad := range [][]part{
+		{{span{1, 6}, &n1}},                    // two values
+		{{span{1, 2}, &n1}, {span{2, 3}, &n2}}, // fine apart: 1 and 2
+		{{span{0, 3}, &n1}},                    // [12: not a value
+		{{span{22, 23}, nil}},                  // t: not JSON
+	} {
+		ok := decodeParts(data, bad)
+		if fine := len(bad) == 2; ok != fine {
+			t.Errorf("parts %v: decodeParts %v, want %v", bad, ok, fine)
+		}
+	}
+}
