@@ -101,15 +101,22 @@ func relaxGC() func() {
 // blocks, YAML nodes), and otherwise whether a collection falls between
 // them and the policies is a matter of timing, the evaluation building on
 // whatever heap it finds (at 100k Kubernetes objects, peak RSS 2.1-3.5 GB
-// from run to run; BENCHMARKS.md). The live heap read next is then the
+// from run to run; BENCHMARKS.md). So is a heap whose last marking found
+// more live than the budget allows: that marking may have fallen in the
+// middle of a collector (the 49 MB plan of real shape: 204 MB live while
+// it was decoded, 15 MB once the collectors were done), and the budget
+// would be refused on it. The live heap read next is then the
 // evaluation's own, not one marked mid-collection.
 func paceEvaluation() func() {
-	if heapObjects() > collectedHeap {
+	limit := evalBudget()
+	if os.Getenv("GOMEMLIMIT") != "" {
+		limit = 0
+	}
+	if heapObjects() > collectedHeap || limit > 0 && liveHeap() > limit/4 {
 		runtime.GC()
 	}
 	oldPercent := debug.SetGCPercent(evalGCPercent)
-	limit := evalBudget()
-	if limit == 0 || os.Getenv("GOMEMLIMIT") != "" || liveHeap() > limit/4 {
+	if limit == 0 || liveHeap() > limit/4 {
 		return func() { debug.SetGCPercent(oldPercent) }
 	}
 	oldLimit := debug.SetMemoryLimit(int64(limit))

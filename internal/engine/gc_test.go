@@ -66,6 +66,27 @@ func TestPaceEvaluationLargeHeap(t *testing.T) {
 	runtime.KeepAlive(live)
 }
 
+// A heap last marked over a quarter of the budget, garbage since (what a
+// collector held while it decoded), is collected before the budget is
+// decided, and gets it.
+func TestPaceEvaluationCollectsStaleMark(t *testing.T) {
+	skipUnlessDefaultGC(t)
+	held := make([]byte, evalBudget()/4+(16<<20))
+	for i := range held {
+		held[i] = 1
+	}
+	runtime.GC()
+	if live := liveHeap(); live <= evalBudget()/4 {
+		t.Fatalf("the marking found %d MB live, want over %d MB", live>>20, evalBudget()/4>>20)
+	}
+	runtime.KeepAlive(held)
+	restore := paceEvaluation() // held is garbage now
+	defer restore()
+	if p, l := gcPercent(), memoryLimit(); p != evalBudgetPercent || l != int64(evalBudget()) {
+		t.Errorf("GOGC %d, limit %d; want the budget (%d, %d)", p, l, evalBudgetPercent, evalBudget())
+	}
+}
+
 // An evaluation whose heap grows to a third of the budget leaves it at
 // the next collection.
 func TestPaceEvaluationLeavesBudget(t *testing.T) {
