@@ -139,3 +139,17 @@ func BenchmarkReportWide(b *testing.B) {
 		benchFormats(b, fmt.Sprintf("resources=%d/", n), "ja", wideRun(n))
 	}
 }
+
+// BenchmarkNewSources gathers the files the 10k run names (some 30,000
+// evidence entries naming a few files); the files are not there, so this
+// is the gathering alone.
+func BenchmarkNewSources(b *testing.B) {
+	run, err := benchRun()
+	if err != nil {
+		b.Fatal(err)
+	}
+	root := b.TempDir()
+	for b.Loop() {
+		report.NewSources(root, run)
+	}
+}

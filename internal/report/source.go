@@ -126,22 +126,31 @@ type Sources struct {
 // NewSources reads the run's input files under root.
 func NewSources(root string, r *results.Run) *Sources {
 	s := &Sources{Root: root, files: map[string]*source{}, sensitiveVars: map[string]bool{}}
+	// A large run's evidence names the same few thousand files some
+	// hundred thousand times: a set, not a sort of every name (that was a
+	// third of this function at 10k Kubernetes objects).
+	seen := map[string]bool{}
 	var paths []string
+	add := func(p string) {
+		if !seen[p] {
+			seen[p] = true
+			paths = append(paths, p)
+		}
+	}
 	for _, in := range r.Inputs {
-		paths = append(paths, in.Path)
+		add(in.Path)
 	}
 	for _, c := range r.Claims {
 		for _, e := range c.Evidence {
-			paths = append(paths, e.File)
+			add(e.File)
 		}
 	}
 	for _, c := range r.Controls {
 		for _, e := range c.Evidence {
-			paths = append(paths, e.File)
+			add(e.File)
 		}
 	}
 	slices.Sort(paths)
-	paths = slices.Compact(paths)
 	read := make([][]string, len(paths))
 	parallel.For(len(paths), 0, func(i int) {
 		if paths[i] == "" {
