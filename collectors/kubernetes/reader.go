@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -152,8 +153,9 @@ type parsedChunk struct {
 // TestReadDocumentsInParallel.)
 var parallelDocs = 16
 
-// batchDocs is how many documents one YAML parser reads in turn (parseBatch).
-var batchDocs = 16
+// batchDocs is the most documents one YAML parser reads in turn
+// (parseBatch).
+const batchDocs = 16
 
 // parseChunks parses each document's YAML into a node tree. It shares
 // nothing between documents, so a large file's are parsed concurrently;
@@ -168,15 +170,19 @@ func parseChunks(chunks []chunk) []parsedChunk {
 			todo = append(todo, i)
 		}
 	}
-	batches := (len(todo) + batchDocs - 1) / batchDocs
-	parse := func(b int) { parseBatch(chunks, todo[b*batchDocs:min((b+1)*batchDocs, len(todo))], out) }
 	if len(chunks) < parallelDocs {
-		for b := range batches {
-			parse(b)
-		}
+		parseBatch(chunks, todo, out)
 		return out
 	}
-	parallel.For(batches, 0, parse)
+	// Batches of batchDocs, but at least four per core, so that a file of
+	// a few dozen documents still spreads over every core.
+	batches := max((len(todo)+batchDocs-1)/batchDocs, min(len(todo), 4*runtime.GOMAXPROCS(0)))
+	size := (len(todo) + batches - 1) / max(batches, 1)
+	parallel.For(batches, 0, func(b int) {
+		if from := b * size; from < len(todo) {
+			parseBatch(chunks, todo[from:min(from+size, len(todo))], out)
+		}
+	})
 	return out
 }
 
