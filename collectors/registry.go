@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/kaiji-dev/kaiji/internal/parallel"
 )
 
 // File is one input file handed to a collector.
@@ -111,6 +113,7 @@ func (r *Registry) Collect(ctx context.Context, paths []string) (Result, error) 
 	var res Result
 	byCollector := make([][]File, len(r.collectors))
 	seen := map[string]bool{}
+	var reads []*fileRead
 	for _, root := range paths {
 		root = filepath.Clean(root)
 		info, err := os.Stat(root)
@@ -148,20 +151,40 @@ func (r *Registry) Collect(ctx context.Context, paths []string) (Result, error) 
 				return nil
 			}
 			seen[sp] = true
-			f, in, diag, ok := r.read(p, sp, explicit)
-			if diag != nil {
-				res.Diagnostics = append(res.Diagnostics, *diag)
-			}
-			if !ok {
-				return nil
-			}
-			byCollector[in] = append(byCollector[in], f)
-			res.Inputs = append(res.Inputs, Input{Path: sp, SHA256: sum(f.Data), Size: int64(len(f.Data)), Collector: r.collectors[in].Name()})
+			reads = append(reads, &fileRead{path: p, slash: sp, explicit: explicit})
 			return nil
 		})
 		if err != nil {
 			return res, err
 		}
+	}
+	// The files are read, matched to a collector and hashed on every
+	// core, then handed over in walk order. The thousand files of a
+	// 10k-object Kubernetes estate took 22 ms one after the other and 15
+	// ms on two cores, 98-103 ms and 61-90 ms with the page cache dropped
+	// (BENCHMARKS.md).
+	parallel.For(len(reads), 0, func(i int) {
+		if ctx.Err() != nil {
+			return
+		}
+		f := reads[i]
+		f.file, f.collector, f.diag, f.ok = r.read(f.path, f.slash, f.explicit)
+		if f.ok {
+			f.sum = sum(f.file.Data)
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	for _, f := range reads {
+		if f.diag != nil {
+			res.Diagnostics = append(res.Diagnostics, *f.diag)
+		}
+		if !f.ok {
+			continue
+		}
+		byCollector[f.collector] = append(byCollector[f.collector], f.file)
+		res.Inputs = append(res.Inputs, Input{Path: f.slash, SHA256: f.sum, Size: int64(len(f.file.Data)), Collector: r.collectors[f.collector].Name()})
 	}
 
 	type out struct {
@@ -267,6 +290,17 @@ func (r *Registry) notFollowed(p, sp string, mode fs.FileMode, named bool) *Diag
 		return nil
 	}
 	return &d
+}
+
+// fileRead is one file the walk found, and what reading it gave.
+type fileRead struct {
+	path, slash string
+	explicit    bool
+	file        File
+	collector   int
+	diag        *Diagnostic
+	ok          bool
+	sum         string
 }
 
 // read loads one file and picks its collector. ok is false when no collector

@@ -3,6 +3,10 @@ package collectors_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -85,4 +89,65 @@ func (plans) IsPlan(_ string, head []byte) bool {
 }
 func (plans) Collect(context.Context, []collectors.File) ([]collectors.Fact, collectors.Diagnostics) {
 	return nil, nil
+}
+
+// recorder takes every .txt file and records the files it is handed.
+type recorder struct{ got *[]collectors.File }
+
+func (recorder) Name() string                    { return "recorder" }
+func (recorder) Accepts(p string, _ []byte) bool { return strings.HasSuffix(p, ".txt") }
+func (r recorder) Collect(_ context.Context, fs []collectors.File) ([]collectors.Fact, collectors.Diagnostics) {
+	*r.got = append(*r.got, fs...)
+	return nil, nil
+}
+
+// TestCollectReadsInWalkOrder: the files, read on every core, reach their
+// collector in the order of the walk, each with its own content, and every
+// input is listed with its own hash.
+func TestCollectReadsInWalkOrder(t *testing.T) {
+	dir := t.TempDir()
+	var want []string
+	for i := range 300 {
+		sub := filepath.Join(dir, fmt.Sprintf("d%02d", i%7))
+		if err := os.MkdirAll(sub, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(sub, fmt.Sprintf("f%03d.txt", i))
+		if err := os.WriteFile(p, []byte(p), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			want = append(want, filepath.ToSlash(p))
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []collectors.File
+	res, err := collectors.NewRegistry(collectors.Options{}, recorder{&got}).Collect(context.Background(), []string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	for _, f := range got {
+		order = append(order, f.Path)
+		if string(f.Data) != filepath.FromSlash(f.Path) {
+			t.Errorf("%s holds %q", f.Path, f.Data)
+		}
+	}
+	if !slices.Equal(order, want) {
+		t.Errorf("files handed over in the order %v, want the walk's %v", order[:5], want[:5])
+	}
+	if len(res.Inputs) != len(want) {
+		t.Fatalf("%d inputs, want %d", len(res.Inputs), len(want))
+	}
+	for _, in := range res.Inputs {
+		sum := sha256.Sum256([]byte(filepath.FromSlash(in.Path)))
+		if in.SHA256 != hex.EncodeToString(sum[:]) {
+			t.Errorf("%s: hash %s", in.Path, in.SHA256)
+		}
+	}
 }
