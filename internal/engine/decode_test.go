@@ -186,3 +186,29 @@ func factDoc(f *collectors.Fact) map[string]any {
 		},
 	}
 }
+
+// BenchmarkDecodeDecision decodes the whole decision of the 10k Terraform
+// estate (some 30,000 findings and evaluations with their evidence) from
+// OPA's values into the result types.
+func BenchmarkDecodeDecision(b *testing.B) {
+	e := loadEstate(b, 10000)
+	eng, err := New(context.Background(), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	in, err := Input(e.request())
+	if err != nil {
+		b.Fatal(err)
+	}
+	rs, err := eng.pq.Eval(context.Background(), rego.EvalParsedInput(in), rawValue, cacheOption())
+	if err != nil {
+		b.Fatal(err)
+	}
+	v := rs[0].Expressions[0].Value
+	for b.Loop() {
+		var d decision
+		if err := decodeInto(v, &d); err != nil || len(d.Claims) == 0 {
+			b.Fatal(err)
+		}
+	}
+}
