@@ -675,22 +675,26 @@ func (p *plan) providerFacts() {
 // read as unknown, so they never reach a fact. Positions come from the
 // configuration's block when it was scanned together.
 func planBlock(typ string, values map[string]any, unknown, sensitive any, hb *block, rng hcl.Range, exprs map[string]any) *block {
-	b := &block{typ: typ, attrs: map[string]*attr{}, rng: rng, def: rng, file: rng.Filename}
+	unk, _ := unknown.(map[string]any)
+	sen, _ := sensitive.(map[string]any)
+	// The attribute names, sorted: the values' and those only unknown.
+	// (A slice, not a set: building a map per block was a sixth of
+	// turning a real plan's resources into blocks.)
+	names := make([]string, 0, len(values))
+	for k := range values {
+		names = append(names, k)
+	}
+	for k, v := range unk {
+		if _, ok := values[k]; !ok && v == true {
+			names = append(names, k)
+		}
+	}
+	slices.Sort(names)
+	b := &block{typ: typ, attrs: make(map[string]*attr, len(names)), rng: rng, def: rng, file: rng.Filename}
 	if hb != nil {
 		b.def = hb.def
 	}
-	unk, _ := unknown.(map[string]any)
-	sen, _ := sensitive.(map[string]any)
-	names := map[string]bool{}
-	for k := range values {
-		names[k] = true
-	}
-	for k, v := range unk {
-		if v == true {
-			names[k] = true
-		}
-	}
-	for _, name := range sortedKeys(names) {
+	for _, name := range names {
 		v := values[name]
 		a := &attr{name: name, rng: rng}
 		ha := hb.attr(name)
