@@ -157,9 +157,10 @@ var parallelDocs = 16
 // (parseBatch).
 const batchDocs = 16
 
-// parseChunks parses each document's YAML into a node tree. It shares
-// nothing between documents, so a large file's are parsed concurrently;
-// what a document may expand to is bounded later, in file order.
+// parseChunks parses each document's YAML into a node tree, as parsing it
+// alone would: batches of documents share a parser (parseBatch) and
+// nothing else, so a large file's batches are parsed concurrently; what a
+// document may expand to is bounded later, in file order.
 func parseChunks(chunks []chunk) []parsedChunk {
 	out := make([]parsedChunk, len(chunks))
 	var todo []int
@@ -188,9 +189,9 @@ func parseChunks(chunks []chunk) []parsedChunk {
 
 // parseBatch parses the chunks of the indexes idx into out: together, as
 // one stream of documents, when that gives what parsing each alone gives;
-// otherwise each alone. A parser set up per document was a third of
-// reading a 10k-object estate's YAML: 70 MB of its 180 MB of allocations
-// were the buffers and token queues of 10,000 parsers (BENCHMARKS.md).
+// otherwise each alone. A parser set up per document cost 70 of the 180
+// MB that parsing a 10k-object estate's YAML allocated (the buffers and
+// token queues of 10,000 parsers) and a tenth of its time (BENCHMARKS.md).
 func parseBatch(chunks []chunk, idx []int, out []parsedChunk) {
 	if len(idx) > 1 && parseTogether(chunks, idx, out) {
 		return
