@@ -61,7 +61,7 @@ func loadEstate(tb testing.TB, n int) *estate {
 
 // evaluating returns the built-in engine and the input of the generated
 // estate of n resources.
-func evaluating(t *testing.T, n int) (*Engine, ast.Value, *estate) {
+func evaluating(t testing.TB, n int) (*Engine, ast.Value, *estate) {
 	t.Helper()
 	e := loadEstate(t, n)
 	eng, err := New(context.Background(), Options{})

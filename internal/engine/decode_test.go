@@ -191,15 +191,7 @@ func factDoc(f *collectors.Fact) map[string]any {
 // estate (some 30,000 findings and evaluations with their evidence) from
 // OPA's values into the result types.
 func BenchmarkDecodeDecision(b *testing.B) {
-	e := loadEstate(b, 10000)
-	eng, err := New(context.Background(), Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	in, err := Input(e.request())
-	if err != nil {
-		b.Fatal(err)
-	}
+	eng, in, _ := evaluating(b, 10000)
 	rs, err := eng.pq.Eval(context.Background(), rego.EvalParsedInput(in), rawValue, cacheOption())
 	if err != nil {
 		b.Fatal(err)
