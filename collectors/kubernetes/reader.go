@@ -165,7 +165,7 @@ func parseChunks(chunks []chunk) []parsedChunk {
 	out := make([]parsedChunk, len(chunks))
 	var todo []int
 	for i, c := range chunks {
-		if len(bytes.TrimSpace(stripComments(c.text))) == 0 {
+		if blank(c.text) {
 			out[i].blank = true
 		} else {
 			todo = append(todo, i)
@@ -315,16 +315,23 @@ func splitDocuments(data []byte) []chunk {
 	return out
 }
 
-// stripComments removes comment and directive lines (%YAML), to find
-// documents that hold nothing.
-func stripComments(b []byte) []byte {
-	var out []byte
-	for _, l := range bytes.Split(b, []byte("\n")) {
-		if t := bytes.TrimSpace(l); len(t) > 0 && t[0] != '#' && !(l[0] == '%') {
-			out = append(out, t...)
+// blank reports whether a document holds only whitespace, comments and
+// directives (%YAML): nothing to parse. It looks at the lines where they
+// are, copying nothing (a copy of every document's content was 15 ms of
+// reading a 10k-object estate).
+func blank(b []byte) bool {
+	for len(b) > 0 {
+		line := b
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line, b = b[:i], b[i+1:]
+		} else {
+			b = nil
+		}
+		if t := bytes.TrimSpace(line); len(t) > 0 && t[0] != '#' && line[0] != '%' {
+			return false
 		}
 	}
-	return out
+	return true
 }
 
 // offsetLines shifts the lines of a parsed chunk to lines of the file.

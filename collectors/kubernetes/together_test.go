@@ -133,3 +133,26 @@ func FuzzParseTogether(f *testing.F) {
 		sameAsAlone(t, "fuzz", data)
 	})
 }
+
+// TestBlank: a document is blank when it holds only whitespace, comments
+// and directive lines.
+func TestBlank(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"", true},
+		{"\n\n  \t\r\n", true},
+		{"# only a comment\n   # another\n", true},
+		{"%YAML 1.2\n# c\n", true},
+		{"%YAML 1.2\na: 1\n", false},
+		{" %not a directive\n", false},
+		{"a: 1", false},
+		{"# c\n- x\n", false},
+		{"   \n~\n", false},
+	} {
+		if got := blank([]byte(tc.text)); got != tc.want {
+			t.Errorf("blank(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}
