@@ -663,9 +663,7 @@ func (p *plan) providerFacts() {
 		if pp.ModuleAddress != "" || strings.Contains(key, ":") {
 			continue
 		}
-		pc := p.providerConfig(pp, "")
-		p.overlayProvider(pc, &pp)
-		m.providers[key] = pc
+		m.providers[key] = p.pcs[key] // built by readResources
 		m.own = append(m.own, key)
 	}
 }
