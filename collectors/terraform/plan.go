@@ -54,6 +54,9 @@ type planResource struct {
 	Name            string         `json:"name"`
 	Values          map[string]any `json:"values"`
 	SensitiveValues any            `json:"sensitive_values"`
+	// raw is the element's text in a split plan until it is decoded
+	// (readResources): the split read only the four names above.
+	raw []byte
 }
 
 // planChange is the part of a resource_changes element read here. Its
@@ -72,8 +75,11 @@ type planChange struct {
 		AfterSensitive any             `json:"after_sensitive"`
 	} `json:"change"`
 	// raw is the element's text in a split plan (decodePlan), a slice of
-	// the file's data.
+	// the file's data: the split read only the address, and the change's
+	// members are decoded with the resource (readResources).
 	raw []byte
+	// used marks a change that a managed resource reads.
+	used bool
 }
 
 // splitChange is a planChange as a split plan decodes it: without after,
@@ -147,13 +153,30 @@ type plan struct {
 // directory the plan belongs to (the plan's own directory), when that
 // configuration was scanned too; its facts are then replaced by the plan's.
 func (l *loader) readPlan(f collectors.File, roots map[string]*module, qualify bool) ([]collectors.Fact, string, collectors.Diagnostics) {
-	p := &plan{file: f, changes: map[string]*planChange{}, config: map[string]*configResource{}, mods: map[string]*module{}}
-	if !decodePlan(f.Data, l.maxDepth(), &p.doc) {
-		if err := p.decodeWhole(l.maxDepth()); err != nil {
-			return nil, "", collectors.Diagnostics{*err}
+	p := newPlan(f)
+	if decodePlan(f.Data, l.maxDepth(), &p.doc) {
+		if facts, rootDir, ok := p.read(roots, qualify); ok {
+			return facts, rootDir, p.notes
 		}
+		// A part of the split plan did not decode as its resource was
+		// read: the whole decode says where.
+		p = newPlan(f)
 	}
-	rootDir := path.Dir(f.Path)
+	if err := p.decodeWhole(l.maxDepth()); err != nil {
+		return nil, "", collectors.Diagnostics{*err}
+	}
+	facts, rootDir, _ := p.read(roots, qualify)
+	return facts, rootDir, p.notes
+}
+
+func newPlan(f collectors.File) *plan {
+	return &plan{file: f, changes: map[string]*planChange{}, config: map[string]*configResource{}, mods: map[string]*module{}}
+}
+
+// read maps the decoded plan to facts. It reports false when a part of a
+// split plan does not decode.
+func (p *plan) read(roots map[string]*module, qualify bool) ([]collectors.Fact, string, bool) {
+	rootDir := path.Dir(p.file.Path)
 	rootMod := roots[rootDir]
 	if rootMod == nil {
 		rootDir, rootMod = p.matchRoot(roots)
@@ -163,7 +186,7 @@ func (l *loader) readPlan(f collectors.File, roots map[string]*module, qualify b
 	case rootMod != nil:
 		p.pfx = rootMod.prefix
 	case qualify:
-		p.pfx = f.Path + ":" // several plans or roots in one scan: keep their ids apart
+		p.pfx = p.file.Path + ":" // several plans or roots in one scan: keep their ids apart
 	}
 	if rootMod != nil {
 		p.hcl = map[string]*resource{}
@@ -184,7 +207,9 @@ func (l *loader) readPlan(f collectors.File, roots map[string]*module, qualify b
 	if len(root.Resources) == 0 && len(root.ChildModules) == 0 {
 		root = p.doc.Values.RootModule
 	}
-	p.readResources(p.managed(root, nil))
+	if !p.readResources(p.managed(root, nil)) || !p.decodeUnread() {
+		return nil, "", false
+	}
 	p.providerFacts()
 	// The decoded plan is not read again: let it go before the facts are
 	// built from the blocks.
@@ -193,7 +218,32 @@ func (l *loader) readPlan(f collectors.File, roots map[string]*module, qualify b
 	for _, prefix := range sortedKeys(p.mods) {
 		mods = append(mods, p.mods[prefix])
 	}
-	return moduleFacts(mods), rootDir, p.notes
+	return moduleFacts(mods), rootDir, true
+}
+
+// decodeUnread decodes the parts of a split plan that no managed resource
+// read (data sources, changes without planned values), as the whole decode
+// would have, and reports whether they all decode.
+func (p *plan) decodeUnread() bool {
+	var parts []part
+	var walk func(pm *planModule)
+	walk = func(pm *planModule) {
+		for i := range pm.Resources {
+			if r := &pm.Resources[i]; r.raw != nil {
+				parts = append(parts, part{r.raw, &planResource{}})
+			}
+		}
+		for i := range pm.ChildModules {
+			walk(&pm.ChildModules[i])
+		}
+	}
+	walk(&p.doc.PlannedValues.RootModule)
+	for i := range p.doc.ResourceChanges {
+		if c := &p.doc.ResourceChanges[i]; c.raw != nil && !c.used {
+			parts = append(parts, part{c.raw, &splitChange{}})
+		}
+	}
+	return decodeAll(parts)
 }
 
 // decodeWhole decodes the plan in one piece (a small plan, or one the split
@@ -290,8 +340,10 @@ var planChunk = 256
 
 // readResources reads the planned resources on every core, then adds them
 // to their modules in the plan's order, so that modules, resources and
-// notes come out as from a reading on one core.
-func (p *plan) readResources(prs []*planResource) {
+// notes come out as from a reading on one core. In a split plan, each
+// chunk's resources and changes are decoded where they are read. It
+// reports false when one of them does not decode.
+func (p *plan) readResources(prs []*planResource) bool {
 	p.index(prs)
 	p.pcs = map[string]*providerConfig{}
 	for key, pp := range p.doc.Configuration.ProviderConfig {
@@ -299,16 +351,38 @@ func (p *plan) readResources(prs []*planResource) {
 		p.overlayProvider(pc, &pp)
 		p.pcs[key] = pc
 	}
+	chs := make([]*planChange, len(prs))
+	for i, pr := range prs {
+		if c := p.changes[pr.Address]; c != nil {
+			chs[i], c.used = c, true
+		}
+	}
 	read := make([]planned, len(prs))
 	chunks := (len(prs) + planChunk - 1) / planChunk
+	failed := make([]bool, chunks)
 	parallel.For(chunks, 0, func(c int) {
-		for i := c * planChunk; i < min((c+1)*planChunk, len(prs)); i++ {
-			read[i] = p.resource(prs[i])
+		lo, hi := c*planChunk, min((c+1)*planChunk, len(prs))
+		decoded, ok := decodeChunk(prs[lo:hi], chs[lo:hi])
+		if !ok {
+			failed[c] = true
+			return
+		}
+		for i := lo; i < hi; i++ {
+			d := &decoded[i-lo]
+			var ch *planChange
+			if chs[i] != nil {
+				ch = &d.change
+			}
+			read[i] = p.resource(&d.resource, ch)
 			// Its block holds what was read: the decoded values can go
 			// while the other resources are read.
-			prs[i].Values, prs[i].SensitiveValues = nil, nil
+			decoded[i-lo] = decodedResource{}
+			prs[i].Values, prs[i].SensitiveValues, prs[i].raw = nil, nil, nil
 		}
 	})
+	if slices.Contains(failed, true) {
+		return false
+	}
 	for _, r := range read {
 		if r.note != nil {
 			p.notes = append(p.notes, *r.note)
@@ -320,6 +394,58 @@ func (p *plan) readResources(prs []*planResource) {
 		}
 		m.resources = append(m.resources, r.res)
 	}
+	return true
+}
+
+// decodedResource is a planned resource and its change (if it has one) as
+// read.
+type decodedResource struct {
+	resource planResource
+	change   planChange
+}
+
+// decodeChunk gives the planned resources and their changes (nil: none)
+// decoded, those of a split plan from their text by one decoder. It
+// reports false when one does not decode, or its names are not those the
+// split read.
+func decodeChunk(prs []*planResource, chs []*planChange) ([]decodedResource, bool) {
+	out := make([]decodedResource, len(prs))
+	var parts []part
+	changes := make([]splitChange, len(prs))
+	for i, pr := range prs {
+		d := &out[i]
+		if pr.raw == nil {
+			d.resource = *pr
+		} else {
+			parts = append(parts, part{pr.raw, &d.resource})
+		}
+		if c := chs[i]; c != nil {
+			d.change = *c
+			if c.raw != nil {
+				parts = append(parts, part{c.raw, &changes[i]})
+			}
+		}
+	}
+	if !decodeParts(parts) {
+		return nil, false
+	}
+	for i, pr := range prs {
+		d := &out[i]
+		if pr.raw != nil {
+			r := &d.resource
+			if r.Address != pr.Address || r.Mode != pr.Mode || r.Type != pr.Type || r.Name != pr.Name {
+				return nil, false
+			}
+		}
+		if c := chs[i]; c != nil && c.raw != nil {
+			if changes[i].Address != c.Address {
+				return nil, false
+			}
+			d.change.Change.AfterUnknown = changes[i].Change.AfterUnknown
+			d.change.Change.AfterSensitive = changes[i].Change.AfterSensitive
+		}
+	}
+	return out, true
 }
 
 // planned is one planned resource read: the resource and its provider
@@ -371,7 +497,7 @@ func stripKeys(prefix string) string {
 
 // resource turns one planned resource into a resource instance for the
 // mappers. It only reads the plan, so that resources are read concurrently.
-func (p *plan) resource(pr *planResource) planned {
+func (p *plan) resource(pr *planResource, ch *planChange) planned {
 	if pr.Type == "" || pr.Name == "" || pr.Address == "" {
 		// Terraform always writes all three; without them the resource
 		// cannot be named or mapped. Say so rather than drop it unseen.
@@ -379,7 +505,6 @@ func (p *plan) resource(pr *planResource) planned {
 			"planned resource without type, name or address (type %q, name %q, address %q); it was not read", pr.Type, pr.Name, pr.Address)
 		return planned{note: &note}
 	}
-	ch := p.changes[pr.Address]
 	values := pr.Values
 	var unknown, sensitive any = nil, pr.SensitiveValues
 	if ch != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/kaiji-dev/kaiji/internal/parallel"
@@ -11,14 +12,20 @@ import (
 
 // A large plan's JSON is decoded on every core: one pass over the text
 // finds the elements of its large arrays (resource_changes, and the
-// resources of every planned module), which are then decoded concurrently,
-// each by encoding/json as the whole document would have decoded it.
-// Decoding a plan of 10,000 real-shaped resources (49 MB) whole took
-// ~0.43 s on one core (BENCHMARKS.md). Whatever the pass does not expect —
-// another shape, a key that is escaped, case-folded or repeated, bytes JSON
-// does not allow, nesting past --max-depth — leaves the plan to the whole
-// decode, as does any error in a part, so that errors and their lines are
-// always the whole decode's.
+// resources of every planned module), and the members of each element that
+// name it (address, and a resource's mode, type and name). The elements
+// themselves are decoded later, by the goroutine that turns each planned
+// resource into a block, chunk by chunk, so that a resource's decoded
+// values are gone before the next chunk's are made: decoded all at once
+// beforehand, they were 80 of the 220 MB live while a plan of 10,000
+// real-shaped resources (49 MB) was read (BENCHMARKS.md). Each element is
+// decoded by encoding/json as the whole document would have decoded it.
+// Decoding that plan whole took ~0.43 s on one core. Whatever the pass
+// does not expect — another shape, a key that is escaped, case-folded or
+// repeated, bytes JSON does not allow, nesting past --max-depth — leaves
+// the plan to the whole decode, as does any error in a part, even one
+// found only when its resource is read (readPlan starts again), so that
+// errors and their lines are always the whole decode's.
 
 // splitMin is the size from which a plan is split (a variable for tests).
 var splitMin = 1 << 20
@@ -32,7 +39,7 @@ type planSplit struct {
 	// (from the key on): everything but the split arrays and the members
 	// nothing reads.
 	light   []span
-	changes []span       // elements of resource_changes; nil when it is absent
+	changes []element    // elements of resource_changes; nil when it is absent
 	root    *splitModule // planned_values.root_module; nil when it is absent
 	check   []span       // values nothing reads, only checked to be JSON
 }
@@ -40,9 +47,22 @@ type planSplit struct {
 // splitModule is a planned module whose resources are decoded one by one.
 type splitModule struct {
 	address   *span
-	resources []span         // nil when the member is absent
+	resources []element      // nil when the member is absent
 	children  []*splitModule // nil when the member is absent
 }
+
+// element is an object of a split array: its text, and the values of the
+// members that name it (elementFields), which are read from the text
+// before the element is decoded; a zero span: the member is absent.
+type element struct {
+	at     span
+	fields [len(elementFields)]span
+}
+
+// elementFields are the members of a change or planned resource that the
+// split reads itself (a change's first only), in the order of
+// element.fields.
+var elementFields = [...]string{"address", "mode", "type", "name"}
 
 // The members of a plan, of its planned values and of a planned module
 // that are decoded (planDoc, planModule).
@@ -77,64 +97,94 @@ func decodePlan(data []byte, maxDepth int, doc *planDoc) bool {
 		return false
 	}
 	var parts []part
-	var changes []splitChange
 	if s.changes != nil {
-		changes = make([]splitChange, len(s.changes))
-		for i, sp := range s.changes {
-			parts = append(parts, part{sp, &changes[i]})
+		out.ResourceChanges = make([]planChange, len(s.changes))
+		for i, e := range s.changes {
+			c := &out.ResourceChanges[i]
+			c.raw = data[e.at.from:e.at.to]
+			if c.Address, ok = jsonString(data, e.fields[0]); !ok {
+				return false
+			}
 		}
 	}
 	for _, sp := range s.check {
-		parts = append(parts, part{sp, nil})
+		parts = append(parts, part{data[sp.from:sp.to], nil})
 	}
-	var build func(sm *splitModule, m *planModule)
-	build = func(sm *splitModule, m *planModule) {
+	var build func(sm *splitModule, m *planModule) bool
+	build = func(sm *splitModule, m *planModule) bool {
 		if sm.address != nil {
-			parts = append(parts, part{*sm.address, &m.Address})
+			parts = append(parts, part{data[sm.address.from:sm.address.to], &m.Address})
 		}
 		if sm.resources != nil {
 			m.Resources = make([]planResource, len(sm.resources))
-			for i, sp := range sm.resources {
-				parts = append(parts, part{sp, &m.Resources[i]})
+			for i, e := range sm.resources {
+				r := &m.Resources[i]
+				r.raw = data[e.at.from:e.at.to]
+				for k, into := range []*string{&r.Address, &r.Mode, &r.Type, &r.Name} {
+					if *into, ok = jsonString(data, e.fields[k]); !ok {
+						return false
+					}
+				}
 			}
 		}
 		if sm.children != nil {
 			m.ChildModules = make([]planModule, len(sm.children))
 			for i, c := range sm.children {
-				build(c, &m.ChildModules[i])
+				if !build(c, &m.ChildModules[i]) {
+					return false
+				}
 			}
 		}
+		return true
 	}
-	if s.root != nil {
-		build(s.root, &out.PlannedValues.RootModule)
+	if s.root != nil && !build(s.root, &out.PlannedValues.RootModule) {
+		return false
 	}
-	chunks := (len(parts) + planChunk - 1) / planChunk
-	failed := make([]bool, chunks)
-	parallel.For(chunks, 0, func(c int) {
-		failed[c] = !decodeParts(data, parts[c*planChunk:min((c+1)*planChunk, len(parts))])
-	})
-	for _, f := range failed {
-		if f {
-			return false
-		}
-	}
-	if changes != nil {
-		out.ResourceChanges = make([]planChange, len(changes))
-		for i, sc := range changes {
-			c := &out.ResourceChanges[i]
-			c.Address = sc.Address
-			c.Change.AfterUnknown, c.Change.AfterSensitive = sc.Change.AfterUnknown, sc.Change.AfterSensitive
-			c.raw = data[s.changes[i].from:s.changes[i].to]
-		}
+	if !decodeAll(parts) {
+		return false
 	}
 	*doc = out
 	return true
 }
 
+// decodeAll decodes parts on every core, in chunks of planChunk.
+func decodeAll(parts []part) bool {
+	chunks := (len(parts) + planChunk - 1) / planChunk
+	failed := make([]bool, chunks)
+	parallel.For(chunks, 0, func(c int) {
+		failed[c] = !decodeParts(parts[c*planChunk : min((c+1)*planChunk, len(parts))])
+	})
+	return !slices.Contains(failed, true)
+}
+
+// jsonString reads the JSON string at sp as the decoder would into a
+// string field: an absent member is "". Anything but a string reports
+// false (null, which the decoder would skip, included: the whole decode
+// takes such a plan).
+func jsonString(data []byte, sp span) (string, bool) {
+	if sp.to == 0 {
+		return "", true
+	}
+	v := data[sp.from:sp.to]
+	if len(v) < 2 || v[0] != '"' {
+		return "", false
+	}
+	for _, c := range v[1 : len(v)-1] {
+		if c < 0x20 || c >= 0x80 || c == '\\' {
+			var s string
+			if json.Unmarshal(v, &s) != nil {
+				return "", false
+			}
+			return s, true
+		}
+	}
+	return string(v[1 : len(v)-1]), true
+}
+
 // part is one value of a split plan and where it is decoded to; into nil:
 // only checked to be JSON.
 type part struct {
-	at   span
+	text []byte
 	into any
 }
 
@@ -143,19 +193,19 @@ type part struct {
 // part grew a new buffer for each, 130 MB of the 250 MB that decoding a
 // 49 MB plan allocated (BENCHMARKS.md). It reports false if any part is
 // not one JSON value that decodes.
-func decodeParts(data []byte, parts []part) bool {
-	r := &partReader{data: data, parts: parts, off: -1}
+func decodeParts(parts []part) bool {
+	r := &partReader{parts: parts, off: -1}
 	dec := json.NewDecoder(r)
 	dec.UseNumber()
 	var end int64
 	for _, p := range parts {
 		if p.into == nil {
-			if !json.Valid(data[p.at.from:p.at.to]) {
+			if !json.Valid(p.text) {
 				return false
 			}
 			continue
 		}
-		end += int64(p.at.to - p.at.from)
+		end += int64(len(p.text))
 		if dec.Decode(p.into) != nil || dec.InputOffset() != end {
 			return false
 		}
@@ -167,10 +217,9 @@ func decodeParts(data []byte, parts []part) bool {
 // partReader reads the parts that are decoded, each followed by a space,
 // so that no two run together.
 type partReader struct {
-	data  []byte
 	parts []part
 	i     int // the part being read
-	off   int // the offset in data to read next; -1: part i not begun
+	off   int // the offset in part i to read next; -1: part i not begun
 }
 
 func (r *partReader) Read(b []byte) (int, error) {
@@ -184,10 +233,10 @@ func (r *partReader) Read(b []byte) (int, error) {
 			continue
 		}
 		if r.off < 0 {
-			r.off = p.at.from
+			r.off = 0
 		}
-		if r.off < p.at.to {
-			n := copy(b, r.data[r.off:p.at.to])
+		if r.off < len(p.text) {
+			n := copy(b, p.text[r.off:])
 			r.off += n
 			return n, nil
 		}
@@ -218,8 +267,8 @@ func splitPlan(data []byte, maxDepth int) (planSplit, bool) {
 		case !known:
 			return sc.skipInto(&s.check)
 		case key == "resource_changes":
-			s.changes = []span{}
-			return sc.array(func() bool { return sc.skipInto(&s.changes) })
+			s.changes = []element{}
+			return sc.array(func() bool { return sc.element(&s.changes) })
 		case key == "planned_values":
 			pseen := map[string]bool{}
 			return sc.object(func(key string, _ int) bool {
@@ -260,8 +309,8 @@ func (sc *planScanner) module(m *splitModule, check *[]span) bool {
 			m.address = &v
 			return ok
 		case key == "resources":
-			m.resources = []span{}
-			return sc.array(func() bool { return sc.skipInto(&m.resources) })
+			m.resources = []element{}
+			return sc.array(func() bool { return sc.element(&m.resources) })
 		}
 		m.children = []*splitModule{}
 		return sc.array(func() bool {
@@ -270,6 +319,54 @@ func (sc *planScanner) module(m *splitModule, check *[]span) bool {
 			return sc.module(c, check)
 		})
 	})
+}
+
+// element walks one object of a split array, recording the values of its
+// elementFields, and appends it to list. A key the decoder would match to
+// one of them only by folding case, one escaped or beyond ASCII, or one
+// of them repeated (whose last value the decoder would keep) reports
+// false.
+func (sc *planScanner) element(list *[]element) bool {
+	e := element{at: span{from: sc.i}}
+	var seen [len(elementFields)]bool
+	ok := sc.list('{', '}', func() bool {
+		if sc.i >= len(sc.data) || sc.data[sc.i] != '"' {
+			return false
+		}
+		end, ok := sc.str(sc.i)
+		if !ok {
+			return false
+		}
+		key := sc.data[sc.i+1 : end-1]
+		sc.i = end
+		if !sc.at(':') {
+			return false
+		}
+		field := -1
+		for _, c := range key {
+			if c < 0x20 || c >= 0x80 || c == '\\' {
+				return false
+			}
+		}
+		for k, f := range elementFields {
+			if string(key) == f {
+				if seen[k] {
+					return false
+				}
+				seen[k], field = true, k
+			} else if bytes.EqualFold(key, []byte(f)) {
+				return false
+			}
+		}
+		v, ok := sc.skip()
+		if field >= 0 {
+			e.fields[field] = v
+		}
+		return ok
+	})
+	e.at.to = sc.i
+	*list = append(*list, e)
+	return ok
 }
 
 // member reports whether key is one of the decoded fields (known) and
