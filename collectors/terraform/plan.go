@@ -726,7 +726,7 @@ func (p *plan) overlayProvider(pc *providerConfig, pp *planProvider) {
 	pc.body.rng, pc.body.def, pc.body.file = hb.rng, hb.def, hb.file
 	for name, a := range pc.body.attrs {
 		if ha := hb.attr(name); ha != nil {
-			a.rng = ha.rng
+			a.first, a.last = ha.first, ha.last
 		}
 	}
 }
@@ -756,7 +756,7 @@ func (p *plan) providerConfig(pp planProvider, key string) *providerConfig {
 				}
 			}
 		}
-		b.attrs[name] = &attr{name: name, val: v, rng: rng}
+		b.attrs[name] = newAttr(name, nil, v, rng)
 	}
 	return &providerConfig{name: pp.Name, alias: pp.Alias, body: b}
 }
@@ -819,16 +819,19 @@ func planBlock(typ string, values map[string]any, unknown, sensitive any, hb *bl
 	}
 	for _, name := range names {
 		v := values[name]
-		a := &attr{name: name, rng: rng}
+		a := newAttr(name, nil, cty.NilVal, rng)
+		arng := rng // the range of blocks nested in the attribute
 		ha := hb.attr(name)
 		switch {
 		case ha != nil:
-			a.rng = ha.rng
+			a.first, a.last = ha.first, ha.last
 			a.expr = ha.expr
+			arng = ha.rangeIn(hb.file)
 		case hb != nil:
 			// Not written in the configuration: a provider default or a
 			// computed value, with no line of its own.
-			a.rng = hcl.Range{Filename: rng.Filename}
+			a.first, a.last = 0, 0
+			arng = hcl.Range{Filename: rng.Filename}
 		}
 		b.attrs[name] = a
 		switch {
@@ -852,7 +855,7 @@ func planBlock(typ string, values map[string]any, unknown, sensitive any, hb *bl
 			ss, _ := sen[name].([]any)
 			for i, e := range list {
 				var hc *block
-				nrng := a.rng
+				nrng := arng
 				if i < len(hcs) {
 					hc = hcs[i]
 					nrng = hc.rng
