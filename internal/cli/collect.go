@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/kaiji-dev/kaiji/collectors/cloudexport"
 	"github.com/kaiji-dev/kaiji/collectors/kubernetes"
 	"github.com/kaiji-dev/kaiji/collectors/terraform"
+	"github.com/kaiji-dev/kaiji/internal/gcpace"
 )
 
 // CollectOptions are the flags every command that reads infrastructure shares.
@@ -132,25 +132,7 @@ func (o *CollectOptions) collect(ctx context.Context) (collectors.Result, error)
 		ctx, cancel = o.withTimeout(ctx)
 		defer cancel()
 	}
-	defer collectGC()()
+	defer gcpace.Collection()()
 	res, err := reg.Collect(ctx, o.Paths)
 	return res, timedOut(ctx, err)
-}
-
-// collectGCPercent is the garbage collector's target while the collectors
-// run, unless GOGC is set. They allocate fast into a heap that is still
-// small (the 10k Terraform estate: 140 MB allocated while the heap grows
-// from 3 to 50 MB), and at Go's default the collector ran 13 times in
-// their first 0.3 s. A scan's peak memory comes later, in the evaluation,
-// so the higher target leaves the peak as it was (BENCHMARKS.md).
-const collectGCPercent = 400
-
-// collectGC raises the GC target for a collection and returns the function
-// that restores it.
-func collectGC() func() {
-	if os.Getenv("GOGC") != "" {
-		return func() {}
-	}
-	old := debug.SetGCPercent(collectGCPercent)
-	return func() { debug.SetGCPercent(old) }
 }

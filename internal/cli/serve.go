@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"runtime/debug"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/bundle"
@@ -18,6 +17,7 @@ import (
 	"github.com/kaiji-dev/kaiji/collectors/kubernetes"
 	"github.com/kaiji-dev/kaiji/internal/claims"
 	"github.com/kaiji-dev/kaiji/internal/engine"
+	"github.com/kaiji-dev/kaiji/internal/gcpace"
 	"github.com/kaiji-dev/kaiji/internal/webhook"
 	"github.com/kaiji-dev/kaiji/policies"
 )
@@ -171,40 +171,8 @@ func bundleDisclosure(b *bundle.Bundle) (disclosureDoc, bool) {
 	return doc, len(doc.Claims) > 0
 }
 
-// The garbage collector's settings while serving, unless GOGC or GOMEMLIMIT
-// say otherwise. The server's live heap is ~10 MB (the compiled policies)
-// and every request allocates ~50 KB, so at Go's default (GOGC 100) it
-// collected five times a second, and the requests that met a collection
-// made the latency's tail: p99 5.5 ms at 1,000 requests/s against 1.5 ms
-// at GOGC 800 (BENCHMARKS.md, webhook). The soft memory limit makes the
-// collector work harder, whatever GOGC says, before a larger policy set or
-// a burst could take the process near its container's limit.
-const (
-	serveGCPercent  = 800
-	serveMemoryGoal = 256 << 20
-)
-
-// tuneGC applies the serving GC settings and returns the function that
-// restores the previous ones.
-func tuneGC() func() {
-	var restore []func()
-	if os.Getenv("GOGC") == "" {
-		old := debug.SetGCPercent(serveGCPercent)
-		restore = append(restore, func() { debug.SetGCPercent(old) })
-	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		old := debug.SetMemoryLimit(serveMemoryGoal)
-		restore = append(restore, func() { debug.SetMemoryLimit(old) })
-	}
-	return func() {
-		for _, f := range restore {
-			f()
-		}
-	}
-}
-
 func serveRun(ctx context.Context, opts *ServeOptions) error {
-	defer tuneGC()()
+	defer gcpace.Serving()()
 	ho := &slog.HandlerOptions{Level: opts.logLevel}
 	var handler slog.Handler = slog.NewJSONHandler(opts.IO.ErrOut, ho)
 	if opts.LogFormat == "text" {

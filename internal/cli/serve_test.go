@@ -21,7 +21,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -382,55 +381,4 @@ func TestServeFlagErrors(t *testing.T) {
 			}
 		})
 	}
-}
-
-// gcSettings reads the GC percent (leaving it as it was) and the soft
-// memory limit.
-func gcSettings() (percent int, limit int64) {
-	percent = debug.SetGCPercent(-1)
-	debug.SetGCPercent(percent)
-	return percent, debug.SetMemoryLimit(-1)
-}
-
-// TestTuneGC: serving raises the GC target and sets a soft memory limit,
-// unless GOGC or GOMEMLIMIT choose, and puts the previous settings back.
-func TestTuneGC(t *testing.T) {
-	t.Setenv("GOGC", "")
-	t.Setenv("GOMEMLIMIT", "")
-	gc, limit := gcSettings()
-	restore := tuneGC()
-	if p, l := gcSettings(); p != serveGCPercent || l != serveMemoryGoal {
-		t.Errorf("while serving: GC percent %d, memory limit %d; want %d and %d", p, l, serveGCPercent, serveMemoryGoal)
-	}
-	restore()
-	if p, l := gcSettings(); p != gc || l != limit {
-		t.Errorf("after serving: GC percent %d, memory limit %d; want %d and %d back", p, l, gc, limit)
-	}
-
-	t.Setenv("GOGC", "150")
-	t.Setenv("GOMEMLIMIT", "1GiB")
-	restore = tuneGC()
-	if p, l := gcSettings(); p != gc || l != limit {
-		t.Errorf("with GOGC and GOMEMLIMIT set, while serving: GC percent %d, memory limit %d; want them left at %d and %d", p, l, gc, limit)
-	}
-	restore()
-}
-
-func TestCollectGC(t *testing.T) {
-	t.Setenv("GOGC", "")
-	gc, limit := gcSettings()
-	restore := collectGC()
-	if p, l := gcSettings(); p != collectGCPercent || l != limit {
-		t.Errorf("while collecting: GC percent %d, memory limit %d; want %d and %d", p, l, collectGCPercent, limit)
-	}
-	restore()
-	if p, _ := gcSettings(); p != gc {
-		t.Errorf("after collecting: GC percent %d; want %d back", p, gc)
-	}
-	t.Setenv("GOGC", "150")
-	restore = collectGC()
-	if p, _ := gcSettings(); p != gc {
-		t.Errorf("with GOGC set, while collecting: GC percent %d; want it left at %d", p, gc)
-	}
-	restore()
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/kaiji-dev/kaiji/collectors"
 	"github.com/kaiji-dev/kaiji/internal/accel"
 	"github.com/kaiji-dev/kaiji/internal/claims"
+	"github.com/kaiji-dev/kaiji/internal/gcpace"
 	"github.com/kaiji-dev/kaiji/internal/parallel"
 	"github.com/kaiji-dev/kaiji/internal/results"
 	"github.com/kaiji-dev/kaiji/policies"
@@ -319,7 +320,7 @@ type decision struct {
 // Evaluate runs the policies over all facts and claims: as one query, or
 // on a machine of several cores as several concurrent ones (splitter).
 func (e *Engine) Evaluate(ctx context.Context, req Request) ([]results.Claim, []results.Control, error) {
-	defer relaxGC()()
+	defer gcpace.Evaluation()()
 	if n := workers(); e.split != nil && n > 1 {
 		return e.split.evaluate(ctx, req, n)
 	}

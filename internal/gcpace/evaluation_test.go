@@ -1,4 +1,4 @@
-package engine
+package gcpace
 
 import (
 	"math"
@@ -25,7 +25,7 @@ func skipUnlessDefaultGC(t *testing.T) {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		t.Skip("GOGC or GOMEMLIMIT is set")
 	}
-	if evalBudget() == 0 {
+	if budget() == 0 {
 		t.Skip("a container of under 128 MiB: no budget")
 	}
 }
@@ -35,13 +35,13 @@ func skipUnlessDefaultGC(t *testing.T) {
 func TestPaceEvaluationBudget(t *testing.T) {
 	skipUnlessDefaultGC(t)
 	runtime.GC()
-	if live := liveHeap(); live > evalBudget()/4 {
+	if live := liveHeap(); live > budget()/4 {
 		t.Fatalf("the test binary holds %d MB live: an earlier test keeps a large estate", live>>20)
 	}
 	before, beforeLimit := gcPercent(), memoryLimit()
 	restore := paceEvaluation()
-	if p, l := gcPercent(), memoryLimit(); p != evalBudgetPercent || l != int64(evalBudget()) {
-		t.Errorf("during: GOGC %d, limit %d; want %d, %d", p, l, evalBudgetPercent, evalBudget())
+	if p, l := gcPercent(), memoryLimit(); p != evalBudgetPercent || l != int64(budget()) {
+		t.Errorf("during: GOGC %d, limit %d; want %d, %d", p, l, evalBudgetPercent, budget())
 	}
 	restore()
 	if p, l := gcPercent(), memoryLimit(); p != before || l != beforeLimit {
@@ -53,7 +53,7 @@ func TestPaceEvaluationBudget(t *testing.T) {
 // near the live heap would make the collector run back to back.
 func TestPaceEvaluationLargeHeap(t *testing.T) {
 	skipUnlessDefaultGC(t)
-	live := make([]byte, evalBudget()/4+(16<<20))
+	live := make([]byte, budget()/4+(16<<20))
 	for i := range live {
 		live[i] = 1 // resident, and marked live by the next collection
 	}
@@ -71,19 +71,19 @@ func TestPaceEvaluationLargeHeap(t *testing.T) {
 // decided, and gets it.
 func TestPaceEvaluationCollectsStaleMark(t *testing.T) {
 	skipUnlessDefaultGC(t)
-	held := make([]byte, evalBudget()/4+(16<<20))
+	held := make([]byte, budget()/4+(16<<20))
 	for i := range held {
 		held[i] = 1
 	}
 	runtime.GC()
-	if live := liveHeap(); live <= evalBudget()/4 {
-		t.Fatalf("the marking found %d MB live, want over %d MB", live>>20, evalBudget()/4>>20)
+	if live := liveHeap(); live <= budget()/4 {
+		t.Fatalf("the marking found %d MB live, want over %d MB", live>>20, budget()/4>>20)
 	}
 	runtime.KeepAlive(held)
 	restore := paceEvaluation() // held is garbage now
 	defer restore()
-	if p, l := gcPercent(), memoryLimit(); p != evalBudgetPercent || l != int64(evalBudget()) {
-		t.Errorf("GOGC %d, limit %d; want the budget (%d, %d)", p, l, evalBudgetPercent, evalBudget())
+	if p, l := gcPercent(), memoryLimit(); p != evalBudgetPercent || l != int64(budget()) {
+		t.Errorf("GOGC %d, limit %d; want the budget (%d, %d)", p, l, evalBudgetPercent, budget())
 	}
 }
 
@@ -95,10 +95,10 @@ func TestPaceEvaluationLeavesBudget(t *testing.T) {
 	before := gcPercent()
 	restore := paceEvaluation()
 	defer restore() // again after the check below: restoring twice is harmless
-	if memoryLimit() != int64(evalBudget()) {
+	if memoryLimit() != int64(budget()) {
 		t.Fatalf("the budget was not applied (live heap %d MB)", liveHeap()>>20)
 	}
-	live := make([]byte, evalBudget()/3+(16<<20))
+	live := make([]byte, budget()/3+(16<<20))
 	for i := range live {
 		live[i] = 1
 	}
