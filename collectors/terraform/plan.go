@@ -82,14 +82,22 @@ type planChange struct {
 	used bool
 }
 
-// splitChange is a planChange as a split plan decodes it: without after,
-// which would be copied for every resource.
+// splitChange is what a split plan decodes of a change when its resource
+// is read: not after, which would be copied for every resource, nor the
+// address, which the split read.
 type splitChange struct {
-	Address string `json:"address"`
-	Change  struct {
+	Change struct {
 		AfterUnknown   any `json:"after_unknown"`
 		AfterSensitive any `json:"after_sensitive"`
 	} `json:"change"`
+}
+
+// splitResource is what a split plan decodes of a planned resource when
+// it is read: not the names, which the split read (decoded again, they
+// were 50,000 of a 10k plan's allocations).
+type splitResource struct {
+	Values          map[string]any `json:"values"`
+	SensitiveValues any            `json:"sensitive_values"`
 }
 
 // after is the change's after value as an object, or nil.
@@ -230,7 +238,7 @@ func (p *plan) decodeUnread() bool {
 	walk = func(pm *planModule) {
 		for i := range pm.Resources {
 			if r := &pm.Resources[i]; r.raw != nil {
-				parts = append(parts, part{r.raw, &planResource{}})
+				parts = append(parts, part{r.raw, &splitResource{}})
 			}
 		}
 		for i := range pm.ChildModules {
@@ -397,8 +405,8 @@ func (p *plan) readResources(prs []*planResource) bool {
 	return true
 }
 
-// decodedResource is a planned resource and its change (if it has one) as
-// read.
+// decodedResource is a planned resource and its change (if it has one),
+// decoded.
 type decodedResource struct {
 	resource planResource
 	change   planChange
@@ -406,18 +414,17 @@ type decodedResource struct {
 
 // decodeChunk gives the planned resources and their changes (nil: none)
 // decoded, those of a split plan from their text by one decoder. It
-// reports false when one does not decode, or its names are not those the
-// split read.
+// reports false when one does not decode.
 func decodeChunk(prs []*planResource, chs []*planChange) ([]decodedResource, bool) {
 	out := make([]decodedResource, len(prs))
 	var parts []part
+	values := make([]splitResource, len(prs))
 	changes := make([]splitChange, len(prs))
 	for i, pr := range prs {
 		d := &out[i]
-		if pr.raw == nil {
-			d.resource = *pr
-		} else {
-			parts = append(parts, part{pr.raw, &d.resource})
+		d.resource = *pr
+		if pr.raw != nil {
+			parts = append(parts, part{pr.raw, &values[i]})
 		}
 		if c := chs[i]; c != nil {
 			d.change = *c
@@ -432,15 +439,9 @@ func decodeChunk(prs []*planResource, chs []*planChange) ([]decodedResource, boo
 	for i, pr := range prs {
 		d := &out[i]
 		if pr.raw != nil {
-			r := &d.resource
-			if r.Address != pr.Address || r.Mode != pr.Mode || r.Type != pr.Type || r.Name != pr.Name {
-				return nil, false
-			}
+			d.resource.Values, d.resource.SensitiveValues = values[i].Values, values[i].SensitiveValues
 		}
 		if c := chs[i]; c != nil && c.raw != nil {
-			if changes[i].Address != c.Address {
-				return nil, false
-			}
 			d.change.Change.AfterUnknown = changes[i].Change.AfterUnknown
 			d.change.Change.AfterSensitive = changes[i].Change.AfterSensitive
 		}

@@ -169,8 +169,15 @@ func jsonString(data []byte, sp span) (string, bool) {
 	if len(v) < 2 || v[0] != '"' {
 		return "", false
 	}
-	for _, c := range v[1 : len(v)-1] {
-		if c < 0x20 || c >= 0x80 || c == '\\' {
+	in := v[1 : len(v)-1]
+	escaped := false
+	for i := 0; i < len(in); i++ {
+		switch c := in[i]; {
+		case c == '\\' && i+1 < len(in) && (in[i+1] == '"' || in[i+1] == '\\'):
+			// The quotes of a module's instance key in an address.
+			escaped = true
+			i++
+		case c < 0x20 || c >= 0x80 || c == '\\':
 			var s string
 			if json.Unmarshal(v, &s) != nil {
 				return "", false
@@ -178,7 +185,17 @@ func jsonString(data []byte, sp span) (string, bool) {
 			return s, true
 		}
 	}
-	return string(v[1 : len(v)-1]), true
+	if !escaped {
+		return string(in), true
+	}
+	out := make([]byte, 0, len(in))
+	for i := 0; i < len(in); i++ {
+		if in[i] == '\\' {
+			i++
+		}
+		out = append(out, in[i])
+	}
+	return string(out), true
 }
 
 // part is one value of a split plan and where it is decoded to; into nil:

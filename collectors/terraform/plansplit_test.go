@@ -96,15 +96,15 @@ func decodeLeft(tb testing.TB, doc *planDoc) bool {
 		if c.Change.AfterUnknown != nil || c.Change.AfterSensitive != nil {
 			tb.Fatalf("change %d: split decode decoded its members", i)
 		}
-		var sc splitChange
-		if decodeJSON(c.raw, &sc) != nil {
+		var full planChange
+		if decodeJSON(c.raw, &full) != nil {
 			ok = false
 			continue
 		}
-		if sc.Address != c.Address {
-			tb.Fatalf("change %d: the split read address %q, the decoder %q", i, c.Address, sc.Address)
+		if full.Address != c.Address {
+			tb.Fatalf("change %d: the split read address %q, the decoder %q", i, c.Address, full.Address)
 		}
-		c.Change.AfterUnknown, c.Change.AfterSensitive = sc.Change.AfterUnknown, sc.Change.AfterSensitive
+		c.Change.AfterUnknown, c.Change.AfterSensitive = full.Change.AfterUnknown, full.Change.AfterSensitive
 	}
 	return ok
 }
@@ -256,5 +256,35 @@ func TestDecodeParts(t *testing.T) {
 		if fine := len(bad) == 2; ok != fine {
 			t.Errorf("parts %q: decodeParts %v, want %v", bad, ok, fine)
 		}
+	}
+}
+
+// TestJSONString: a name the split reads is the string the decoder
+// gives, on its fast paths and off them; anything but a string is left
+// to the whole decode.
+func TestJSONString(t *testing.T) {
+	for _, in := range []string{
+		`"aws_s3_bucket.logs"`,
+		`"module.svc[\"a\"].aws_s3_bucket.logs[\"b\\\\c\"]"`,
+		`"a\\\"b"`,
+		`"a\u002eb"`,
+		`"tab\there"`,
+		`"é"`,
+		"\"\xff\"",
+		`""`,
+		"\"a\nb\"",
+		`5`,
+		`null`,
+		`{"a":1}`,
+	} {
+		got, ok := jsonString([]byte(in), span{0, len(in)})
+		var want string
+		err := json.Unmarshal([]byte(in), &want)
+		if wantOK := err == nil && in[0] == '"'; ok != wantOK || got != want {
+			t.Errorf("jsonString(%s) = %q, %v; the decoder: %q, %v", in, got, ok, want, err)
+		}
+	}
+	if got, ok := jsonString([]byte(`{}`), span{}); got != "" || !ok {
+		t.Errorf("an absent member: %q, %v", got, ok)
 	}
 }
