@@ -132,7 +132,7 @@ func (o *CollectOptions) collect(ctx context.Context) (collectors.Result, error)
 		ctx, cancel = o.withTimeout(ctx)
 		defer cancel()
 	}
-	defer gcpace.Collection()()
+	defer gcpace.Preparation()()
 	res, err := reg.Collect(ctx, o.Paths)
 	return res, timedOut(ctx, err)
 }

@@ -61,6 +61,7 @@ type Engine struct {
 // shared by every query prepared here; the data is stored as AST values, so
 // the policies never convert it per read.
 func New(ctx context.Context, opts Options) (*Engine, error) {
+	defer gcpace.Preparation()()
 	b := opts.Bundle
 	if b == nil {
 		var err error

@@ -4,7 +4,6 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
-	"sync"
 )
 
 // evalGCPercent is the garbage collector's target while Evaluate runs on a
@@ -28,33 +27,12 @@ const evalGCPercent = 150
 // collector run back to back.
 const evalBudgetPercent = 400
 
-var (
-	gcMu      sync.Mutex
-	gcUsers   int
-	gcRestore func()
-)
+var evaluation = phase{apply: paceEvaluation}
 
 // Evaluation sets the garbage collector for the duration of an evaluation
 // of the policies, unless GOGC is set, and returns the function that
 // restores it (once every concurrent evaluation is done).
-func Evaluation() func() {
-	if os.Getenv("GOGC") != "" {
-		return func() {}
-	}
-	gcMu.Lock()
-	if gcUsers == 0 {
-		gcRestore = paceEvaluation()
-	}
-	gcUsers++
-	gcMu.Unlock()
-	return func() {
-		gcMu.Lock()
-		if gcUsers--; gcUsers == 0 {
-			gcRestore()
-		}
-		gcMu.Unlock()
-	}
-}
+func Evaluation() func() { return evaluation.enter() }
 
 // paceEvaluation applies the evaluation's GC settings (the budget on a
 // small heap, evalGCPercent otherwise or when GOMEMLIMIT is set) and

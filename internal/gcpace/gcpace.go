@@ -56,6 +56,36 @@ func containerMemory(root string) (uint64, bool) {
 	return 0, false
 }
 
+// phase is a phase of a run that may be entered by several goroutines at
+// once: its settings are applied by the first and restored by the last.
+type phase struct {
+	apply   func() (restore func())
+	mu      sync.Mutex
+	users   int
+	restore func()
+}
+
+// enter applies the phase's settings, unless GOGC is set, and returns the
+// function that leaves it.
+func (p *phase) enter() func() {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	p.mu.Lock()
+	if p.users == 0 {
+		p.restore = p.apply()
+	}
+	p.users++
+	p.mu.Unlock()
+	return sync.OnceFunc(func() {
+		p.mu.Lock()
+		if p.users--; p.users == 0 {
+			p.restore()
+		}
+		p.mu.Unlock()
+	})
+}
+
 // onBudget is a soft memory limit in force until a collection finds too
 // much live, or the phase ends.
 type onBudget struct {
