@@ -87,7 +87,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 			digest += "+" + x.Manifest.Revision
 		}
 	}
-	compiler, store, err := compile(b, !opts.plain)
+	compiler, store, err := compile(prune(b, query), !opts.plain)
 	if err != nil {
 		return nil, fmt.Errorf("compile policies: %w", err)
 	}
