@@ -131,9 +131,11 @@ func reportRun(ctx context.Context, opts *ReportOptions) error {
 		}
 	} else {
 		var err error
-		if run, err = scan(ctx, so); err != nil {
+		var finish func()
+		if run, finish, err = scan(ctx, so); err != nil {
 			return err
 		}
+		defer finish()
 	}
 	if opts.Pack == "" {
 		if err := writeReport(ctx, so, so.Format, so.Output, run); err != nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/kaiji-dev/kaiji/internal/baseline"
 	"github.com/kaiji-dev/kaiji/internal/claims"
 	"github.com/kaiji-dev/kaiji/internal/engine"
+	"github.com/kaiji-dev/kaiji/internal/gcpace"
 	"github.com/kaiji-dev/kaiji/internal/report"
 	"github.com/kaiji-dev/kaiji/internal/results"
 	"github.com/kaiji-dev/kaiji/internal/version"
@@ -147,10 +148,11 @@ func scanRun(ctx context.Context, opts *ScanOptions) error {
 	failOn, _ := results.ParseFailOn(opts.FailOn)
 	ctx, cancel := opts.Collect.withTimeout(ctx)
 	defer cancel()
-	run, err := scan(ctx, opts)
+	run, finish, err := scan(ctx, opts)
 	if err != nil {
 		return timedOut(ctx, err)
 	}
+	defer finish()
 	if err := writeReport(ctx, opts, opts.Format, opts.Output, run); err != nil {
 		return err
 	}
@@ -185,13 +187,15 @@ func strictCount(run *results.Run) int {
 
 // scan collects the facts, evaluates the claims and controls, applies
 // waivers and the baseline, and returns the finalized run (also used by
-// kaiji report).
-func scan(ctx context.Context, opts *ScanOptions) (*results.Run, error) {
+// kaiji report), with the function that ends the garbage collector's
+// settings for the work after the evaluation (gcpace.Finishing), to be
+// called once the reports are written.
+func scan(ctx context.Context, opts *ScanOptions) (*results.Run, func(), error) {
 	disclosure := &claims.Disclosure{Edition: claims.EditionASPSaaS}
 	if opts.ClaimsFile != "" {
 		d, err := claims.LoadFile(opts.ClaimsFile)
 		if err != nil {
-			return nil, &InputError{Err: err}
+			return nil, nil, &InputError{Err: err}
 		}
 		disclosure = d
 	}
@@ -218,10 +222,10 @@ func scan(ctx context.Context, opts *ScanOptions) (*results.Run, error) {
 	collected, err := opts.Collect.collect(ctx)
 	p := <-ready
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if p.err != nil {
-		return nil, p.err
+		return nil, nil, p.err
 	}
 	eng := p.eng
 	// Inline waivers are matched to the facts now, so that the facts go to
@@ -234,26 +238,29 @@ func scan(ctx context.Context, opts *ScanOptions) (*results.Run, error) {
 		Facts: facts, Claims: disclosure.Inputs(), Pattern: pattern, Edition: disclosure.Edition,
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	finish := gcpace.Finishing()
 	run := &results.Run{
 		Tool:    results.Tool{Name: "kaiji", Version: version.String(), PolicyDigest: eng.PolicyDigest()},
 		Service: disclosure.Service, Edition: disclosure.Edition, Pattern: pattern, ClaimsFile: opts.ClaimsFile,
 		Claims: claimsOut, Controls: controlsOut, Diagnostics: collected.Diagnostics, Inputs: collected.Inputs,
 	}
 	if err := applyWaivers(opts, run, inline, inlineDiags); err != nil {
-		return nil, err
+		finish()
+		return nil, nil, err
 	}
 	if opts.Baseline != "" {
 		base, err := baseline.Load(opts.Baseline)
 		if err != nil {
-			return nil, &InputError{Err: err}
+			finish()
+			return nil, nil, &InputError{Err: err}
 		}
 		run.Baseline = baseline.Compare(opts.Baseline, base, run)
 	}
 	attachSheet(run, disclosure, opts.ClaimsFile)
 	run.Finalize()
-	return run, nil
+	return run, finish, nil
 }
 
 // attachSheet copies the published sheet and each claim's row, line and
