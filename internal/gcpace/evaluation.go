@@ -3,7 +3,6 @@ package gcpace
 import (
 	"os"
 	"runtime"
-	"runtime/debug"
 )
 
 // evalGCPercent is the garbage collector's target while Evaluate runs on a
@@ -31,7 +30,7 @@ var evaluation = phase{apply: paceEvaluation}
 
 // Evaluation sets the garbage collector for the duration of an evaluation
 // of the policies, unless GOGC is set, and returns the function that
-// restores it (once every concurrent evaluation is done).
+// leaves the phase (once every concurrent evaluation has left it).
 func Evaluation() func() { return evaluation.enter() }
 
 // paceEvaluation applies the evaluation's GC settings (the budget on a
@@ -47,7 +46,7 @@ func Evaluation() func() { return evaluation.enter() }
 // it was decoded, 15 MB once the collectors were done), and the budget
 // would be refused on it. The live heap read next is then the
 // evaluation's own, not one marked mid-collection.
-func paceEvaluation() func() {
+func paceEvaluation(p *pacer) {
 	limit := budget()
 	if os.Getenv("GOMEMLIMIT") != "" {
 		limit = 0
@@ -55,16 +54,18 @@ func paceEvaluation() func() {
 	if heapObjects() > collectedHeap || limit > 0 && liveHeap() > limit/4 {
 		runtime.GC()
 	}
-	oldPercent := debug.SetGCPercent(evalGCPercent)
 	if limit == 0 || liveHeap() > limit/4 {
-		return func() { debug.SetGCPercent(oldPercent) }
+		p.set(evalGCPercent, p.baseLimit())
+		return
 	}
-	debug.SetGCPercent(evalBudgetPercent)
-	b := startBudget(limit, limit/3, func() { debug.SetGCPercent(evalGCPercent) })
-	return func() {
-		b.end()
-		debug.SetGCPercent(oldPercent)
-	}
+	p.set(evalBudgetPercent, int64(limit))
+	p.afterEachGC(func() bool {
+		if liveHeap() > limit/3 {
+			p.set(evalGCPercent, p.baseLimit())
+			return false
+		}
+		return true
+	})
 }
 
 // collectedHeap is the heap from which paceEvaluation collects first: far

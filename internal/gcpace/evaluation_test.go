@@ -39,7 +39,7 @@ func TestPaceEvaluationBudget(t *testing.T) {
 		t.Fatalf("the test binary holds %d MB live: an earlier test keeps a large estate", live>>20)
 	}
 	before, beforeLimit := gcPercent(), memoryLimit()
-	restore := paceEvaluation()
+	restore := Evaluation()
 	if p, l := gcPercent(), memoryLimit(); p != evalBudgetPercent || l != int64(budget()) {
 		t.Errorf("during: GOGC %d, limit %d; want %d, %d", p, l, evalBudgetPercent, budget())
 	}
@@ -58,7 +58,7 @@ func TestPaceEvaluationLargeHeap(t *testing.T) {
 		live[i] = 1 // resident, and marked live by the next collection
 	}
 	runtime.GC()
-	restore := paceEvaluation()
+	restore := Evaluation()
 	if p, l := gcPercent(), memoryLimit(); p != evalGCPercent || l != math.MaxInt64 {
 		t.Errorf("GOGC %d, limit %d; want %d and no limit", p, l, evalGCPercent)
 	}
@@ -80,7 +80,7 @@ func TestPaceEvaluationCollectsStaleMark(t *testing.T) {
 		t.Fatalf("the marking found %d MB live, want over %d MB", live>>20, budget()/4>>20)
 	}
 	runtime.KeepAlive(held)
-	restore := paceEvaluation() // held is garbage now
+	restore := Evaluation() // held is garbage now
 	defer restore()
 	if p, l := gcPercent(), memoryLimit(); p != evalBudgetPercent || l != int64(budget()) {
 		t.Errorf("GOGC %d, limit %d; want the budget (%d, %d)", p, l, evalBudgetPercent, budget())
@@ -93,7 +93,7 @@ func TestPaceEvaluationLeavesBudget(t *testing.T) {
 	skipUnlessDefaultGC(t)
 	runtime.GC()
 	before := gcPercent()
-	restore := paceEvaluation()
+	restore := Evaluation()
 	defer restore() // again after the check below: restoring twice is harmless
 	if memoryLimit() != int64(budget()) {
 		t.Fatalf("the budget was not applied (live heap %d MB)", liveHeap()>>20)
@@ -166,7 +166,7 @@ func TestPaceEvaluationCollectsLargeHeap(t *testing.T) {
 		garbage[i] = make([]byte, 64<<10) // 4 MB on the heap
 	}
 	before := readUint64("/gc/cycles/total:gc-cycles", 0)
-	paceEvaluation()()
+	Evaluation()()
 	if after := readUint64("/gc/cycles/total:gc-cycles", 0); after == before {
 		t.Error("no collection after a 4 MB heap over a 1 MB threshold")
 	}

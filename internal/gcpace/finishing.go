@@ -1,10 +1,6 @@
 package gcpace
 
-import (
-	"os"
-	"runtime/debug"
-	"sync"
-)
+import "os"
 
 // The work after an evaluation — waivers, the run's order and summary,
 // the reports — allocates into the heap the evaluation left, most of it
@@ -23,36 +19,19 @@ func finishLimit() uint64 { return budget() / 2 }
 var finishing = phase{apply: paceFinishing}
 
 // Finishing sets the garbage collector for the work after an evaluation,
-// unless GOGC is set, and returns the function that restores it.
+// unless GOGC is set, and returns the function that leaves the phase.
 func Finishing() func() { return finishing.enter() }
 
-func paceFinishing() func() {
+func paceFinishing(p *pacer) {
 	limit := finishLimit()
 	if limit == 0 || os.Getenv("GOMEMLIMIT") != "" || goMemory() > limit/2 {
-		return func() {}
+		return
 	}
-	oldPercent := debug.SetGCPercent(-1)
-	oldLimit := debug.SetMemoryLimit(int64(limit))
-	var mu sync.Mutex
-	on := true
-	off := func() {
-		if on {
-			on = false
-			debug.SetMemoryLimit(oldLimit)
-			debug.SetGCPercent(oldPercent)
-		}
-	}
-	afterEachGC(func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		off()
+	p.set(-1, int64(limit))
+	p.afterEachGC(func() bool {
+		p.restoreBase()
 		return false
 	})
-	return func() {
-		mu.Lock()
-		defer mu.Unlock()
-		off()
-	}
 }
 
 // goMemory is the memory the Go runtime holds, as a soft memory limit

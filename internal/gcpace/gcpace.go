@@ -1,10 +1,10 @@
 // Package gcpace sets the Go garbage collector for the phases of a run
-// that allocate most: collecting the facts (Collection), evaluating the
-// policies (Evaluation) and serving admission requests (Serving). Each
-// leaves alone what GOGC (and, where it sets a limit, GOMEMLIMIT) chose,
-// and returns the function that puts the previous settings back. The
-// settings trade the collector's CPU against peak memory, as measured by
-// the benchmarks (BENCHMARKS.md).
+// that allocate most: compiling the policies and collecting the facts
+// (Preparation), evaluating the policies (Evaluation), the work after it
+// (Finishing) and serving admission requests (Serving). Each leaves alone
+// what GOGC (and, where it sets a limit, GOMEMLIMIT) chose, and returns
+// the function that leaves it. The settings trade the collector's CPU
+// against peak memory, as measured by the benchmarks (BENCHMARKS.md).
 package gcpace
 
 import (
@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -56,71 +57,121 @@ func containerMemory(root string) (uint64, bool) {
 	return 0, false
 }
 
-// phase is a phase of a run that may be entered by several goroutines at
-// once: its settings are applied by the first and restored by the last.
-type phase struct {
-	apply   func() (restore func())
-	mu      sync.Mutex
-	users   int
-	restore func()
+// settings are the garbage collector's target and soft memory limit.
+type settings struct {
+	percent int
+	limit   int64
 }
 
-// enter applies the phase's settings, unless GOGC is set, and returns the
-// function that leaves it.
-func (p *phase) enter() func() {
+// currentSettings reads the settings without changing them (setting the
+// target to read it back could start a collection).
+func currentSettings() settings {
+	s := []metrics.Sample{{Name: "/gc/gogc:percent"}, {Name: "/gc/gomemlimit:bytes"}}
+	metrics.Read(s)
+	// The target is an int32 the metric widens: off (-1) reads as the
+	// largest uint64, which converts back to -1.
+	return settings{int(int32(s[0].Value.Uint64())), int64(s[1].Value.Uint64())}
+}
+
+func (s settings) apply() {
+	debug.SetGCPercent(s.percent)
+	debug.SetMemoryLimit(s.limit)
+}
+
+// The phases of a run follow one another (a scan prepares, evaluates,
+// finishes), but a phase may be entered by several goroutines at once (a
+// scan's compile and collectors both prepare) and, in a process that
+// runs several scans at once (the tests), phases of different kinds
+// overlap. One controller keeps the settings sane through all of it: the
+// settings before any phase (base) come back when the last phase ends,
+// the phase entered last decides while several are in force, and a
+// phase's hooks (run after a collection) change the settings only while
+// that phase decides.
+var ctl struct {
+	mu     sync.Mutex
+	base   settings
+	active []*phase // in force, in the order entered
+	gen    uint64   // counts the times the deciding phase applied its settings
+}
+
+// phase is a kind of phase of a run.
+type phase struct {
+	// apply applies the phase's settings on a pacer; it may run
+	// collections and add hooks. It runs under ctl.mu.
+	apply func(p *pacer)
+	users int
+}
+
+// pacer applies one phase's settings, and lets its hooks change them while
+// that phase still decides.
+type pacer struct {
+	gen uint64
+}
+
+// set applies the target, and the limit unless GOMEMLIMIT is set.
+func (*pacer) set(percent int, limit int64) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		limit = ctl.base.limit
+	}
+	settings{percent, limit}.apply()
+}
+
+// baseLimit is the limit before any phase: the one a lifted budget goes
+// back to.
+func (*pacer) baseLimit() int64 { return ctl.base.limit }
+
+// restoreBase puts back the settings before any phase.
+func (*pacer) restoreBase() { ctl.base.apply() }
+
+// afterEachGC calls hook after each collection, under ctl.mu, while the
+// phase that added it decides and until hook returns false.
+func (p *pacer) afterEachGC(hook func() bool) {
+	afterEachGC(func() bool {
+		ctl.mu.Lock()
+		defer ctl.mu.Unlock()
+		return ctl.gen == p.gen && hook()
+	})
+}
+
+// enter puts the phase in force, unless GOGC is set, and returns the
+// function that leaves it (once, however often it is called).
+func (ph *phase) enter() func() {
 	if os.Getenv("GOGC") != "" {
 		return func() {}
 	}
-	p.mu.Lock()
-	if p.users == 0 {
-		p.restore = p.apply()
+	ctl.mu.Lock()
+	defer ctl.mu.Unlock()
+	if len(ctl.active) == 0 {
+		ctl.base = currentSettings()
 	}
-	p.users++
-	p.mu.Unlock()
+	if ph.users++; ph.users == 1 {
+		ctl.active = append(ctl.active, ph)
+		decide(ph)
+	}
 	return sync.OnceFunc(func() {
-		p.mu.Lock()
-		if p.users--; p.users == 0 {
-			p.restore()
+		ctl.mu.Lock()
+		defer ctl.mu.Unlock()
+		if ph.users--; ph.users > 0 {
+			return
 		}
-		p.mu.Unlock()
+		last := ctl.active[len(ctl.active)-1] == ph
+		ctl.active = slices.DeleteFunc(ctl.active, func(a *phase) bool { return a == ph })
+		switch {
+		case len(ctl.active) == 0:
+			ctl.gen++
+			ctl.base.apply()
+		case last:
+			decide(ctl.active[len(ctl.active)-1])
+		}
 	})
 }
 
-// onBudget is a soft memory limit in force until a collection finds too
-// much live, or the phase ends.
-type onBudget struct {
-	mu  sync.Mutex
-	on  bool
-	old int64 // the limit before
-}
-
-// startBudget sets the soft memory limit to limit until a collection finds
-// more than leave bytes live: the limit is then put back and left is
-// called, so that a heap growing towards the limit never makes the
-// collector run back to back.
-func startBudget(limit, leave uint64, left func()) *onBudget {
-	b := &onBudget{on: true, old: debug.SetMemoryLimit(int64(limit))}
-	afterEachGC(func() bool {
-		b.mu.Lock()
-		defer b.mu.Unlock()
-		if b.on && liveHeap() > leave {
-			b.on = false
-			debug.SetMemoryLimit(b.old)
-			left()
-		}
-		return b.on
-	})
-	return b
-}
-
-// end puts back the limit before, if the budget is still in force.
-func (b *onBudget) end() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.on {
-		b.on = false
-		debug.SetMemoryLimit(b.old)
-	}
+// decide applies ph's settings from the base ones; hooks of the phase
+// that decided before stop.
+func decide(ph *phase) {
+	ctl.gen++
+	ctl.base.apply()
+	ph.apply(&pacer{gen: ctl.gen})
 }
 
 // liveHeap is the heap the last collection found live, in bytes; the

@@ -1,10 +1,6 @@
 package gcpace
 
-import (
-	"os"
-	"runtime/debug"
-	"sync"
-)
+import "os"
 
 // The work before an evaluation — compiling the policies and collecting
 // the facts, which a scan does side by side — allocates fast into a heap
@@ -41,48 +37,26 @@ var preparation = phase{apply: pacePreparation}
 
 // Preparation sets the garbage collector for compiling policies or
 // collecting facts, unless GOGC is set, and returns the function that
-// restores it (once every concurrent preparation is done).
+// leaves the phase (once every concurrent preparation has left it).
 func Preparation() func() { return preparation.enter() }
 
-func pacePreparation() func() {
+func pacePreparation(p *pacer) {
 	limit := prepLimit()
 	if limit == 0 || os.Getenv("GOMEMLIMIT") != "" || liveHeap() > limit/2 {
-		old := debug.SetGCPercent(prepGCPercent)
-		return func() { debug.SetGCPercent(old) }
+		p.set(prepGCPercent, p.baseLimit())
+		return
 	}
-	oldPercent := debug.SetGCPercent(-1)
-	var mu sync.Mutex
-	stage := prepSmall
-	oldLimit := debug.SetMemoryLimit(int64(min(prepFirstLimit, limit)))
-	afterEachGC(func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		if stage == prepSmall {
-			stage = prepBudget
-			debug.SetGCPercent(prepGCPercent)
-			debug.SetMemoryLimit(int64(limit))
+	p.set(-1, int64(min(prepFirstLimit, limit)))
+	small := true
+	p.afterEachGC(func() bool {
+		if small {
+			small = false
+			p.set(prepGCPercent, int64(limit))
 		}
-		if stage == prepBudget && liveHeap() > limit/2 {
-			stage = prepLarge
-			debug.SetMemoryLimit(oldLimit)
+		if liveHeap() > limit/2 {
+			p.set(prepGCPercent, p.baseLimit())
+			return false
 		}
-		return stage == prepBudget
+		return true
 	})
-	return func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if stage < prepLarge {
-			debug.SetMemoryLimit(oldLimit)
-		}
-		stage = prepDone
-		debug.SetGCPercent(oldPercent)
-	}
 }
-
-// The stages of a preparation's GC settings.
-const (
-	prepSmall  = iota // target off, under prepFirstLimit
-	prepBudget        // prepGCPercent under prepLimit
-	prepLarge         // prepGCPercent alone
-	prepDone
-)
