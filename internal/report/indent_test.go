@@ -101,7 +101,7 @@ func TestRedactedJSONMatchesRedact(t *testing.T) {
 		Reason:  results.Text{Ja: "値 " + secrets[1] + " を含む", En: secrets[2] + " & <b>" + secrets[3]},
 		Details: []results.Detail{{Fact: "a", Outcome: "contradicts", Reason: results.Text{En: `"` + secrets[0] + `"`}}},
 	}}}
-	data, err := s.redactedJSON(run)
+	data, _, err := s.redactedJSON(run)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,5 +121,28 @@ func TestRedactedJSONMatchesRedact(t *testing.T) {
 		if enc, _ := compactJSON(v); bytes.Contains(got.Bytes(), enc[1:len(enc)-2]) {
 			t.Errorf("secret %q left in the report", v)
 		}
+	}
+}
+
+// TestRedactUnquoted: a run that quotes none of the inputs' secrets is
+// reported as it is, not decoded again from its JSON; one that quotes a
+// secret is a copy with it replaced.
+func TestRedactUnquoted(t *testing.T) {
+	s := &Sources{secrets: []string{"hunter2-secret"}}
+	run := &results.Run{Tool: results.Tool{Name: "kaiji"}, Claims: []results.Claim{{Index: 1, Verdict: "supported", Claimed: "daily"}}}
+	got, err := s.Redact(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != run {
+		t.Error("a run quoting no secret was copied")
+	}
+	run.Claims[0].Claimed = "the password is hunter2-secret"
+	got, err = s.Redact(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got == run || got.Claims[0].Claimed != "the password is "+Redacted {
+		t.Errorf("a run quoting a secret: claimed %q", got.Claims[0].Claimed)
 	}
 }

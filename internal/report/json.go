@@ -21,7 +21,7 @@ func (JSON) Report(_ context.Context, w io.Writer, r *results.Run) error {
 // reportRedacted writes the redacted JSON document itself, without
 // decoding it into a run and encoding that again (selfRedacting).
 func (JSON) reportRedacted(w io.Writer, src *Sources, r *results.Run) error {
-	pieces, err := src.redactedJSON(r)
+	pieces, _, err := src.redactedJSON(r)
 	if err != nil {
 		return fmt.Errorf("redact: %w", err)
 	}
