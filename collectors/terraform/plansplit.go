@@ -67,9 +67,9 @@ var elementFields = [...]string{"address", "mode", "type", "name"}
 // The members of a plan, of its planned values and of a planned module
 // that are decoded (planDoc, planModule).
 var (
-	topFields     = map[string]bool{"format_version": true, "variables": true, "planned_values": true, "values": true, "resource_changes": true, "configuration": true}
-	plannedFields = map[string]bool{"root_module": true}
-	moduleFields  = map[string]bool{"address": true, "resources": true, "child_modules": true}
+	topFields     = []string{"format_version", "variables", "planned_values", "values", "resource_changes", "configuration"}
+	plannedFields = []string{"root_module"}
+	moduleFields  = []string{"address", "resources", "child_modules"}
 )
 
 // decodePlan decodes a plan into doc as json.Decoder with UseNumber would,
@@ -275,25 +275,25 @@ func decodeJSON(data []byte, into any) error {
 func splitPlan(data []byte, maxDepth int) (planSplit, bool) {
 	sc := &planScanner{data: data, max: maxDepth}
 	var s planSplit
-	seen := map[string]bool{}
-	ok := sc.object(func(key string, from int) bool {
-		known, ok := member(key, topFields, seen)
+	seen := make([]bool, len(topFields))
+	ok := sc.object(func(key []byte, from int) bool {
+		f, ok := member(key, topFields, seen)
 		switch {
 		case !ok:
 			return false
-		case !known:
+		case f < 0:
 			return sc.skipInto(&s.check)
-		case key == "resource_changes":
+		case topFields[f] == "resource_changes":
 			s.changes = []element{}
 			return sc.array(func() bool { return sc.element(&s.changes) })
-		case key == "planned_values":
-			pseen := map[string]bool{}
-			return sc.object(func(key string, _ int) bool {
-				known, ok := member(key, plannedFields, pseen)
+		case topFields[f] == "planned_values":
+			pseen := make([]bool, len(plannedFields))
+			return sc.object(func(key []byte, _ int) bool {
+				f, ok := member(key, plannedFields, pseen)
 				switch {
 				case !ok:
 					return false
-				case !known:
+				case f < 0:
 					return sc.skipInto(&s.check)
 				}
 				s.root = &splitModule{}
@@ -313,19 +313,19 @@ func splitPlan(data []byte, maxDepth int) (planSplit, bool) {
 // module records a planned module's address, resources and children;
 // values nothing reads go to check.
 func (sc *planScanner) module(m *splitModule, check *[]span) bool {
-	seen := map[string]bool{}
-	return sc.object(func(key string, _ int) bool {
-		known, ok := member(key, moduleFields, seen)
+	seen := make([]bool, len(moduleFields))
+	return sc.object(func(key []byte, _ int) bool {
+		f, ok := member(key, moduleFields, seen)
 		switch {
 		case !ok:
 			return false
-		case !known:
+		case f < 0:
 			return sc.skipInto(check)
-		case key == "address":
+		case moduleFields[f] == "address":
 			v, ok := sc.skip()
 			m.address = &v
 			return ok
-		case key == "resources":
+		case moduleFields[f] == "resources":
 			m.resources = []element{}
 			return sc.array(func() bool { return sc.element(&m.resources) })
 		}
@@ -339,45 +339,20 @@ func (sc *planScanner) module(m *splitModule, check *[]span) bool {
 }
 
 // element walks one object of a split array, recording the values of its
-// elementFields, and appends it to list. A key the decoder would match to
-// one of them only by folding case, one escaped or beyond ASCII, or one
-// of them repeated (whose last value the decoder would keep) reports
-// false.
+// elementFields, and appends it to list. It reports false where member
+// does: a key the decoder would match to a field only by folding case,
+// one escaped or beyond ASCII, a field repeated.
 func (sc *planScanner) element(list *[]element) bool {
 	e := element{at: span{from: sc.i}}
 	var seen [len(elementFields)]bool
-	ok := sc.list('{', '}', func() bool {
-		if sc.i >= len(sc.data) || sc.data[sc.i] != '"' {
-			return false
-		}
-		end, ok := sc.str(sc.i)
+	ok := sc.object(func(key []byte, _ int) bool {
+		f, ok := member(key, elementFields[:], seen[:])
 		if !ok {
 			return false
 		}
-		key := sc.data[sc.i+1 : end-1]
-		sc.i = end
-		if !sc.at(':') {
-			return false
-		}
-		field := -1
-		for _, c := range key {
-			if c < 0x20 || c >= 0x80 || c == '\\' {
-				return false
-			}
-		}
-		for k, f := range elementFields {
-			if string(key) == f {
-				if seen[k] {
-					return false
-				}
-				seen[k], field = true, k
-			} else if bytes.EqualFold(key, []byte(f)) {
-				return false
-			}
-		}
 		v, ok := sc.skip()
-		if field >= 0 {
-			e.fields[field] = v
+		if f >= 0 {
+			e.fields[f] = v
 		}
 		return ok
 	})
@@ -386,30 +361,33 @@ func (sc *planScanner) element(list *[]element) bool {
 	return ok
 }
 
-// member reports whether key is one of the decoded fields (known) and
+// member reports which of the decoded fields key is (-1: none) and
 // whether the split can take it (ok): not a field encoding/json would
 // match only by folding case, not escaped or beyond ASCII, and not a
 // decoded field seen before in the same object (whose last value would
-// win). A known key is recorded in seen.
-func member(key string, fields, seen map[string]bool) (known, ok bool) {
-	for i := 0; i < len(key); i++ {
-		if c := key[i]; c < 0x20 || c >= 0x80 || c == '\\' {
-			return false, false
+// win). A field found is recorded in seen, which is indexed as fields.
+func member(key []byte, fields []string, seen []bool) (field int, ok bool) {
+	for _, c := range key {
+		if c < 0x20 || c >= 0x80 || c == '\\' {
+			return -1, false
 		}
 	}
-	if fields[key] {
-		if seen[key] {
-			return true, false
-		}
-		seen[key] = true
-		return true, true
-	}
-	for f := range fields {
-		if strings.EqualFold(f, key) {
-			return false, false
+	field = -1
+	for i, f := range fields {
+		switch {
+		case string(key) == f:
+			field = i
+		case strings.EqualFold(string(key), f):
+			return -1, false
 		}
 	}
-	return false, true
+	if field >= 0 {
+		if seen[field] {
+			return field, false
+		}
+		seen[field] = true
+	}
+	return field, true
 }
 
 // planScanner walks a plan's text without decoding it: it finds where
@@ -452,7 +430,7 @@ func (sc *planScanner) open() bool {
 
 // object walks an object, calling member with each key and where its key
 // begins; member must walk past the value.
-func (sc *planScanner) object(member func(key string, from int) bool) bool {
+func (sc *planScanner) object(member func(key []byte, from int) bool) bool {
 	return sc.list('{', '}', func() bool {
 		from := sc.i
 		if sc.i >= len(sc.data) || sc.data[sc.i] != '"' {
@@ -462,7 +440,7 @@ func (sc *planScanner) object(member func(key string, from int) bool) bool {
 		if !ok {
 			return false
 		}
-		key := string(sc.data[from+1 : end-1])
+		key := sc.data[from+1 : end-1]
 		sc.i = end
 		if !sc.at(':') {
 			return false
