@@ -20,6 +20,21 @@ func gcPercent() int {
 // memoryLimit reads the soft memory limit without changing it.
 func memoryLimit() int64 { return debug.SetMemoryLimit(-1) }
 
+// collectUntil runs collections until the GC target and soft memory limit
+// are percent and limit (what a phase's hooks set after a collection), or
+// fails after 10 s.
+func collectUntil(t *testing.T, percent int, limit int64) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for gcPercent() != percent || memoryLimit() != limit {
+		if time.Now().After(deadline) {
+			t.Fatalf("GOGC %d, limit %d; want %d and %d", gcPercent(), memoryLimit(), percent, limit)
+		}
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 func skipUnlessDefaultGC(t *testing.T) {
 	t.Helper()
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
@@ -102,14 +117,7 @@ func TestPaceEvaluationLeavesBudget(t *testing.T) {
 	for i := range live {
 		live[i] = 1
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for memoryLimit() != math.MaxInt64 || gcPercent() != evalGCPercent {
-		if time.Now().After(deadline) {
-			t.Fatalf("still on the budget: GOGC %d, limit %d", gcPercent(), memoryLimit())
-		}
-		runtime.GC()
-		time.Sleep(10 * time.Millisecond)
-	}
+	collectUntil(t, evalGCPercent, math.MaxInt64)
 	runtime.KeepAlive(live)
 	restore()
 	if p := gcPercent(); p != before {

@@ -3,7 +3,6 @@ package gcpace
 import (
 	"runtime"
 	"testing"
-	"time"
 )
 
 // TestFinishing: after a small run's evaluation the target is off under
@@ -27,14 +26,7 @@ func TestFinishing(t *testing.T) {
 
 	restore = Finishing()
 	defer restore()
-	deadline := time.Now().Add(10 * time.Second)
-	for gcPercent() != gc || memoryLimit() != limit {
-		if time.Now().After(deadline) {
-			t.Fatalf("after a collection: GC percent %d, memory limit %d; want %d and %d back", gcPercent(), memoryLimit(), gc, limit)
-		}
-		runtime.GC()
-		time.Sleep(10 * time.Millisecond)
-	}
+	collectUntil(t, gc, limit)
 }
 
 // A run that holds over half of finishLimit as its evaluation ends keeps

@@ -4,7 +4,6 @@ import (
 	"math"
 	"runtime"
 	"testing"
-	"time"
 )
 
 // TestPreparation: a preparation on a small heap turns the GC target off
@@ -74,23 +73,12 @@ func TestPreparationStages(t *testing.T) {
 	if p, l := gcPercent(), memoryLimit(); p != -1 || l != prepFirstLimit {
 		t.Fatalf("the budget was not applied: GOGC %d, limit %d (live heap %d MB)", p, l, liveHeap()>>20)
 	}
-	waitFor := func(percent int, limit int64) {
-		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for gcPercent() != percent || memoryLimit() != limit {
-			if time.Now().After(deadline) {
-				t.Fatalf("GOGC %d, limit %d; want %d and %d", gcPercent(), memoryLimit(), percent, limit)
-			}
-			runtime.GC()
-			time.Sleep(10 * time.Millisecond)
-		}
-	}
-	waitFor(prepGCPercent, int64(prepLimit()))
+	collectUntil(t, prepGCPercent, int64(prepLimit()))
 	live := make([]byte, prepLimit()/2+(16<<20))
 	for i := range live {
 		live[i] = 1
 	}
-	waitFor(prepGCPercent, math.MaxInt64)
+	collectUntil(t, prepGCPercent, math.MaxInt64)
 	runtime.KeepAlive(live)
 	restore()
 	restore()
