@@ -20,6 +20,16 @@ func gcPercent() int {
 // memoryLimit reads the soft memory limit without changing it.
 func memoryLimit() int64 { return debug.SetMemoryLimit(-1) }
 
+// over allocates a heap over n bytes (by 16 MiB), every page of it
+// resident and marked live by the next collection while it is held.
+func over(n uint64) []byte {
+	b := make([]byte, n+16<<20)
+	for i := range b {
+		b[i] = 1
+	}
+	return b
+}
+
 // collectUntil runs collections until the GC target and soft memory limit
 // are percent and limit (what a phase's hooks set after a collection), or
 // fails after 10 s.
@@ -68,10 +78,7 @@ func TestPaceEvaluationBudget(t *testing.T) {
 // near the live heap would make the collector run back to back.
 func TestPaceEvaluationLargeHeap(t *testing.T) {
 	skipUnlessDefaultGC(t)
-	live := make([]byte, budget()/4+(16<<20))
-	for i := range live {
-		live[i] = 1 // resident, and marked live by the next collection
-	}
+	live := over(budget() / 4)
 	runtime.GC()
 	restore := Evaluation()
 	if p, l := gcPercent(), memoryLimit(); p != evalGCPercent || l != math.MaxInt64 {
@@ -86,10 +93,7 @@ func TestPaceEvaluationLargeHeap(t *testing.T) {
 // decided, and gets it.
 func TestPaceEvaluationCollectsStaleMark(t *testing.T) {
 	skipUnlessDefaultGC(t)
-	held := make([]byte, budget()/4+(16<<20))
-	for i := range held {
-		held[i] = 1
-	}
+	held := over(budget() / 4)
 	runtime.GC()
 	if live := liveHeap(); live <= budget()/4 {
 		t.Fatalf("the marking found %d MB live, want over %d MB", live>>20, budget()/4>>20)
@@ -113,10 +117,7 @@ func TestPaceEvaluationLeavesBudget(t *testing.T) {
 	if memoryLimit() != int64(budget()) {
 		t.Fatalf("the budget was not applied (live heap %d MB)", liveHeap()>>20)
 	}
-	live := make([]byte, budget()/3+(16<<20))
-	for i := range live {
-		live[i] = 1
-	}
+	live := over(budget() / 3)
 	collectUntil(t, evalGCPercent, math.MaxInt64)
 	runtime.KeepAlive(live)
 	restore()

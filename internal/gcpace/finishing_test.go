@@ -33,10 +33,7 @@ func TestFinishing(t *testing.T) {
 // its settings.
 func TestFinishingLargeRun(t *testing.T) {
 	skipUnlessDefaultGC(t)
-	live := make([]byte, finishLimit()/2+(16<<20))
-	for i := range live {
-		live[i] = 1
-	}
+	live := over(finishLimit() / 2)
 	gc, limit := gcPercent(), memoryLimit()
 	restore := Finishing()
 	if p, l := gcPercent(), memoryLimit(); p != gc || l != limit {

@@ -74,10 +74,7 @@ func TestPreparationStages(t *testing.T) {
 		t.Fatalf("the budget was not applied: GOGC %d, limit %d (live heap %d MB)", p, l, liveHeap()>>20)
 	}
 	collectUntil(t, prepGCPercent, int64(prepLimit()))
-	live := make([]byte, prepLimit()/2+(16<<20))
-	for i := range live {
-		live[i] = 1
-	}
+	live := over(prepLimit() / 2)
 	collectUntil(t, prepGCPercent, math.MaxInt64)
 	runtime.KeepAlive(live)
 	restore()
@@ -88,10 +85,7 @@ func TestPreparationStages(t *testing.T) {
 // no budget: the collector would run back to back.
 func TestPreparationLargeHeap(t *testing.T) {
 	skipUnlessDefaultGC(t)
-	live := make([]byte, prepLimit()/2+(16<<20))
-	for i := range live {
-		live[i] = 1
-	}
+	live := over(prepLimit() / 2)
 	runtime.GC()
 	restore := Preparation()
 	if p, l := gcPercent(), memoryLimit(); p != prepGCPercent || l != math.MaxInt64 {
