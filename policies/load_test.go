@@ -110,3 +110,19 @@ func TestReadData(t *testing.T) {
 		t.Errorf("broken JSON: error %v, want one naming line 3", err)
 	}
 }
+
+// TestBuiltinDigest: the digest kaiji version prints without parsing the
+// library is the revision of the library loaded.
+func TestBuiltinDigest(t *testing.T) {
+	b, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := BuiltinDigest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != b.Manifest.Revision {
+		t.Errorf("BuiltinDigest %s, the loaded library's revision %s", got, b.Manifest.Revision)
+	}
+}

@@ -18,11 +18,11 @@ func NewCmdVersion(ios *IOStreams) *cobra.Command {
 		Args:    noArgs,
 		Example: "  kaiji version",
 		RunE: func(*cobra.Command, []string) error {
-			digest := "unavailable"
-			if b, err := policies.Builtin(); err == nil {
-				digest = b.Manifest.Revision
+			digest, err := policies.BuiltinDigest()
+			if err != nil {
+				digest = "unavailable"
 			}
-			_, err := fmt.Fprintf(ios.Out, "kaiji %s (%s, %s/%s)\npolicies %s\n", version.String(), runtime.Version(), runtime.GOOS, runtime.GOARCH, digest)
+			_, err = fmt.Fprintf(ios.Out, "kaiji %s (%s, %s/%s)\npolicies %s\n", version.String(), runtime.Version(), runtime.GOOS, runtime.GOARCH, digest)
 			return err
 		},
 	}
