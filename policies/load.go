@@ -79,10 +79,7 @@ func Load(fsys fs.FS, prefix string, opts LoadOptions) (*bundle.Bundle, error) {
 			dataDocs[dataName(f.path)] = f.doc
 		}
 	}
-	if len(dataDocs) > 0 {
-		b.Data[Root] = map[string]any{"data": dataDocs}
-	}
-	sort.Slice(b.Modules, func(i, j int) bool { return b.Modules[i].Path < b.Modules[j].Path })
+	assemble(b, dataDocs)
 	b.Manifest.Revision = Digest(b)
 	return b, nil
 }
@@ -185,9 +182,16 @@ func BuiltinDigest() (string, error) {
 		}
 		b.Modules = append(b.Modules, bundle.ModuleFile{Path: path.Join("policies", p), Raw: raw})
 	}
+	assemble(b, docs)
+	return Digest(b), nil
+}
+
+// assemble mounts a policy tree's data documents at data.kaiji.data and
+// orders its modules by path, as Load leaves them for Digest and the
+// compiler.
+func assemble(b *bundle.Bundle, docs map[string]any) {
 	if len(docs) > 0 {
 		b.Data[Root] = map[string]any{"data": docs}
 	}
 	sort.Slice(b.Modules, func(i, j int) bool { return b.Modules[i].Path < b.Modules[j].Path })
-	return Digest(b), nil
 }
