@@ -1,9 +1,6 @@
 package gcpace
 
-import (
-	"os"
-	"runtime"
-)
+import "runtime"
 
 // evalGCPercent is the garbage collector's target while Evaluate runs on a
 // large heap. OPA's evaluation allocates heavily and keeps most of what it
@@ -33,9 +30,9 @@ var evaluation = phase{apply: paceEvaluation}
 // leaves the phase (once every concurrent evaluation has left it).
 func Evaluation() func() { return evaluation.enter() }
 
-// paceEvaluation applies the evaluation's GC settings (the budget on a
-// small heap, evalGCPercent otherwise or when GOMEMLIMIT is set) and
-// returns the function that restores the previous ones. A large heap is
+// paceEvaluation applies the evaluation's GC settings: the budget on a
+// small heap, evalGCPercent otherwise or when GOMEMLIMIT is set. A large
+// heap is
 // collected first: most of it is what the collectors left (decoded files,
 // blocks, YAML nodes), and otherwise whether a collection falls between
 // them and the policies is a matter of timing, the evaluation building on
@@ -47,10 +44,7 @@ func Evaluation() func() { return evaluation.enter() }
 // would be refused on it. The live heap read next is then the
 // evaluation's own, not one marked mid-collection.
 func paceEvaluation(p *pacer) {
-	limit := budget()
-	if os.Getenv("GOMEMLIMIT") != "" {
-		limit = 0
-	}
+	limit := phaseBudget()
 	if heapObjects() > collectedHeap || limit > 0 && liveHeap() > limit/4 {
 		runtime.GC()
 	}

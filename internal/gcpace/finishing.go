@@ -1,7 +1,5 @@
 package gcpace
 
-import "os"
-
 // The work after an evaluation — waivers, the run's order and summary,
 // the reports — allocates into the heap the evaluation left, most of it
 // garbage. Back at Go's default target the collector ran at once, and
@@ -14,7 +12,7 @@ import "os"
 // outgrew it) puts the previous settings back. A larger run (the 10k
 // estates hold 210-225 MB as their evaluation ends) keeps Go's default,
 // which keeps its report's peak where it was.
-func finishLimit() uint64 { return budget() / 2 }
+func finishLimit() uint64 { return phaseBudget() / 2 }
 
 var finishing = phase{apply: paceFinishing}
 
@@ -24,7 +22,7 @@ func Finishing() func() { return finishing.enter() }
 
 func paceFinishing(p *pacer) {
 	limit := finishLimit()
-	if limit == 0 || os.Getenv("GOMEMLIMIT") != "" || goMemory() > limit/2 {
+	if limit == 0 || goMemory() > limit/2 {
 		return
 	}
 	p.set(-1, int64(limit))

@@ -40,6 +40,15 @@ var budget = sync.OnceValue(func() uint64 {
 	return b
 })
 
+// phaseBudget is the budget from which a phase sets a soft memory limit:
+// none when GOMEMLIMIT is set, the user's limit being the one to keep.
+func phaseBudget() uint64 {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return 0
+	}
+	return budget()
+}
+
 // containerMemory is the memory limit of the cgroup under root (v2, then
 // v1), when it has one.
 func containerMemory(root string) (uint64, bool) {
@@ -108,13 +117,8 @@ type pacer struct {
 	gen uint64
 }
 
-// set applies the target, and the limit unless GOMEMLIMIT is set.
-func (*pacer) set(percent int, limit int64) {
-	if os.Getenv("GOMEMLIMIT") != "" {
-		limit = ctl.base.limit
-	}
-	settings{percent, limit}.apply()
-}
+// set applies the target and the limit.
+func (*pacer) set(percent int, limit int64) { settings{percent, limit}.apply() }
 
 // baseLimit is the limit before any phase: the one a lifted budget goes
 // back to.

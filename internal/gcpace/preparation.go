@@ -1,7 +1,5 @@
 package gcpace
 
-import "os"
-
 // The work before an evaluation — compiling the policies and collecting
 // the facts, which a scan does side by side — allocates fast into a heap
 // that starts empty. At Go's default target the collector ran every time
@@ -31,7 +29,7 @@ const (
 
 // prepLimit is the preparation's soft memory limit once past
 // prepFirstLimit, or 0.
-func prepLimit() uint64 { return budget() / 8 * 7 }
+func prepLimit() uint64 { return phaseBudget() / 8 * 7 }
 
 var preparation = phase{apply: pacePreparation}
 
@@ -42,7 +40,7 @@ func Preparation() func() { return preparation.enter() }
 
 func pacePreparation(p *pacer) {
 	limit := prepLimit()
-	if limit == 0 || os.Getenv("GOMEMLIMIT") != "" || liveHeap() > limit/2 {
+	if limit == 0 || liveHeap() > limit/2 {
 		p.set(prepGCPercent, p.baseLimit())
 		return
 	}
