@@ -124,13 +124,11 @@ type htmlView struct {
 
 type htmlClaim struct {
 	results.Claim
-	Evidence []htmlEvidence
 }
 
 type htmlControl struct {
 	results.Control
-	Actuals  []string
-	Evidence []htmlEvidence
+	Actuals []string
 }
 
 type htmlEvidence struct {
@@ -180,27 +178,29 @@ func (h *HTML) Report(ctx context.Context, w io.Writer, r *results.Run) error {
 	v.ClaimRows = make([]template.HTML, len(v.Claims))
 	v.ControlRows = make([]template.HTML, len(v.Controls))
 	errs := make([]error, len(v.Claims)+len(v.Controls))
-	parallel.For(len(errs), 0, func(i int) {
-		// A buffer per goroutine, grown once to the largest row; each row
-		// is copied out at its size.
+	// A row is its template ("claim", "control"), which ends where the
+	// evidence cell begins, then the cell (writeEvidence), rendered into
+	// a buffer per goroutine, grown once to the largest row, and copied
+	// out at its size.
+	row := func(name string, data any, es []results.Evidence) (template.HTML, error) {
 		b := rowBuffers.Get().(*bytes.Buffer)
 		defer rowBuffers.Put(b)
 		b.Reset()
+		if err := htmlTemplate().ExecuteTemplate(b, name, data); err != nil {
+			return "", err
+		}
+		writeEvidence(b, h.evidence(es))
+		b.WriteString("</td>\n</tr>\n")
+		return template.HTML(b.String()), nil // #nosec G203 -- rendered by html/template and writeEvidence
+	}
+	parallel.For(len(errs), 0, func(i int) {
 		if i < len(v.Claims) {
 			c := &v.Claims[i]
-			c.Evidence = h.evidence(c.Claim.Evidence)
-			errs[i] = htmlTemplate().ExecuteTemplate(b, "claim", c)
-			writeEvidence(b, c.Evidence)
-			b.WriteString("</td>\n</tr>\n")
-			v.ClaimRows[i] = template.HTML(b.String()) // #nosec G203 -- rendered by html/template and writeEvidence
+			v.ClaimRows[i], errs[i] = row("claim", c, c.Evidence)
 			return
 		}
 		c := &v.Controls[i-len(v.Claims)]
-		c.Evidence = h.evidence(c.Control.Evidence)
-		errs[i] = htmlTemplate().ExecuteTemplate(b, "control", c)
-		writeEvidence(b, c.Evidence)
-		b.WriteString("</td>\n</tr>\n")
-		v.ControlRows[i-len(v.Claims)] = template.HTML(b.String()) // #nosec G203 -- rendered by html/template and writeEvidence
+		v.ControlRows[i-len(v.Claims)], errs[i] = row("control", c, c.Evidence)
 	})
 	if err := errors.Join(errs...); err != nil {
 		return err
