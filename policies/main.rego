@@ -171,17 +171,18 @@ items_of(id) := sort([item | some [x, item] in checked; x == id])
 evaluations_of(id, item) := by_resource([e |
 	some name
 	data.kaiji.controls[name].control == id
-	some e in object.get(evaluations_by_item[name], item, [])
+	some e in object.get(evaluations_by_item(name), item, [])
 ])
 
-# evaluations_by_item groups each control package's evaluations by item,
-# once per package: gathering one item never walks the rule again.
-evaluations_by_item[name] := {item: es |
+# evaluations_by_item groups one control package's evaluations by item. It
+# is a function of the package's name, not a rule keyed by it: evaluated
+# once per package (calls with a string are remembered), and only for the
+# packages a query asks about — the value of a rule keyed by name would be
+# every package's.
+evaluations_by_item(name) := {item: es |
+	evs := data.kaiji.controls[name].evaluations
 	some item in data.kaiji.controls[name].eval_items
 	es := [e | some e in evs; e.eval_item == item]
-} if {
-	some name
-	evs := data.kaiji.controls[name].evaluations
 }
 
 control_result(id, item, es) := object.union(control_base(id, item), {
