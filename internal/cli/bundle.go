@@ -2,11 +2,14 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -281,15 +284,41 @@ func exactArgs(n int) func(*cobra.Command, []string) error {
 type PolicySource struct {
 	Bundle    string
 	BundleKey string
+	Evaluator string
 }
 
 func (p *PolicySource) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&p.Bundle, "bundle", "", "evaluate this OPA bundle (file or http(s) URL, from kaiji bundle build) instead of the built-in policies")
 	f.StringVar(&p.BundleKey, "bundle-key", "", "PEM public key: the --bundle must carry a valid signature made with its private key")
+	addEvaluatorFlag(f, &p.Evaluator)
+}
+
+// addEvaluatorFlag registers --evaluator: the evaluators give the same
+// verdicts, so the flag only trades preparation for evaluation time, or
+// sets the plan aside should it ever disagree.
+func addEvaluatorFlag(f *pflag.FlagSet, v *string) {
+	f.StringVar(v, "evaluator", engine.EvaluatorAuto, "policy evaluator: "+strings.Join(engine.Evaluators(), ", ")+
+		" (auto: OPA's plan of the policies for large inputs, OPA's own evaluator for small ones)")
+}
+
+func checkEvaluator(v string) error {
+	if !slices.Contains(engine.Evaluators(), v) {
+		return flagErrorf("--evaluator must be one of %s, not %q", strings.Join(engine.Evaluators(), ", "), v)
+	}
+	return nil
 }
 
 // engineOptions loads the configured bundle, if any, for engine.New.
 func (p *PolicySource) engineOptions(ctx context.Context) (engine.Options, error) {
+	eo, err := p.bundleOptions(ctx)
+	eo.Evaluator = p.Evaluator
+	return eo, err
+}
+
+func (p *PolicySource) bundleOptions(ctx context.Context) (engine.Options, error) {
+	if err := checkEvaluator(cmp.Or(p.Evaluator, engine.EvaluatorAuto)); err != nil {
+		return engine.Options{}, err
+	}
 	if p.Bundle == "" {
 		if p.BundleKey != "" {
 			return engine.Options{}, flagErrorf("--bundle-key needs --bundle")

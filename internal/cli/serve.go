@@ -41,6 +41,7 @@ type ServeOptions struct {
 	Concurrency   int
 	MaxInFlight   int
 	Ext           PolicyExtension
+	Evaluator     string
 	LogFormat     string
 	LogLevel      string
 	logLevel      slog.Level
@@ -90,6 +91,9 @@ reload keeps the last good set.`,
 			if opts.MaxInFlight < 0 || opts.Concurrency < 1 {
 				return flagErrorf("--concurrency must be at least 1 and --max-in-flight at least 0, have %d and %d", opts.Concurrency, opts.MaxInFlight)
 			}
+			if err := checkEvaluator(opts.Evaluator); err != nil {
+				return err
+			}
 			if opts.LogFormat != "json" && opts.LogFormat != "text" {
 				return flagErrorf("--log-format: want json or text, have %q", opts.LogFormat)
 			}
@@ -119,6 +123,7 @@ reload keeps the last good set.`,
 	f.IntVar(&opts.Concurrency, "concurrency", 64, "evaluations at once")
 	f.IntVar(&opts.MaxInFlight, "max-in-flight", 0, "requests held at once, evaluating or waiting; more are refused with 503 so the API server applies its failurePolicy (default 4 × --concurrency)")
 	opts.Ext.addFlags(f)
+	addEvaluatorFlag(f, &opts.Evaluator)
 	f.StringVar(&opts.LogFormat, "log-format", "json", "log format: json or text")
 	f.StringVar(&opts.LogLevel, "log-level", "info", "least severe log records written: debug (also every admitted request), info (requests with violations, reloads), warn or error")
 	return cmd
@@ -126,8 +131,8 @@ reload keeps the last good set.`,
 
 // webhookPolicies builds a policy set from a bundle (or the embedded
 // policies) and the claims, preferring claims the bundle carries.
-func webhookPolicies(ctx context.Context, b *bundle.Bundle, extra []*bundle.Bundle, d *claims.Disclosure, pattern int) (*webhook.PolicySet[*webhook.Policies], error) {
-	eng, err := engine.New(ctx, engine.Options{Bundle: b, Extra: extra, Query: engine.AdmissionQuery})
+func webhookPolicies(ctx context.Context, b *bundle.Bundle, extra []*bundle.Bundle, d *claims.Disclosure, pattern int, evaluator string) (*webhook.PolicySet[*webhook.Policies], error) {
+	eng, err := engine.New(ctx, engine.Options{Bundle: b, Extra: extra, Query: engine.AdmissionQuery, Evaluator: evaluator})
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +213,7 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 				if err != nil {
 					return nil, err
 				}
-				return webhookPolicies(ctx, b, extra, d, opts.Pattern)
+				return webhookPolicies(ctx, b, extra, d, opts.Pattern, opts.Evaluator)
 			})
 		if err != nil {
 			return &InputError{Err: err}
@@ -218,7 +223,7 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 		if err != nil {
 			return &InputError{Err: err}
 		}
-		ps, err := webhookPolicies(ctx, b, extra, d, opts.Pattern)
+		ps, err := webhookPolicies(ctx, b, extra, d, opts.Pattern, opts.Evaluator)
 		if err != nil {
 			return err
 		}
@@ -228,7 +233,7 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 		if err != nil {
 			return err
 		}
-		ps, err := webhookPolicies(ctx, b, extra, d, opts.Pattern)
+		ps, err := webhookPolicies(ctx, b, extra, d, opts.Pattern, opts.Evaluator)
 		if err != nil {
 			return err
 		}

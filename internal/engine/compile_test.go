@@ -3,8 +3,10 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/kaiji-dev/kaiji/bench/gen"
@@ -13,24 +15,34 @@ import (
 	"github.com/kaiji-dev/kaiji/collectors/kubernetes"
 	"github.com/kaiji-dev/kaiji/collectors/terraform"
 	"github.com/kaiji-dev/kaiji/internal/claims"
+	"github.com/kaiji-dev/kaiji/internal/vm"
 )
 
 // TestCompiledSameDecisions: the policies compiled as the engine compiles
-// them (helper functions inlined, the hottest replaced by Go built-ins)
-// decide exactly as compiled by OPA alone, over every
-// kind of input the repository holds (the demo, the collectors' corpora and
-// broken files, a generated estate as Terraform, plan and Kubernetes) and
-// for every service pattern.
+// them (helper functions inlined, the hottest replaced by Go built-ins) and
+// evaluated by either evaluator — their plan on package vm, the scan's
+// default, or OPA's topdown — decide exactly as compiled and evaluated by
+// OPA alone, over every kind of input the repository holds (the demo, the
+// collectors' corpora and broken files, a generated estate as Terraform,
+// plan and Kubernetes) and for every service pattern; as one query and
+// split into several.
 func TestCompiledSameDecisions(t *testing.T) {
 	if testing.Short() {
-		t.Skip("evaluates the policies 14 times")
+		t.Skip("evaluates the policies 56 times")
 	}
 	ctx := context.Background()
-	fast, err := New(ctx, Options{})
+	fast, err := New(ctx, Options{Evaluator: EvaluatorPlan})
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain, err := New(ctx, Options{plain: true})
+	if name, declined := fast.Evaluator(); name != EvaluatorPlan || declined != "" {
+		t.Fatalf("the library is evaluated by %s (%s); want its plan", name, declined)
+	}
+	topdown, err := New(ctx, Options{Evaluator: EvaluatorTopdown})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := New(ctx, Options{plain: true, Evaluator: EvaluatorTopdown})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,11 +96,38 @@ func TestCompiledSameDecisions(t *testing.T) {
 		for _, pattern := range tc.patterns {
 			req := Request{Facts: res.Facts, Claims: tc.sheet.Inputs(), Pattern: pattern, Edition: tc.sheet.Edition}
 			want := decide(t, plain, req)
-			if got := decide(t, fast, req); got != want {
-				t.Errorf("%s, pattern %d: the compiled policies decide differently from OPA's compile", tc.name, pattern)
+			for _, e := range []struct {
+				name string
+				eng  *Engine
+			}{{"plan", fast}, {"topdown", topdown}} {
+				if got := decide(t, e.eng, req); got != want {
+					t.Errorf("%s, pattern %d: the compiled policies evaluated by %s, split, decide differently from OPA alone", tc.name, pattern, e.name)
+				}
+				if got := decideWhole(t, e.eng, req); got != want {
+					t.Errorf("%s, pattern %d: the compiled policies evaluated by %s as one query decide differently from OPA alone", tc.name, pattern, e.name)
+				}
 			}
 		}
 	}
+}
+
+// decideWhole returns the engine's decision as JSON, evaluated as one
+// query (as the engine does on one core).
+func decideWhole(t *testing.T, e *Engine, req Request) string {
+	t.Helper()
+	in, err := Input(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d decision
+	if err := e.EvalRaw(context.Background(), in, &d); err != nil {
+		t.Fatal(err)
+	}
+	js, err := json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(js)
 }
 
 // decide returns the engine's decision as JSON.
@@ -106,4 +145,62 @@ func decide(t *testing.T, e *Engine, req Request) string {
 		t.Fatal(err)
 	}
 	return string(js)
+}
+
+// TestEvaluatorChoice: by default a small decision is evaluated by
+// topdown, a large one and any webhook request as planned; the other
+// evaluators are used whatever the size; an unknown one is an error.
+func TestEvaluatorChoice(t *testing.T) {
+	ctx := context.Background()
+	usesPlan := func(e *Engine, p *planned[*vm.Program], facts int) bool { return e.planFor(p, facts) != nil }
+	auto, err := New(ctx, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if usesPlan(auto, auto.split.plan, planFacts-1) || !usesPlan(auto, auto.split.plan, planFacts) {
+		t.Error("auto: the split decision is not planned by its size")
+	}
+	if usesPlan(auto, auto.plan, planFacts-1) || !usesPlan(auto, auto.plan, planFacts) {
+		t.Error("auto: the whole decision is not planned by its size")
+	}
+	always, err := New(ctx, Options{Evaluator: EvaluatorPlan})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !usesPlan(always, always.split.plan, 1) || !usesPlan(always, always.plan, 1) {
+		t.Error("plan: a small decision is not planned")
+	}
+	never, err := New(ctx, Options{Evaluator: EvaluatorTopdown})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if never.plan != nil || never.split.plan != nil {
+		t.Error("topdown: the engine plans queries")
+	}
+	webhook, err := New(ctx, Options{Query: AdmissionQuery})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if webhook.split != nil || webhook.plan.q == nil {
+		t.Error("auto: the webhook's query is not planned as the engine is made")
+	}
+	if _, err := New(ctx, Options{Evaluator: "wasm"}); err == nil || !strings.Contains(err.Error(), "unknown evaluator") {
+		t.Errorf("an unknown evaluator gave %v", err)
+	}
+	// A query OPA's planner declines is evaluated by topdown, and the
+	// engine says why.
+	declined, err := New(ctx, Options{Evaluator: EvaluatorPlan})
+	if err != nil {
+		t.Fatal(err)
+	}
+	declined.split.plan = &planned[*vm.Program]{make: func() (*vm.Program, error) { return nil, errors.New("not plannable") }}
+	if usesPlan(declined, declined.split.plan, planFacts) {
+		t.Error("a declined plan is used")
+	}
+	if _, why := declined.Evaluator(); why != "not plannable" {
+		t.Errorf("the engine says the plan was declined because %q", why)
+	}
+	if _, _, err := declined.Evaluate(ctx, Request{Pattern: 1}); err != nil {
+		t.Errorf("a declined plan's decision: %v", err)
+	}
 }

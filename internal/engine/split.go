@@ -10,7 +10,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/bundle"
@@ -19,6 +18,7 @@ import (
 	"github.com/kaiji-dev/kaiji/internal/claims"
 	"github.com/kaiji-dev/kaiji/internal/parallel"
 	"github.com/kaiji-dev/kaiji/internal/results"
+	"github.com/kaiji-dev/kaiji/internal/vm"
 	"github.com/kaiji-dev/kaiji/policies"
 )
 
@@ -41,16 +41,23 @@ import (
 // the built-in main.rego.
 type splitter struct {
 	prepare func(string) (rego.PreparedEvalQuery, error)
+	// plan is splitQuery planned for package vm, on first use; nil when
+	// topdown evaluates every decision (query).
+	plan *planned[*vm.Program]
 	// claimPackages lists, per claim key, the claim packages that judge
 	// it; controlPackages, per control id, the control packages.
 	claimPackages, controlPackages map[string][]string
 	// reads lists, per package (kaiji.claims.x, kaiji.controls.y), the fact
 	// kinds its METADATA says it reads.
 	reads map[string][]string
-	// queries caches the prepared query of each set of controls.
-	mu      sync.Mutex
-	queries map[string]rego.PreparedEvalQuery
+	// query is splitQuery prepared for topdown, on first use.
+	query planned[rego.PreparedEvalQuery]
 }
+
+// splitQuery is the query of each part of a split decision: the verdicts of
+// the claims in its input, and those of the controls it lists. One query
+// serves every part, so it is prepared once.
+const splitQuery = `claims := data.kaiji.main.claims; controls := [c | some id in input.controls; some c in data.kaiji.main.controls_for(id)]`
 
 // newSplitter lists the claim and control packages of the policy set, or
 // returns nil when its aggregation is not the built-in one.
@@ -63,8 +70,8 @@ func newSplitter(ctx context.Context, b *bundle.Bundle, prepare func(string) (re
 		claimPackages:   map[string][]string{},
 		controlPackages: map[string][]string{},
 		reads:           map[string][]string{},
-		queries:         map[string]rego.PreparedEvalQuery{},
 	}
+	s.query.make = func() (rego.PreparedEvalQuery, error) { return prepare(splitQuery) }
 	for _, l := range []struct {
 		query string
 		into  map[string][]string
@@ -208,31 +215,12 @@ func (s *splitter) bins(req Request, n int) []*bin {
 	return bs
 }
 
-// query returns the prepared query of a bin: the verdicts of the claims in
-// its input, and those of its controls.
-func (s *splitter) query(controls []string) (rego.PreparedEvalQuery, error) {
-	ids := make([]string, len(controls))
-	for i, id := range controls {
-		ids[i] = ast.StringTerm(id).String()
-	}
-	key := strings.Join(ids, ",")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if pq, ok := s.queries[key]; ok {
-		return pq, nil
-	}
-	pq, err := s.prepare(fmt.Sprintf(`claims := data.kaiji.main.claims; controls := [c | some id in [%s]; some c in data.kaiji.main.controls_for(id)]`, key))
-	if err != nil {
-		return pq, err
-	}
-	s.queries[key] = pq
-	return pq, nil
-}
-
 // evaluate runs the bins concurrently and assembles the decision in the
 // order of the single query: claims in request order, controls sorted by
 // id and evaluation item as main.rego sorts them.
-func (s *splitter) evaluate(ctx context.Context, req Request, n int) ([]results.Claim, []results.Control, error) {
+//
+// p is the plan of splitQuery to evaluate, or nil for topdown.
+func (s *splitter) evaluate(ctx context.Context, req Request, n int, p *vm.Program) ([]results.Claim, []results.Control, error) {
 	facts, err := FactsValue(req.Facts)
 	if err != nil {
 		return nil, nil, err
@@ -253,7 +241,7 @@ func (s *splitter) evaluate(ctx context.Context, req Request, n int) ([]results.
 			errs[i] = err // never a decision with claims missing
 			return
 		}
-		if errs[i] = s.run(ctx, req, facts, bs[i]); errs[i] != nil {
+		if errs[i] = s.run(ctx, req, facts, bs[i], p); errs[i] != nil {
 			cancel()
 		}
 	})
@@ -281,11 +269,7 @@ func (s *splitter) evaluate(ctx context.Context, req Request, n int) ([]results.
 }
 
 // run evaluates one bin over the shared facts.
-func (s *splitter) run(ctx context.Context, req Request, facts ast.Value, b *bin) error {
-	pq, err := s.query(b.controls)
-	if err != nil {
-		return err
-	}
+func (s *splitter) run(ctx context.Context, req Request, facts ast.Value, b *bin, p *vm.Program) error {
 	cs := make([]claims.Input, len(b.at))
 	for j, at := range b.at {
 		cs[j] = req.Claims[at]
@@ -294,17 +278,37 @@ func (s *splitter) run(ctx context.Context, req Request, facts ast.Value, b *bin
 	if err != nil {
 		return err
 	}
-	rs, err := pq.Eval(ctx, rego.EvalParsedInput(in), rawValue, cacheOption())
-	if err != nil {
-		return fmt.Errorf("evaluate policies: %w", err)
+	ids := make([]*ast.Term, len(b.controls))
+	for i, id := range b.controls {
+		ids[i] = ast.StringTerm(id)
 	}
-	if len(rs) != 1 {
-		return errors.New("evaluate policies: the query is undefined")
+	in.(ast.Object).Insert(ast.InternedTerm("controls"), ast.ArrayTerm(ids...))
+	var verdicts, controls ast.Value
+	if p != nil {
+		bs, err := evalPlan(ctx, p, in)
+		if err != nil {
+			return err
+		}
+		verdicts, controls = bs.Get(ast.InternedTerm("claims")).Value, bs.Get(ast.InternedTerm("controls")).Value
+	} else {
+		pq, err := s.query.get()
+		if err != nil {
+			return err
+		}
+		rs, err := pq.Eval(ctx, rego.EvalParsedInput(in), rawValue, cacheOption())
+		if err != nil {
+			return fmt.Errorf("evaluate policies: %w", err)
+		}
+		if len(rs) != 1 {
+			return errors.New("evaluate policies: the query is undefined")
+		}
+		verdicts, _ = rs[0].Bindings["claims"].(ast.Value)
+		controls, _ = rs[0].Bindings["controls"].(ast.Value)
 	}
-	if err := decodeInto(rs[0].Bindings["claims"], &b.claims); err != nil {
+	if err := decodeInto(verdicts, &b.claims); err != nil {
 		return err
 	}
-	if err := decodeInto(rs[0].Bindings["controls"], &b.ctrls); err != nil {
+	if err := decodeInto(controls, &b.ctrls); err != nil {
 		return err
 	}
 	if len(b.claims) != len(b.at) {

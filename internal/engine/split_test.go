@@ -11,6 +11,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/bundle"
 
 	"github.com/kaiji-dev/kaiji/internal/results"
+	"github.com/kaiji-dev/kaiji/internal/vm"
 	"github.com/kaiji-dev/kaiji/policies"
 )
 
@@ -31,39 +32,54 @@ func TestSplitMatchesSingleQuery(t *testing.T) {
 	if len(want.Claims) == 0 || len(want.Controls) == 0 {
 		t.Fatal("empty decision")
 	}
-	for _, n := range []int{2, 3, 7, 64} {
-		cs, ctrls, err := eng.split.evaluate(context.Background(), e.request(), n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(cs, want.Claims) {
-			t.Errorf("%d queries: claims differ from the single query", n)
-		}
-		if !reflect.DeepEqual(ctrls, want.Controls) {
-			t.Errorf("%d queries: controls differ from the single query", n)
+	for _, p := range splitPlans(t, eng) {
+		for _, n := range []int{2, 3, 7, 64} {
+			cs, ctrls, err := eng.split.evaluate(context.Background(), e.request(), n, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(cs, want.Claims) {
+				t.Errorf("%d queries (planned: %t): claims differ from the single query", n, p != nil)
+			}
+			if !reflect.DeepEqual(ctrls, want.Controls) {
+				t.Errorf("%d queries (planned: %t): controls differ from the single query", n, p != nil)
+			}
 		}
 	}
+}
+
+// splitPlans returns the split decision's evaluators: topdown (nil) and
+// its plan.
+func splitPlans(t *testing.T, eng *Engine) []*vm.Program {
+	t.Helper()
+	p, err := eng.split.plan.get()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []*vm.Program{nil, p}
 }
 
 // TestSplitCancelled: a context ended before or while the queries run
 // gives an error, never a decision with some claims missing.
 func TestSplitCancelled(t *testing.T) {
 	eng, _, e := evaluating(t, 1000)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if cs, _, err := eng.split.evaluate(ctx, e.request(), 2); err == nil {
-		t.Fatalf("cancelled evaluation returned %d claims and no error", len(cs))
-	}
-	for _, d := range []time.Duration{time.Millisecond, 20 * time.Millisecond, 100 * time.Millisecond} {
-		ctx, cancel := context.WithTimeout(context.Background(), d)
-		cs, _, err := eng.split.evaluate(ctx, e.request(), 2)
+	for _, p := range splitPlans(t, eng) {
+		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		if err != nil {
-			continue
+		if cs, _, err := eng.split.evaluate(ctx, e.request(), 2, p); err == nil {
+			t.Fatalf("cancelled evaluation returned %d claims and no error", len(cs))
 		}
-		for i, c := range cs {
-			if c.Verdict == "" {
-				t.Fatalf("deadline %s: no error, but claim %d has no verdict", d, i)
+		for _, d := range []time.Duration{time.Millisecond, 20 * time.Millisecond, 100 * time.Millisecond} {
+			ctx, cancel := context.WithTimeout(context.Background(), d)
+			cs, _, err := eng.split.evaluate(ctx, e.request(), 2, p)
+			cancel()
+			if err != nil {
+				continue
+			}
+			for i, c := range cs {
+				if c.Verdict == "" {
+					t.Fatalf("deadline %s (planned: %t): no error, but claim %d has no verdict", d, p != nil, i)
+				}
 			}
 		}
 	}
