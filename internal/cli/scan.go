@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -208,6 +209,11 @@ func scan(ctx context.Context, opts *ScanOptions) (*results.Run, func(), error) 
 		err error
 	}
 	ready := make(chan prepared, 1)
+	// When the collectors are still reading as the policies are compiled
+	// (a large input), the decision is planned meanwhile (engine.PlanAhead);
+	// otherwise as it is evaluated, if its size calls for the plan.
+	var collecting atomic.Bool
+	collecting.Store(true)
 	go func() {
 		eo, err := opts.Policy.engineOptions(ctx)
 		if err == nil {
@@ -217,9 +223,13 @@ func scan(ctx context.Context, opts *ScanOptions) (*results.Run, func(), error) 
 		if err == nil {
 			eng, err = engine.New(ctx, eo)
 		}
+		if err == nil && collecting.Load() {
+			eng.PlanAhead()
+		}
 		ready <- prepared{eng, err}
 	}()
 	collected, err := opts.Collect.collect(ctx)
+	collecting.Store(false)
 	p := <-ready
 	if err != nil {
 		return nil, nil, err

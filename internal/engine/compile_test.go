@@ -163,6 +163,13 @@ func TestEvaluatorChoice(t *testing.T) {
 	if usesPlan(auto, auto.plan, planFacts-1) || !usesPlan(auto, auto.plan, planFacts) {
 		t.Error("auto: the whole decision is not planned by its size")
 	}
+	ahead, err := New(ctx, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ahead.PlanAhead(); (workers() > 1 && ahead.split.plan.q == nil) || (workers() == 1 && ahead.plan.q == nil) {
+		t.Error("PlanAhead did not plan the decision")
+	}
 	always, err := New(ctx, Options{Evaluator: EvaluatorPlan})
 	if err != nil {
 		t.Fatal(err)

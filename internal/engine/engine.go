@@ -210,6 +210,19 @@ func (e *Engine) usePlans(ctx context.Context, compiler *ast.Compiler, store sto
 	return nil
 }
 
+// PlanAhead plans the decision now, unless the evaluator is topdown, so
+// that the planning overlaps other work: kaiji scan plans while the
+// collectors still read a large input. Otherwise Evaluate plans a decision
+// that its size calls for.
+func (e *Engine) PlanAhead() {
+	defer gcpace.Preparation()()
+	p := e.plan
+	if e.split != nil && workers() > 1 {
+		p = e.split.plan
+	}
+	e.planFor(p, planFacts)
+}
+
 // planFor returns the plan of p to evaluate a decision over facts facts,
 // or nil when topdown evaluates it.
 func (e *Engine) planFor(p *planned[*vm.Program], facts int) *vm.Program {
