@@ -80,22 +80,25 @@ func (e *estate) request() Request {
 }
 
 // BenchmarkEvaluate evaluates every claim and control of the built-in
-// library over the generated Terraform estates (one prepared engine).
+// library over the generated Terraform estates (one prepared engine per
+// evaluator).
 func BenchmarkEvaluate(b *testing.B) {
-	eng, err := New(context.Background(), Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, n := range []int{1000, 10000} {
-		e := loadEstate(b, n)
-		b.Run(fmt.Sprintf("resources=%d", n), func(b *testing.B) {
-			b.ReportMetric(float64(len(e.facts)), "facts")
-			for b.Loop() {
-				if _, _, err := eng.Evaluate(context.Background(), e.request()); err != nil {
-					b.Fatal(err)
+	for _, ev := range []string{EvaluatorPlan, EvaluatorTopdown} {
+		eng, err := New(context.Background(), Options{Evaluator: ev})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, n := range []int{1000, 10000} {
+			e := loadEstate(b, n)
+			b.Run(fmt.Sprintf("evaluator=%s/resources=%d", ev, n), func(b *testing.B) {
+				b.ReportMetric(float64(len(e.facts)), "facts")
+				for b.Loop() {
+					if _, _, err := eng.Evaluate(context.Background(), e.request()); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }
 
