@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -52,11 +53,11 @@ func (p *Program) Eval(ctx context.Context, input ast.Value, opts EvalOptions) (
 			Context: ctx,
 			Metrics: metrics.NoOp(),
 			Seed:    seed,
-			Time:    ast.NewTerm(ast.Number(fmt.Sprint(now.UnixNano()))),
+			Time:    ast.NewTerm(ast.Number(strconv.FormatInt(now.UnixNano(), 10))),
 			Cache:   builtins.Cache{},
 		},
 	}
-	m.emit1 = m.emit
+	m.emitFn = m.emit
 	args := []*ast.Term{nil, nil}
 	if input != nil {
 		args[ir.Input] = ast.NewTerm(input)
@@ -76,11 +77,11 @@ type machine struct {
 	bctx    topdown.BuiltinContext
 	results []ast.Object
 	// out, outs and relation receive a built-in's outputs (emit, bound
-	// once per machine rather than a closure per call).
+	// to emitFn once per machine rather than a closure per call).
 	out      *ast.Term
 	outs     []*ast.Term
 	relation bool
-	emit1    func(*ast.Term) error
+	emitFn   func(*ast.Term) error
 	// stack holds the frames of the calls in progress; each frame is a
 	// window of it, so a call allocates only when the stack grows.
 	stack []*ast.Term
@@ -117,8 +118,6 @@ const (
 // checkEvery is how many loop iterations and calls run between two
 // checks of the context, so that a timeout ends an evaluation.
 const checkEvery = 1 << 12
-
-var errUndefinedBuiltin = errors.New("undefined")
 
 func (m *machine) tick() error {
 	if m.steps++; m.steps&(checkEvery-1) == 0 {
@@ -223,7 +222,7 @@ func (m *machine) exec(frame []*ast.Term, b block) (int, error) {
 		case opReturn:
 			return returned, nil
 		case opResultSetAdd:
-			obj, ok := frame[in.a.local].Value.(ast.Object)
+			obj, ok := valueOf[ast.Object](frame[in.a.local])
 			if !ok {
 				return 0, m.errorf(in, "result is not an object")
 			}
@@ -597,7 +596,7 @@ func (m *machine) builtin(frame []*ast.Term, in *instr) (*ast.Term, error) {
 	defer m.release(len(args))
 	m.bctx.Location = in.loc
 	m.out, m.outs, m.relation = nil, m.outs[:0], in.bi.relation
-	err := in.bi.f(m.bctx, args, m.emit1)
+	err := in.bi.f(m.bctx, args, m.emitFn)
 	if err != nil {
 		var halt topdown.Halt
 		if errors.As(err, &halt) {

@@ -214,7 +214,7 @@ func TestEvalAgainstTopdown(t *testing.T) {
 	}
 }
 
-func compiled(t *testing.T, tc evalCase) (*ast.Compiler, []func(*rego.Rego)) {
+func compiled(t testing.TB, tc evalCase) (*ast.Compiler, []func(*rego.Rego)) {
 	t.Helper()
 	modules := map[string]*ast.Module{}
 	for name, src := range tc.modules {
@@ -238,7 +238,7 @@ func compiled(t *testing.T, tc evalCase) (*ast.Compiler, []func(*rego.Rego)) {
 	return c, []func(*rego.Rego){rego.Query(tc.query), rego.Compiler(c), rego.Store(store), rego.SetRegoVersion(ast.RegoV1)}
 }
 
-func inputValue(t *testing.T, tc evalCase) ast.Value {
+func inputValue(t testing.TB, tc evalCase) ast.Value {
 	t.Helper()
 	if tc.input == "" {
 		return nil
