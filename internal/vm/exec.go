@@ -407,6 +407,13 @@ func (m *machine) exec(frame []*ast.Term, b block) (int, error) {
 				items[j] = [2]*ast.Term{it[0].term, m.read(frame, it[1])}
 			}
 			frame[in.target] = ast.NewTerm(ast.NewObject(items...))
+		case opMakeBuilder:
+			frame[in.target] = &ast.Term{Value: &arrayBuilder{elems: make([]*ast.Term, 0, in.n)}}
+		case opBuilderAppend:
+			b := frame[in.target].Value.(*arrayBuilder)
+			b.elems = append(b.elems, m.read(frame, in.a))
+		case opFinishArray:
+			frame[in.target] = ast.ArrayTerm(frame[in.target].Value.(*arrayBuilder).elems...)
 		case opSetAdd:
 			set, ok := valueOf[ast.Set](frame[in.target])
 			if !ok {
@@ -702,3 +709,15 @@ func valueOf[T ast.Value](t *ast.Term) (T, bool) {
 	v, ok := t.Value.(T)
 	return v, ok
 }
+
+// arrayBuilder is an array being filled (opMakeBuilder, opBuilderAppend),
+// until opFinishArray makes it an ast.Array. It is a Value only to be held
+// in a frame; no statement but those three reads it (buildArrays).
+type arrayBuilder struct{ elems []*ast.Term }
+
+func (b *arrayBuilder) Compare(ast.Value) int           { panic("vm: an unfinished array was read") }
+func (b *arrayBuilder) Find(ast.Ref) (ast.Value, error) { panic("vm: an unfinished array was read") }
+func (b *arrayBuilder) Hash() int                       { panic("vm: an unfinished array was read") }
+func (b *arrayBuilder) IsGround() bool                  { panic("vm: an unfinished array was read") }
+func (b *arrayBuilder) String() string                  { return "<unfinished array>" }
+func (b *arrayBuilder) StringLength() int               { return len(b.String()) }

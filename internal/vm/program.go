@@ -12,6 +12,7 @@ package vm
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -102,6 +103,9 @@ const (
 	opObjectMerge
 	opSetAdd
 	opMakeObjectFrom
+	opMakeBuilder
+	opBuilderAppend
+	opFinishArray
 )
 
 // operand is a local (local >= 0) or a constant term.
@@ -192,6 +196,7 @@ func Compile(p *ir.Policy, builtins map[string]*topdown.Builtin) (*Program, erro
 			if err != nil {
 				return nil, fmt.Errorf("vm: function %s: %w", f.Name, err)
 			}
+			buildArrays(blocks)
 			fn.blocks, fn.locals = blocks, c.locals+1
 			switch {
 			case fn.params == 2:
@@ -207,6 +212,7 @@ func Compile(p *ir.Policy, builtins map[string]*topdown.Builtin) (*Program, erro
 	if err != nil {
 		return nil, fmt.Errorf("vm: plan %s: %w", plan.Name, err)
 	}
+	buildArrays(blocks)
 	c.prog.plan = &function{name: plan.Name, index: -1, params: 2, args: []int32{int32(ir.Input), int32(ir.Data)}, locals: c.locals + 1, ret: -1, blocks: blocks}
 	return c.prog, nil
 }
@@ -277,10 +283,12 @@ func (c *compiler) fuse(b block) {
 				continue
 			}
 			touched := false
-			visit(in, func(l int32, write bool) {
-				if l == obj || (write && used[l]) {
-					touched = true
-				}
+			walk(b[j:j+1], func(x *instr) {
+				visit(x, func(l int32, write bool) {
+					if l == obj || (write && used[l]) {
+						touched = true
+					}
+				})
 			})
 			if touched {
 				break scan
@@ -310,8 +318,8 @@ func (c *compiler) fuse(b block) {
 	}
 }
 
-// visit calls f with each local a statement (and the blocks in it) reads
-// or writes.
+// visit calls f with each local a statement reads or writes, not those of
+// the blocks in it (walk goes into those).
 func visit(in *instr, f func(l int32, write bool)) {
 	read := func(o operand) {
 		if o.local >= 0 {
@@ -347,14 +355,6 @@ func visit(in *instr, f func(l int32, write bool)) {
 		// change a collection in place also read it.
 		f(in.target, false)
 		f(in.target, true)
-	}
-	for _, b := range in.blocks {
-		for k := range b {
-			visit(&b[k], f)
-		}
-	}
-	for k := range in.body {
-		visit(&in.body[k], f)
 	}
 }
 
@@ -542,4 +542,116 @@ func (c *compiler) stmt(s ir.Stmt, in *instr) error {
 		return fmt.Errorf("unsupported statement %T", s)
 	}
 	return err
+}
+
+// buildArrays has an array that a function fills (a comprehension, a
+// literal) appended to as a Go slice and made an OPA array once, where it
+// is first read: ast.Array.Append copies the array's header on every
+// element. It applies to a MakeArrayStmt whose array the same block reads
+// after the appends, and which nothing else in the function refers to:
+// should the block exit before that read, nothing sees the unfinished
+// array.
+func buildArrays(blocks []block) {
+	refs := map[int32]int{}
+	for _, b := range blocks {
+		walk(b, func(in *instr) {
+			visit(in, func(l int32, write bool) {
+				if !write {
+					refs[l]++
+				}
+			})
+		})
+	}
+	var rewrite func(b block) block
+	rewrite = func(b block) block {
+		for i := 0; i < len(b); i++ {
+			in := &b[i]
+			for k := range in.blocks {
+				in.blocks[k] = rewrite(in.blocks[k])
+			}
+			in.body = rewrite(in.body)
+			if in.op != opMakeArray {
+				continue
+			}
+			arr, appends, read := in.target, 0, -1
+			for j := i + 1; j < len(b) && read < 0; j++ {
+				n, other := 0, false
+				walk(b[j:j+1], func(x *instr) {
+					if x.op == opArrayAppend && x.target == arr && x.a.local != arr {
+						n++
+						return
+					}
+					visit(x, func(l int32, _ bool) {
+						if l == arr {
+							other = true
+						}
+					})
+				})
+				if other {
+					if n > 0 {
+						break // appended to and read in one statement
+					}
+					read = j
+				}
+				appends += n
+			}
+			// The make and each append read the array once as visit
+			// counts; the statement that reads it after them must hold
+			// the function's last references to it.
+			if read < 0 || refs[arr] != 1+appends+countReads(b[read], arr) || !onlyReads(b[read], arr) {
+				continue
+			}
+			in.op = opMakeBuilder
+			walk(b[i+1:read], func(x *instr) {
+				if x.op == opArrayAppend && x.target == arr {
+					x.op = opBuilderAppend
+				}
+			})
+			b = slices.Insert(b, read, instr{op: opFinishArray, target: arr, loc: b[read].loc})
+		}
+		return b
+	}
+	for k := range blocks {
+		blocks[k] = rewrite(blocks[k])
+	}
+}
+
+// walk calls f with each statement of a block and the blocks within it.
+func walk(b block, f func(*instr)) {
+	for k := range b {
+		in := &b[k]
+		f(in)
+		for _, inner := range in.blocks {
+			walk(inner, f)
+		}
+		walk(in.body, f)
+	}
+}
+
+// countReads counts the reads of local l in a statement and the blocks
+// within it.
+func countReads(in instr, l int32) int {
+	n := 0
+	walk(block{in}, func(x *instr) {
+		visit(x, func(r int32, write bool) {
+			if r == l && !write {
+				n++
+			}
+		})
+	})
+	return n
+}
+
+// onlyReads is true when a statement and the blocks within it only read
+// local l.
+func onlyReads(in instr, l int32) bool {
+	ok := true
+	walk(block{in}, func(x *instr) {
+		visit(x, func(r int32, write bool) {
+			if r == l && write {
+				ok = false
+			}
+		})
+	})
+	return ok
 }

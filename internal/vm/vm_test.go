@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/ir"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/topdown"
@@ -346,5 +347,61 @@ n := count([1 | some a in numbers.range(1, 300); some b in numbers.range(1, 300)
 	rs, err := p.Eval(context.Background(), nil, EvalOptions{Time: time.Unix(0, 0)})
 	if err != nil || len(rs) != 1 || rs[0].Get(ast.StringTerm("x")).String() != "90000" {
 		t.Fatalf("got %v, %v", rs, err)
+	}
+}
+
+// TestArrayBuilders: an array filled in one block and read in the next is
+// left an ordinary array (its block could exit before the read), one read
+// in its own block is filled as a slice and made an array there; both
+// give the array.
+func TestArrayBuilders(t *testing.T) {
+	policy := func(blocks ...*ir.Block) *ir.Policy {
+		return &ir.Policy{
+			Static: &ir.Static{Strings: []*ir.StringConst{{Value: "x"}}},
+			Plans:  &ir.Plans{Plans: []*ir.Plan{{Name: "eval", Blocks: blocks}}},
+		}
+	}
+	fill := []ir.Stmt{
+		&ir.MakeArrayStmt{Target: 3},
+		&ir.ArrayAppendStmt{Array: 3, Value: ir.Operand{Value: ir.Bool(true)}},
+		&ir.ArrayAppendStmt{Array: 3, Value: ir.Operand{Value: ir.Bool(false)}},
+	}
+	result := []ir.Stmt{
+		&ir.MakeObjectStmt{Target: 4},
+		&ir.ObjectInsertStmt{Object: 4, Key: ir.Operand{Value: ir.StringIndex(0)}, Value: ir.Operand{Value: ir.Local(3)}},
+		&ir.ResultSetAddStmt{Value: 4},
+	}
+	for _, tc := range []struct {
+		name     string
+		policy   *ir.Policy
+		builders int
+	}{
+		{"read in the next block", policy(&ir.Block{Stmts: fill}, &ir.Block{Stmts: result}), 0},
+		{"read in its block", policy(&ir.Block{Stmts: append(slices.Clone(fill), result...)}), 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := Compile(tc.policy, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			builders := 0
+			for _, b := range p.plan.blocks {
+				walk(b, func(in *instr) {
+					if in.op == opMakeBuilder {
+						builders++
+					}
+				})
+			}
+			if builders != tc.builders {
+				t.Errorf("%d arrays filled as slices, want %d", builders, tc.builders)
+			}
+			rs, err := p.Eval(context.Background(), nil, EvalOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rs) != 1 || rs[0].String() != `{"x": [true, false]}` {
+				t.Errorf("got %v", rs)
+			}
+		})
 	}
 }
