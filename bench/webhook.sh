@@ -7,6 +7,7 @@
 #   bench/webhook.sh floor      # RUNS runs against a server that answers without evaluating
 #                               # (same TLS and HTTP/2): the machine's and generator's floor
 #
+# SERVE_ARGS adds flags to kaiji serve (e.g. SERVE_ARGS="--evaluator topdown").
 # Each run starts a fresh server after a WARMUP (5000) request warm-up, and
 # prints p50/p90/p99/max latency, errors and the server's RSS.
 set -euo pipefail
@@ -44,7 +45,7 @@ wait_ready() {
 start_server() {
 	"$out/kaiji" serve --listen "127.0.0.1:$PORT" --tls-cert "$out/tls.crt" --tls-key "$out/tls.key" \
 		--claims "$fixtures/disclosure.yaml" --data "$fixtures/admission.yaml" \
-		--mode enforce --audit-log "$out/audit.jsonl" 2>"$out/serve.log" &
+		--mode enforce --audit-log "$out/audit.jsonl" ${SERVE_ARGS:-} 2>"$out/serve.log" &
 	server=$!
 	wait_ready "kaiji serve"
 }
