@@ -282,6 +282,11 @@ func TestOPAEvalMatchesScan(t *testing.T) {
 	if diff := sameDecisions(embedded, fromOPA); diff != "" {
 		t.Errorf("opa eval -b differs from kaiji scan (-kaiji +opa):\n%s", diff)
 	}
+	// The demo is small enough for kaiji to evaluate it with OPA's own
+	// evaluator by default; its plan must decide as opa does too.
+	if diff := sameDecisions(kaijiDecisions(t, "--evaluator", "plan"), fromOPA); diff != "" {
+		t.Errorf("opa eval -b differs from kaiji scan --evaluator plan (-kaiji +opa):\n%s", diff)
+	}
 	viaBundle := kaijiDecisions(t, "--bundle", d.signed, "--bundle-key", d.pub)
 	if diff := cmp.Diff(embedded, viaBundle); diff != "" {
 		t.Errorf("kaiji scan --bundle differs from the embedded policies (-embedded +bundle):\n%s", diff)
@@ -302,8 +307,11 @@ func TestOPAEvalMatchesScan(t *testing.T) {
 	if err != nil {
 		t.Fatalf("opa eval: %v\n%s", err, out)
 	}
-	if diff := sameDecisions(kaijiDecisions(t, ext...), parseDecisions(t, "opa eval (user policies)", []byte(out))); diff != "" {
-		t.Errorf("opa eval -b (user policies) differs from kaiji scan %v (-kaiji +opa):\n%s", ext, diff)
+	for _, ev := range []string{"topdown", "plan"} {
+		args := append([]string{"--evaluator", ev}, ext...)
+		if diff := sameDecisions(kaijiDecisions(t, args...), parseDecisions(t, "opa eval (user policies)", []byte(out))); diff != "" {
+			t.Errorf("opa eval -b (user policies) differs from kaiji scan %v (-kaiji +opa):\n%s", args, diff)
+		}
 	}
 }
 
