@@ -5,7 +5,7 @@
 // decoded from OPA's values straight into the result types (decode.go).
 //
 // A query is evaluated as OPA plans it (package vm) or by OPA's own
-// evaluator, topdown; both give the same decisions (TestEvaluatorsAgree),
+// evaluator, topdown; both give the same decisions (TestCompiledSameDecisions),
 // the plan in about two thirds of the time. topdown remains for the
 // queries OPA's planner declines.
 package engine
@@ -458,11 +458,7 @@ type decision struct {
 func (e *Engine) Evaluate(ctx context.Context, req Request) ([]results.Claim, []results.Control, error) {
 	defer gcpace.Evaluation()()
 	if n := workers(); e.split != nil && n > 1 {
-		var p *vm.Program
-		if e.split.plan != nil {
-			p = e.planFor(e.split.plan, len(req.Facts))
-		}
-		return e.split.evaluate(ctx, req, n, p)
+		return e.split.evaluate(ctx, req, n, e.planFor(e.split.plan, len(req.Facts)))
 	}
 	p := e.planFor(e.plan, len(req.Facts))
 	in, err := Input(req)

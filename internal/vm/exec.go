@@ -240,9 +240,7 @@ func (m *machine) exec(frame []*ast.Term, b block) (int, error) {
 		case opBreak:
 			return in.n, nil
 		case opCall:
-			args := m.args(frame, in.args)
-			v, err := m.call(in.fn, args)
-			m.release(len(args))
+			v, err := m.callWith(frame, in.fn, in.args)
 			if err != nil {
 				return 0, err
 			}
@@ -266,16 +264,11 @@ func (m *machine) exec(frame []*ast.Term, b block) (int, error) {
 			if !ok {
 				return 0, nil
 			}
-			args := m.scratch(len(in.locals))
-			for j, l := range in.locals {
-				args[j] = frame[l]
-			}
 			var v *ast.Term
 			var err error
-			if len(args) == f.params {
-				v, err = m.call(f, args)
+			if len(in.args) == f.params {
+				v, err = m.callWith(frame, f, in.args)
 			}
-			m.release(len(args))
 			if err != nil {
 				return 0, err
 			}
@@ -302,8 +295,6 @@ func (m *machine) exec(frame []*ast.Term, b block) (int, error) {
 				break
 			}
 			frame[in.target] = v
-		case opAssignInt:
-			frame[in.target] = in.a.term
 		case opScan:
 			r, err := m.scan(frame, in)
 			if err != nil || r != completed {
@@ -545,6 +536,13 @@ func merge(a, b *ast.Term) *ast.Term {
 		out.Insert(k, v)
 	})
 	return ast.NewTerm(out)
+}
+
+// callWith calls f with the arguments os read from frame.
+func (m *machine) callWith(frame []*ast.Term, f *function, os []operand) (*ast.Term, error) {
+	args := m.args(frame, os)
+	defer m.release(len(args))
+	return m.call(f, args)
 }
 
 // args copies a call's arguments onto the top of the stack.

@@ -79,7 +79,6 @@ const (
 	opWith
 	opAssign
 	opAssignOnce
-	opAssignInt
 	opScan
 	opNot
 	opDot
@@ -128,7 +127,6 @@ type instr struct {
 	fn     *function
 	bi     *builtin
 	args   []operand
-	locals []int32
 	path   []operand
 	wpath  []*ast.Term
 	items  [][2]operand // opMakeObjectFrom: keys and values
@@ -338,9 +336,6 @@ func visit(in *instr, f func(l int32, write bool)) {
 		read(it[0])
 		read(it[1])
 	}
-	for _, l := range in.locals {
-		f(l, false)
-	}
 	switch in.op {
 	case opNop, opReturn, opResultSetAdd, opBlock, opBreak, opNot, opEqual, opNotEqual,
 		opIsArray, opIsObject, opIsSet, opIsDefined, opIsUndefined:
@@ -376,6 +371,15 @@ func (c *compiler) operand(o ir.Operand) (operand, error) {
 		return operand{local: -1, term: c.strings[v]}, nil
 	}
 	return operand{}, fmt.Errorf("unknown operand %T", o.Value)
+}
+
+func (c *compiler) pair(a, b ir.Operand) (operand, operand, error) {
+	x, err := c.operand(a)
+	if err != nil {
+		return x, operand{}, err
+	}
+	y, err := c.operand(b)
+	return x, y, err
 }
 
 func (c *compiler) operands(os []ir.Operand) ([]operand, error) {
@@ -431,7 +435,7 @@ func (c *compiler) stmt(s ir.Stmt, in *instr) error {
 	case *ir.CallDynamicStmt:
 		in.op, in.target = opCallDynamic, c.local(s.Result)
 		for _, l := range s.Args {
-			in.locals = append(in.locals, c.local(l))
+			in.args = append(in.args, operand{local: c.local(l)})
 		}
 		in.path, err = c.operands(s.Path)
 	case *ir.WithStmt:
@@ -454,7 +458,9 @@ func (c *compiler) stmt(s ir.Stmt, in *instr) error {
 		in.op, in.target = opAssignOnce, c.local(s.Target)
 		in.a, err = c.operand(s.Source)
 	case *ir.AssignIntStmt:
-		in.op, in.target = opAssignInt, c.local(s.Target)
+		// OPA's WebAssembly sets the number in place; a new one is the
+		// same to every reader of the local.
+		in.op, in.target = opMakeNumber, c.local(s.Target)
 		in.a = operand{local: -1, term: ast.InternedTerm(int(s.Value))}
 	case *ir.ScanStmt:
 		in.op, in.a = opScan, operand{local: c.local(s.Source)}
@@ -465,25 +471,16 @@ func (c *compiler) stmt(s ir.Stmt, in *instr) error {
 		in.body, err = c.block(s.Block)
 	case *ir.DotStmt:
 		in.op, in.target = opDot, c.local(s.Target)
-		if in.a, err = c.operand(s.Source); err != nil {
-			return err
-		}
-		in.b, err = c.operand(s.Key)
+		in.a, in.b, err = c.pair(s.Source, s.Key)
 	case *ir.LenStmt:
 		in.op, in.target = opLen, c.local(s.Target)
 		in.a, err = c.operand(s.Source)
 	case *ir.EqualStmt:
 		in.op = opEqual
-		if in.a, err = c.operand(s.A); err != nil {
-			return err
-		}
-		in.b, err = c.operand(s.B)
+		in.a, in.b, err = c.pair(s.A, s.B)
 	case *ir.NotEqualStmt:
 		in.op = opNotEqual
-		if in.a, err = c.operand(s.A); err != nil {
-			return err
-		}
-		in.b, err = c.operand(s.B)
+		in.a, in.b, err = c.pair(s.A, s.B)
 	case *ir.MakeNullStmt:
 		in.op, in.target = opMakeNull, c.local(s.Target)
 	case *ir.MakeNumberIntStmt:
@@ -522,16 +519,10 @@ func (c *compiler) stmt(s ir.Stmt, in *instr) error {
 		in.a, err = c.operand(s.Value)
 	case *ir.ObjectInsertStmt:
 		in.op, in.target = opObjectInsert, c.local(s.Object)
-		if in.a, err = c.operand(s.Key); err != nil {
-			return err
-		}
-		in.b, err = c.operand(s.Value)
+		in.a, in.b, err = c.pair(s.Key, s.Value)
 	case *ir.ObjectInsertOnceStmt:
 		in.op, in.target = opObjectInsertOnce, c.local(s.Object)
-		if in.a, err = c.operand(s.Key); err != nil {
-			return err
-		}
-		in.b, err = c.operand(s.Value)
+		in.a, in.b, err = c.pair(s.Key, s.Value)
 	case *ir.ObjectMergeStmt:
 		in.op, in.target = opObjectMerge, c.local(s.Target)
 		in.a, in.b = operand{local: c.local(s.A)}, operand{local: c.local(s.B)}
@@ -598,7 +589,10 @@ func buildArrays(blocks []block) {
 			// The make and each append read the array once as visit
 			// counts; the statement that reads it after them must hold
 			// the function's last references to it.
-			if read < 0 || refs[arr] != 1+appends+countReads(b[read], arr) || !onlyReads(b[read], arr) {
+			if read < 0 {
+				continue
+			}
+			if reads, written := uses(b[read], arr); written || refs[arr] != 1+appends+reads {
 				continue
 			}
 			in.op = opMakeBuilder
@@ -628,30 +622,19 @@ func walk(b block, f func(*instr)) {
 	}
 }
 
-// countReads counts the reads of local l in a statement and the blocks
-// within it.
-func countReads(in instr, l int32) int {
-	n := 0
+// uses counts the reads of local l in a statement and the blocks within
+// it, and says whether any of them writes it.
+func uses(in instr, l int32) (reads int, written bool) {
 	walk(block{in}, func(x *instr) {
 		visit(x, func(r int32, write bool) {
-			if r == l && !write {
-				n++
+			switch {
+			case r != l:
+			case write:
+				written = true
+			default:
+				reads++
 			}
 		})
 	})
-	return n
-}
-
-// onlyReads is true when a statement and the blocks within it only read
-// local l.
-func onlyReads(in instr, l int32) bool {
-	ok := true
-	walk(block{in}, func(x *instr) {
-		visit(x, func(r int32, write bool) {
-			if r == l && write {
-				ok = false
-			}
-		})
-	})
-	return ok
+	return reads, written
 }
