@@ -541,8 +541,9 @@ func merge(a, b *ast.Term) *ast.Term {
 // callWith calls f with the arguments os read from frame.
 func (m *machine) callWith(frame []*ast.Term, f *function, os []operand) (*ast.Term, error) {
 	args := m.args(frame, os)
-	defer m.release(len(args))
-	return m.call(f, args)
+	v, err := m.call(f, args)
+	m.release(len(args))
+	return v, err
 }
 
 // args copies a call's arguments onto the top of the stack.
