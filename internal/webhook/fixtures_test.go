@@ -32,8 +32,8 @@ const fixtures = "testdata/admission"
 
 // fixtureStore compiles the embedded admission policies with the fixture
 // claims and data (encrypted storage classes), as kaiji serve --claims
-// disclosure.yaml --data admission.yaml does.
-func fixtureStore(t testing.TB) *webhook.Store[*webhook.Policies] {
+// disclosure.yaml --data admission.yaml --evaluator evaluator does.
+func fixtureStore(t testing.TB, evaluator string) *webhook.Store[*webhook.Policies] {
 	t.Helper()
 	d, err := claims.LoadFile(filepath.Join(fixtures, "disclosure.yaml"))
 	if err != nil {
@@ -43,7 +43,7 @@ func fixtureStore(t testing.TB) *webhook.Store[*webhook.Policies] {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, err := engine.New(context.Background(), engine.Options{Extra: []*bundle.Bundle{data}, Query: engine.AdmissionQuery})
+	eng, err := engine.New(context.Background(), engine.Options{Extra: []*bundle.Bundle{data}, Query: engine.AdmissionQuery, Evaluator: evaluator})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,61 +172,68 @@ func TestFixtures(t *testing.T) {
 
 		{"dryrun-deployment-no-probe", deny, 60, "spec.template.spec.containers[0].livenessProbe", true},
 	}
-	eval := &webhook.KaijiEvaluator{Store: fixtureStore(t), Facts: kubernetes.FactsFromObject}
+	// Both evaluators answer every fixture with the same golden response.
+	evals := map[string]*webhook.KaijiEvaluator{}
+	for _, ev := range []string{engine.EvaluatorPlan, engine.EvaluatorTopdown} {
+		evals[ev] = &webhook.KaijiEvaluator{Store: fixtureStore(t, ev), Facts: kubernetes.FactsFromObject}
+	}
 	seen := map[string]bool{}
-	for _, tt := range tests {
-		seen[tt.name] = true
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			body := fixtureBody(t, tt.name)
-			got := map[webhook.Mode]modeResult{}
-			for _, m := range []webhook.Mode{webhook.ModeEnforce, webhook.ModeWarn, webhook.ModeAudit} {
-				got[m] = runMode(t, eval, m, body)
-			}
-			enf, wrn, aud := got[webhook.ModeEnforce], got[webhook.ModeWarn], got[webhook.ModeAudit]
-			mark := "開示項目" + itoa(tt.item)
-			switch tt.want {
-			case allow:
-				for m, r := range got {
-					if !r.Response.Allowed || len(r.Response.Warnings) > 0 || len(r.Audit) > 0 {
-						t.Errorf("%s: want allowed without findings, got %+v", m, r)
+	for _, ev := range []string{engine.EvaluatorPlan, engine.EvaluatorTopdown} {
+		eval := evals[ev]
+		for _, tt := range tests {
+			seen[tt.name] = true
+			t.Run(ev+"/"+tt.name, func(t *testing.T) {
+				t.Parallel()
+				body := fixtureBody(t, tt.name)
+				got := map[webhook.Mode]modeResult{}
+				for _, m := range []webhook.Mode{webhook.ModeEnforce, webhook.ModeWarn, webhook.ModeAudit} {
+					got[m] = runMode(t, eval, m, body)
+				}
+				enf, wrn, aud := got[webhook.ModeEnforce], got[webhook.ModeWarn], got[webhook.ModeAudit]
+				mark := "開示項目" + itoa(tt.item)
+				switch tt.want {
+				case allow:
+					for m, r := range got {
+						if !r.Response.Allowed || len(r.Response.Warnings) > 0 || len(r.Audit) > 0 {
+							t.Errorf("%s: want allowed without findings, got %+v", m, r)
+						}
+					}
+				case deny:
+					msg := ""
+					if enf.Response.Result != nil {
+						msg = enf.Response.Result.Message
+					}
+					if enf.Response.Allowed || enf.Response.Result.Code != http.StatusForbidden {
+						t.Errorf("enforce: want 403 denial, got %+v", enf.Response)
+					}
+					for _, part := range []string{mark, "/", tt.field} {
+						if !strings.Contains(msg, part) {
+							t.Errorf("enforce: message %q does not name %q", msg, part)
+						}
+					}
+					if !hasJapanese(msg) {
+						t.Errorf("enforce: message %q has no Japanese", msg)
+					}
+				case warn:
+					if !enf.Response.Allowed || len(enf.Response.Warnings) == 0 || !strings.Contains(enf.Response.Warnings[0], mark) {
+						t.Errorf("enforce: an advisory finding must admit with a warning, got %+v", enf.Response)
 					}
 				}
-			case deny:
-				msg := ""
-				if enf.Response.Result != nil {
-					msg = enf.Response.Result.Message
-				}
-				if enf.Response.Allowed || enf.Response.Result.Code != http.StatusForbidden {
-					t.Errorf("enforce: want 403 denial, got %+v", enf.Response)
-				}
-				for _, part := range []string{mark, "/", tt.field} {
-					if !strings.Contains(msg, part) {
-						t.Errorf("enforce: message %q does not name %q", msg, part)
+				if tt.want != allow {
+					if !wrn.Response.Allowed || len(wrn.Response.Warnings) == 0 || !strings.Contains(strings.Join(wrn.Response.Warnings, "\n"), tt.field) {
+						t.Errorf("warn: want allowed with a warning naming %s, got %+v", tt.field, wrn.Response)
+					}
+					wantAudit := 1
+					if tt.dryRun {
+						wantAudit = 0
+					}
+					if !aud.Response.Allowed || len(aud.Audit) != wantAudit {
+						t.Errorf("audit: want allowed and %d records, got %+v", wantAudit, aud)
 					}
 				}
-				if !hasJapanese(msg) {
-					t.Errorf("enforce: message %q has no Japanese", msg)
-				}
-			case warn:
-				if !enf.Response.Allowed || len(enf.Response.Warnings) == 0 || !strings.Contains(enf.Response.Warnings[0], mark) {
-					t.Errorf("enforce: an advisory finding must admit with a warning, got %+v", enf.Response)
-				}
-			}
-			if tt.want != allow {
-				if !wrn.Response.Allowed || len(wrn.Response.Warnings) == 0 || !strings.Contains(strings.Join(wrn.Response.Warnings, "\n"), tt.field) {
-					t.Errorf("warn: want allowed with a warning naming %s, got %+v", tt.field, wrn.Response)
-				}
-				wantAudit := 1
-				if tt.dryRun {
-					wantAudit = 0
-				}
-				if !aud.Response.Allowed || len(aud.Audit) != wantAudit {
-					t.Errorf("audit: want allowed and %d records, got %+v", wantAudit, aud)
-				}
-			}
-			compareGolden(t, filepath.Join(fixtures, tt.name+".golden.json"), got)
-		})
+				compareGolden(t, filepath.Join(fixtures, tt.name+".golden.json"), got)
+			})
+		}
 	}
 	// Every fixture file is in the table.
 	files, _ := filepath.Glob(filepath.Join(fixtures, "*.yaml"))
