@@ -189,6 +189,33 @@ first_big := x if { some x in input.xs; x > 2 }
 any_pair if { some x in input.xs; some y in input.xs; x + y == 5 }`},
 		input: `{"xs": [1, 4, 2]}`,
 	},
+	{
+		name:  "functions and built-ins replaced with with",
+		query: `a := data.t.r with data.t.f as data.t.g; b := data.t.r with data.t.f as 7; c := data.t.u with upper as lower; d := data.t.r`,
+		modules: map[string]string{"t.rego": `package t
+f(x) := x + 1
+g(x) := x * 10
+r := f(2)
+u := upper("MiXeD")`},
+	},
+	{
+		name:  "operators, sets and errors",
+		query: `a := {1, 2, 3} | {4}; b := {1, 2, 3} & {2, 9}; c := {1, 2, 3} - {1}; d := data.t.quot; e := data.t.big; f := data.t.kv`,
+		modules: map[string]string{"t.rego": `package t
+quot := 1 / 0
+big := 123456789012345678901234567890 * 3
+kv contains [k, v] if some k, v in {"a": 1, "b": 2}`},
+	},
+	{
+		name:  "regular expressions, globs and ranges",
+		query: `a := [x | some x in input.names; regex.match("^web-[0-9]+$", x)]; b := [x | some x in input.names; glob.match("db-*", ["-"], x)]; c := sum(numbers.range(1, 10)); d := count("日本語")`,
+		input: `{"names": ["web-1", "web-x", "db-main", "db-a-b"]}`,
+	},
+	{
+		name:  "object.get with defaults and nested paths",
+		query: `a := object.get(input, ["a", "b", "c"], "none"); b := object.get(input, "missing", 0); c := object.get(input.a, "b", {})`,
+		input: `{"a": {"b": {"c": 42}}}`,
+	},
 }
 
 func TestEvalAgainstTopdown(t *testing.T) {
