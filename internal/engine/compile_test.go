@@ -200,8 +200,9 @@ func TestEvaluatorChoice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	declined.split.plan = &planned[*vm.Program]{make: func() (*vm.Program, error) { return nil, errors.New("not plannable") }}
-	if usesPlan(declined, declined.split.plan, planFacts) {
+	fail := func() (*vm.Program, error) { return nil, errors.New("not plannable") }
+	declined.split.plan, declined.plan = &planned[*vm.Program]{make: fail}, &planned[*vm.Program]{make: fail}
+	if usesPlan(declined, declined.split.plan, planFacts) || usesPlan(declined, declined.plan, planFacts) {
 		t.Error("a declined plan is used")
 	}
 	if _, why := declined.Evaluator(); why != "not plannable" {
