@@ -49,13 +49,14 @@ type function struct {
 type memoKind uint8
 
 const (
-	// memoNone: the function is called with a composite argument, or
-	// more than memoArgs arguments, and never remembered.
+	// memoNone: a function of more than memoArgs arguments, never
+	// remembered.
 	memoNone memoKind = iota
 	// memoRule: a rule (arguments input and data only), remembered for
 	// the evaluation as OPA remembers a rule's value.
 	memoRule
-	// memoScalar: a function remembered per scalar arguments, as the
+	// memoScalar: a function remembered per arguments when they are all
+	// scalars (a call with an object, array or set is not), as the
 	// engine's topdown cache remembers them (engine.callCache).
 	memoScalar
 )
