@@ -111,6 +111,21 @@ func BenchmarkNew(b *testing.B) {
 	}
 }
 
+// BenchmarkPlan plans the split decision for package vm (OPA's planner
+// and vm.Compile): the fixed cost a large scan pays on top of BenchmarkNew.
+func BenchmarkPlan(b *testing.B) {
+	eng, err := New(context.Background(), Options{Evaluator: EvaluatorPlan})
+	if err != nil {
+		b.Fatal(err)
+	}
+	plan := eng.split.plan.make
+	for b.Loop() {
+		if _, err := plan(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkInput builds the input document of the 10k estate.
 func BenchmarkInput(b *testing.B) {
 	e := loadEstate(b, 10000)
