@@ -131,10 +131,13 @@ reload keeps the last good set.`,
 
 // webhookPolicies builds a policy set from a bundle (or the embedded
 // policies) and the claims, preferring claims the bundle carries.
-func webhookPolicies(ctx context.Context, b *bundle.Bundle, extra []*bundle.Bundle, d *claims.Disclosure, pattern int, evaluator string) (*webhook.PolicySet[*webhook.Policies], error) {
+func webhookPolicies(ctx context.Context, b *bundle.Bundle, extra []*bundle.Bundle, d *claims.Disclosure, pattern int, evaluator string, logger *slog.Logger) (*webhook.PolicySet[*webhook.Policies], error) {
 	eng, err := engine.New(ctx, engine.Options{Bundle: b, Extra: extra, Query: engine.AdmissionQuery, Evaluator: evaluator})
 	if err != nil {
 		return nil, err
+	}
+	if name, why := eng.Evaluator(); why != "" {
+		logger.Warn("OPA's planner declined the admission policies; OPA's own evaluator evaluates them", "evaluator", name, "reason", why)
 	}
 	p := &webhook.Policies{Engine: eng}
 	claimsRev := ""
@@ -213,7 +216,7 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 				if err != nil {
 					return nil, err
 				}
-				return webhookPolicies(ctx, b, extra, d, opts.Pattern, opts.Evaluator)
+				return webhookPolicies(ctx, b, extra, d, opts.Pattern, opts.Evaluator, logger)
 			})
 		if err != nil {
 			return &InputError{Err: err}
@@ -223,7 +226,7 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 		if err != nil {
 			return &InputError{Err: err}
 		}
-		ps, err := webhookPolicies(ctx, b, extra, d, opts.Pattern, opts.Evaluator)
+		ps, err := webhookPolicies(ctx, b, extra, d, opts.Pattern, opts.Evaluator, logger)
 		if err != nil {
 			return err
 		}
@@ -233,7 +236,7 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 		if err != nil {
 			return err
 		}
-		ps, err := webhookPolicies(ctx, b, extra, d, opts.Pattern, opts.Evaluator)
+		ps, err := webhookPolicies(ctx, b, extra, d, opts.Pattern, opts.Evaluator, logger)
 		if err != nil {
 			return err
 		}

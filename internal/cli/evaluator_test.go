@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// declinedPolicy is a claim policy OPA's planner declines: a rule keyed by a
+// variable whose other rule reads a key of the same rule.
+const declinedPolicy = `package kaiji.claims.declined
+
+keys := {"declined.example"}
+
+findings contains f if {
+	p.b == 1
+	some f in []
+}
+
+p[x] := 1 if some x in ["a"]
+
+p.b := y if y := p.a
+`
+
+// TestScanEvaluators: kaiji scan reports the same run with each evaluator;
+// asked for the plan of policies OPA's planner declines, it says so and
+// reports what OPA's own evaluator decides.
+func TestScanEvaluators(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "claims"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "claims", "declined.rego"), []byte(declinedPolicy), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, extra := range [][]string{nil, {"--policy", dir}} {
+		runs := map[string]string{}
+		for _, ev := range []string{"topdown", "plan", "auto"} {
+			args := append([]string{"scan", "--claims", "testdata/demo/disclosure.yaml", "--format", "json", "--fail-on", "none", "--evaluator", ev}, extra...)
+			out, stderr, code := run(t, append(args, "testdata/demo/infra")...)
+			if code != 0 {
+				t.Fatalf("%v: exit %d\n%s", args, code, stderr)
+			}
+			declined := strings.Contains(stderr, "OPA's planner declined the policies")
+			if want := ev == "plan" && extra != nil; declined != want {
+				t.Errorf("%v: the warning shown %t, want %t; stderr:\n%s", args, declined, want, stderr)
+			}
+			runs[ev] = out
+		}
+		if runs["plan"] != runs["topdown"] || runs["auto"] != runs["topdown"] {
+			t.Errorf("policies %v: the evaluators report different runs", extra)
+		}
+	}
+}
