@@ -1,10 +1,15 @@
 package cli
 
 import (
+	"bytes"
+	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kaiji-dev/kaiji/policies"
 )
 
 // declinedPolicy is a claim policy OPA's planner declines: a rule keyed by a
@@ -50,6 +55,47 @@ func TestScanEvaluators(t *testing.T) {
 		}
 		if runs["plan"] != runs["topdown"] || runs["auto"] != runs["topdown"] {
 			t.Errorf("policies %v: the evaluators report different runs", extra)
+		}
+	}
+}
+
+// TestServeLogsDeclinedPlan: kaiji serve logs, as it loads the policies,
+// that OPA's planner declined an admission policy of the user's; the
+// library alone plans without a word.
+func TestServeLogsDeclinedPlan(t *testing.T) {
+	dir := t.TempDir()
+	const admission = `package kaiji.admission.declined
+
+violations contains v if {
+	p.b == 1
+	some v in []
+}
+
+p[x] := 1 if some x in ["a"]
+
+p.b := y if y := p.a
+`
+	if err := os.WriteFile(filepath.Join(dir, "declined.rego"), []byte(admission), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lib, err := policies.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		dirs []string
+		want bool
+	}{{nil, false}, {[]string{dir}, true}} {
+		extra, err := (&PolicyExtension{Dirs: tc.dirs}).bundles(false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var logs bytes.Buffer
+		if _, err := webhookPolicies(context.Background(), lib, extra, nil, 1, "auto", slog.New(slog.NewTextHandler(&logs, nil))); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(logs.String(), "planner declined the admission policies"); got != tc.want {
+			t.Errorf("policies %v: declined logged %t, want %t; logs:\n%s", tc.dirs, got, tc.want, logs.String())
 		}
 	}
 }
