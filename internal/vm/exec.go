@@ -426,55 +426,51 @@ func (m *machine) scan(frame []*ast.Term, in *instr) (int, error) {
 	if src == nil {
 		return completed, nil
 	}
-	stop := 0 // the scan's result once the body breaks out of it
-	each := func(k, v *ast.Term) (bool, error) {
-		if err := m.tick(); err != nil {
-			return false, err
-		}
-		frame[in.key], frame[in.value] = k, v
-		r, err := m.exec(frame, in.body)
-		switch {
-		case err != nil:
-			return false, err
-		case r == returned:
-			stop = returned
-			return false, nil
-		case r == 1:
-			stop = completed
-			return false, nil
-		case r > 1:
-			stop = r - 2
-			return false, nil
-		}
-		return true, nil
-	}
-	stop = completed
 	switch x := src.Value.(type) {
 	case *ast.Array:
 		for i := range x.Len() {
-			more, err := each(ast.InternedTerm(i), x.Elem(i))
-			if err != nil || !more {
-				return stop, err
+			if r, done, err := m.scanOne(frame, in, ast.InternedTerm(i), x.Elem(i)); done {
+				return r, err
 			}
-		}
-	case ast.Object:
-		var err error
-		if x.Until(func(k, v *ast.Term) bool {
-			more, e := each(k, v)
-			err = e
-			return !more
-		}) {
-			return stop, err
 		}
 	case ast.Set:
 		for _, e := range x.Slice() {
-			more, err := each(e, e)
-			if err != nil || !more {
-				return stop, err
+			if r, done, err := m.scanOne(frame, in, e, e); done {
+				return r, err
 			}
+		}
+	case ast.Object:
+		var r int
+		var err error
+		if x.Until(func(k, v *ast.Term) (done bool) {
+			r, done, err = m.scanOne(frame, in, k, v)
+			return done
+		}) {
+			return r, err
 		}
 	}
 	return completed, nil
+}
+
+// scanOne runs a scan's body for one element. done is true when the scan
+// ends there, r then being the scan's own result.
+func (m *machine) scanOne(frame []*ast.Term, in *instr, k, v *ast.Term) (r int, done bool, err error) {
+	if err := m.tick(); err != nil {
+		return 0, true, err
+	}
+	frame[in.key], frame[in.value] = k, v
+	r, err = m.exec(frame, in.body)
+	switch {
+	case err != nil:
+		return 0, true, err
+	case r == returned:
+		return returned, true, nil
+	case r == 1:
+		return completed, true, nil
+	case r > 1:
+		return r - 2, true, nil
+	}
+	return 0, false, nil
 }
 
 // with runs the body with a local (input or data) changed at a path, and

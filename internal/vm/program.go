@@ -29,7 +29,6 @@ type Program struct {
 	// dynamic maps the paths of functions a CallDynamicStmt may reach,
 	// joined by pathSep, to the functions.
 	dynamic map[string]*function
-	files   []string
 	data    *ast.Term
 }
 
@@ -160,7 +159,7 @@ func Compile(p *ir.Policy, builtins map[string]*topdown.Builtin) (*Program, erro
 		c.strings[i] = ast.StringTerm(s.Value)
 	}
 	for _, f := range p.Static.Files {
-		c.prog.files = append(c.prog.files, f.Value)
+		c.files = append(c.files, f.Value)
 	}
 	for _, d := range p.Static.BuiltinFuncs {
 		b := &builtin{name: d.Name, void: d.Decl != nil && d.Decl.Result() == nil}
@@ -221,6 +220,7 @@ type compiler struct {
 	byName  map[string]*function
 	bis     map[string]*builtin
 	strings []*ast.Term
+	files   []string
 	locals  int // the highest local of the function being compiled
 }
 
@@ -246,8 +246,8 @@ func (c *compiler) block(b *ir.Block) (block, error) {
 		}
 		if l := s.GetLocation(); l != nil {
 			out[i].loc = &ast.Location{Row: l.Row, Col: l.Col}
-			if l.File >= 0 && l.File < len(c.prog.files) {
-				out[i].loc.File = c.prog.files[l.File]
+			if l.File >= 0 && l.File < len(c.files) {
+				out[i].loc.File = c.files[l.File]
 			}
 		}
 	}
