@@ -13,6 +13,12 @@
 # 600) is stopped and reported as a time-out. The comparison tools are
 # installed first, idempotently, by bench/install-tools.sh.
 #
+# Two rows are floors, not scanners: parseonly (bench/cmd/parseonly) parses
+# the same files with the same parsers and does nothing else; collectonly
+# (bench/cmd/collectonly) runs kaiji's collectors as kaiji scan does and
+# stops before the policies, so a scan's row minus it is what the policies
+# and the report cost.
+#
 # One row is not another scanner but the same work done by OPA alone: `opa`
 # evaluates kaiji's own bundle (kaiji bundle build) on the input document
 # kaiji export input wrote for that estate, with the opa CLI at go.mod's
@@ -40,7 +46,7 @@ SLOW=${SLOW:-60}
 TIMEOUT=${TIMEOUT:-600}
 WORK=${KAIJI_BENCH_WORK:-$HOME/.cache/kaiji/bench}
 BIN=${KAIJI_TOOLS_BIN:-$HOME/.cache/kaiji/bin}
-TOOLS=${TOOLS:-kaiji parseonly opa conftest trivy tfsec terrascan kics kube-score}
+TOOLS=${TOOLS:-kaiji parseonly collectonly opa conftest trivy tfsec terrascan kics kube-score}
 INPUTS=${INPUTS:-terraform terraform-flat plan plan-real kubernetes}
 SIZES=${*:-1000 10000}
 OUT=$WORK/results/$(date -u +%Y%m%dT%H%M%SZ)
@@ -55,10 +61,11 @@ if [ ! -x /usr/bin/time ]; then
 fi
 bash bench/install-tools.sh conftest tfsec kube-score kics trivy terrascan
 bash scripts/setup/opa.sh opa >&2
-log "building kaiji, parseonly and kaiji-gen"
+log "building kaiji, parseonly, collectonly and kaiji-gen"
 go build -o "$WORK/kaiji" ./cmd/kaiji
 "$WORK/kaiji" bundle build -o "$WORK/kaiji-bundle.tar.gz" >&2
 go build -o "$WORK/parseonly" ./bench/cmd/parseonly
+go build -o "$WORK/collectonly" ./bench/cmd/collectonly
 go build -buildvcs=false -o "$WORK/kaiji-gen" ./bench/cmd/kaiji-gen # no VCS stamp: its digest keys the estates
 go build -buildvcs=false -o "$WORK/replan" ./bench/cmd/replan
 # plan-real: a real plan's resources (a Google compute instance and a service
@@ -152,6 +159,7 @@ for n in $SIZES; do
   # Terraform: the root module live/ and the modules it calls.
   measure "$n" terraform kaiji "$WORK/kaiji" scan --claims "$CL" --format json -o /dev/null --fail-on none "$TF"
   measure "$n" terraform parseonly "$WORK/parseonly" "$TF"
+  measure "$n" terraform collectonly "$WORK/collectonly" "$TF"
   sameWork "$n" terraform "$TF"
   measure "$n" terraform conftest "$BIN/conftest" test --no-fail -p "$REPO/bench/conftest/terraform.rego" -o json "$TF/live" "$TF/modules/aws-service" "$TF/modules/azure-service" "$TF/modules/gcp-service"
   measure "$n" terraform trivy "$BIN/trivy" config --skip-check-update --quiet --cache-dir "$WORK/trivy-cache" --format json "$TF"
@@ -164,6 +172,7 @@ for n in $SIZES; do
   FLAT=$E/terraform-flat
   measure "$n" terraform-flat kaiji "$WORK/kaiji" scan --claims "$CL" --format json -o /dev/null --fail-on none "$FLAT"
   measure "$n" terraform-flat parseonly "$WORK/parseonly" "$FLAT"
+  measure "$n" terraform-flat collectonly "$WORK/collectonly" "$FLAT"
   sameWork "$n" terraform-flat "$FLAT"
   measure "$n" terraform-flat conftest "$BIN/conftest" test --no-fail -p "$REPO/bench/conftest/terraform.rego" -o json "$FLAT"
   measure "$n" terraform-flat trivy "$BIN/trivy" config --skip-check-update --quiet --cache-dir "$WORK/trivy-cache" --format json "$FLAT"
@@ -174,6 +183,7 @@ for n in $SIZES; do
   # The same instances as a plan (terraform show -json).
   measure "$n" plan kaiji "$WORK/kaiji" scan --claims "$CL" --format json -o /dev/null --fail-on none "$E/plan"
   measure "$n" plan parseonly "$WORK/parseonly" "$E/plan"
+  measure "$n" plan collectonly "$WORK/collectonly" "$E/plan"
   sameWork "$n" plan "$E/plan"
   measure "$n" plan conftest "$BIN/conftest" test --no-fail -p "$REPO/bench/conftest/plan.rego" -o json "$E/plan/plan.json"
   measure "$n" plan trivy "$BIN/trivy" config --skip-check-update --quiet --cache-dir "$WORK/trivy-cache" --format json "$E/plan"
@@ -182,6 +192,7 @@ for n in $SIZES; do
   # a resource with its change, where the generated plan has ~1.1 KB.
   measure "$n" plan-real kaiji "$WORK/kaiji" scan --claims "$CL" --format json -o /dev/null --fail-on none "$E/plan-real"
   measure "$n" plan-real parseonly "$WORK/parseonly" "$E/plan-real"
+  measure "$n" plan-real collectonly "$WORK/collectonly" "$E/plan-real"
   sameWork "$n" plan-real "$E/plan-real"
   measure "$n" plan-real conftest "$BIN/conftest" test --no-fail -p "$REPO/bench/conftest/plan.rego" -o json "$E/plan-real/plan.json"
   measure "$n" plan-real trivy "$BIN/trivy" config --skip-check-update --quiet --cache-dir "$WORK/trivy-cache" --format json "$E/plan-real"
@@ -189,6 +200,7 @@ for n in $SIZES; do
   # Kubernetes manifests.
   measure "$n" kubernetes kaiji "$WORK/kaiji" scan --claims "$CL" --format json -o /dev/null --fail-on none "$K8S"
   measure "$n" kubernetes parseonly "$WORK/parseonly" "$K8S"
+  measure "$n" kubernetes collectonly "$WORK/collectonly" "$K8S"
   sameWork "$n" kubernetes "$K8S"
   measure "$n" kubernetes conftest "$BIN/conftest" test --no-fail -p "$REPO/bench/conftest/kubernetes.rego" -o json "$K8S"
   measure "$n" kubernetes trivy "$BIN/trivy" config --skip-check-update --quiet --cache-dir "$WORK/trivy-cache" --format json "$K8S"
