@@ -29,8 +29,8 @@ p.b := y if y := p.a
 `
 
 // TestScanEvaluators: kaiji scan reports the same run with each evaluator;
-// asked for the plan of policies OPA's planner declines, it says so and
-// reports what OPA's own evaluator decides.
+// asked for the plan of policies OPA's planner declines, or given a large
+// input by default, it says so and reports what OPA's own evaluator decides.
 func TestScanEvaluators(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, "claims"), 0o755); err != nil {
@@ -55,6 +55,24 @@ func TestScanEvaluators(t *testing.T) {
 		}
 		if runs["plan"] != runs["topdown"] || runs["auto"] != runs["topdown"] {
 			t.Errorf("policies %v: the evaluators report different runs", extra)
+		}
+	}
+	// By default a scan large enough to be planned says so too: it runs
+	// about twice as long on OPA's own evaluator.
+	infra := t.TempDir()
+	buckets := "resource \"aws_s3_bucket\" \"logs\" {\n  count  = 600\n  bucket = \"logs-${count.index}\"\n}\n"
+	if err := os.WriteFile(filepath.Join(infra, "main.tf"), []byte(buckets), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, extra := range [][]string{nil, {"--policy", dir}} {
+		args := append([]string{"scan", "--claims", "testdata/demo/disclosure.yaml", "--format", "json", "--fail-on", "none"}, extra...)
+		_, stderr, code := run(t, append(args, infra)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d\n%s", args, code, stderr)
+		}
+		declined := strings.Contains(stderr, "OPA's planner declined the policies")
+		if want := extra != nil; declined != want {
+			t.Errorf("%v on 600 buckets: the warning shown %t, want %t; stderr:\n%s", args, declined, want, stderr)
 		}
 	}
 }

@@ -211,4 +211,24 @@ func TestEvaluatorChoice(t *testing.T) {
 	if _, _, err := declined.Evaluate(ctx, Request{Pattern: 1}); err != nil {
 		t.Errorf("a declined plan's decision: %v", err)
 	}
+	if why := declined.Declined(1); why != "not plannable" {
+		t.Errorf("plan: Declined(1) = %q", why)
+	}
+	// Declined says so only where the decision's size calls for the plan,
+	// and plans nothing that size would not.
+	tries := 0
+	counted := func() (*vm.Program, error) { tries++; return nil, errors.New("not plannable") }
+	auto.split.plan, auto.plan = &planned[*vm.Program]{make: counted}, &planned[*vm.Program]{make: counted}
+	if why := auto.Declined(planFacts - 1); why != "" || tries != 0 {
+		t.Errorf("auto: Declined(planFacts-1) = %q after %d plans, want \"\" after none", why, tries)
+	}
+	if why := auto.Declined(planFacts); why != "not plannable" {
+		t.Errorf("auto: Declined(planFacts) = %q", why)
+	}
+	if why := never.Declined(planFacts); why != "" {
+		t.Errorf("topdown: Declined = %q", why)
+	}
+	if why := always.Declined(1); why != "" {
+		t.Errorf("a planned engine: Declined = %q", why)
+	}
 }

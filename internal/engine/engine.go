@@ -255,6 +255,23 @@ func (e *Engine) Evaluator() (name, declined string) {
 	return e.mode, ""
 }
 
+// Declined says why OPA's planner declined the policies when a decision
+// over facts facts is evaluated as planned (EvaluatorPlan, or
+// EvaluatorAuto from planFacts facts), and "" otherwise: planned, or
+// evaluated by topdown as asked. It plans nothing a decision of that size
+// would not: kaiji scan calls it after the evaluation, to say why a large
+// scan ran on topdown.
+func (e *Engine) Declined(facts int) string {
+	p := e.decisionPlan()
+	if p == nil || e.mode == EvaluatorTopdown || (e.mode == EvaluatorAuto && facts < planFacts) {
+		return ""
+	}
+	if _, err := p.get(); err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
 // compile compiles the bundle's modules once and stores its data as AST.
 // With fast, small helper functions are copied into their callers
 // (package inline) and the calls of the hottest helpers of kaiji.lib and
