@@ -73,6 +73,29 @@ func BenchmarkCollectPlan(b *testing.B) {
 	benchCollect(b, func(_, _, plan []collectors.File) []collectors.File { return plan })
 }
 
+// BenchmarkCollectCorpus reads the real public modules of testdata/corpus,
+// each with its examples and submodules as a user's checkout has them: the
+// shapes generated estates lack (a module called from dozens of examples,
+// tables of rules as variable defaults, deep locals).
+func BenchmarkCollectCorpus(b *testing.B) {
+	dirs, err := filepath.Glob("testdata/corpus/terraform-*")
+	if err != nil || len(dirs) == 0 {
+		b.Fatalf("no corpus modules (%v)", err)
+	}
+	for _, dir := range dirs {
+		files := readTree(b, dir)
+		b.Run(filepath.Base(dir), func(b *testing.B) {
+			c := New(Options{Vars: map[string]string{}})
+			b.SetBytes(size(files))
+			for b.Loop() {
+				if facts, _ := c.Collect(context.Background(), files); len(facts) == 0 {
+					b.Fatal("no facts")
+				}
+			}
+		})
+	}
+}
+
 func benchCollect(b *testing.B, pick func(hcl, flat, plan []collectors.File) []collectors.File) {
 	for _, n := range []int{1000, 10000} {
 		files := pick(benchEstate(b, n))
