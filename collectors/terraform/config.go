@@ -3,6 +3,7 @@ package terraform
 import (
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -31,6 +32,11 @@ type dirConfig struct {
 	// module instance asks for its resources, modules, outputs … several
 	// times.
 	byType map[string][]decl
+
+	// vars are the module's declared input variables, read once
+	// (variables).
+	vars     map[string]*variable
+	varsOnce sync.Once
 }
 
 // blocks returns the declarations of one type, in file order. The slice is

@@ -240,7 +240,7 @@ func (l *loader) moduleCalls(m *module, cfg *dirConfig, ctx *hcl.EvalContext, de
 		child := l.config(dir)
 		attrs := attributes(d.body)
 		providers := inheritProviders(m, attrs["providers"])
-		decls := declaredVariables(child)
+		decls := child.variables()
 		insts, _ := l.instances(m.prefix+"module."+name, attrs, ctx)
 		for _, in := range insts {
 			if l.count >= maxModuleInstances {
@@ -361,7 +361,7 @@ func (l *loader) evalRoot(dir string) *module {
 		m.prefix = dir + ":"
 	}
 	in := l.scanned[dir]
-	vars := l.rootVariables(declaredVariables(cfg), in.tfvars)
+	vars := l.rootVariables(cfg.variables(), in.tfvars)
 	for _, f := range in.ignored {
 		l.notes = append(l.notes, collectors.Diagnostic{File: f.Path, Line: 1, Severity: collectors.SeverityInfo,
 			Message: "variable file not loaded: Terraform reads only terraform.tfvars and *.auto.tfvars automatically; pass it with --var-file"})

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
@@ -23,6 +24,20 @@ type variable struct {
 	def       cty.Value // the default; cty.NilVal when there is none
 	sensitive bool
 	rng       hcl.Range
+
+	// unset is finish(cty.NilVal), the value of every call that sets
+	// nothing, made once (unsetValue).
+	unset     cty.Value
+	unsetOnce sync.Once
+}
+
+// variables returns the module's declared input variables. They are read
+// once per module directory, not once per call: a module called many times
+// declares them once, and a large default (a module's table of rules) is
+// evaluated once.
+func (c *dirConfig) variables() map[string]*variable {
+	c.varsOnce.Do(func() { c.vars = declaredVariables(c) })
+	return c.vars
 }
 
 // declaredVariables reads the variable blocks of a module.
@@ -75,8 +90,21 @@ func typeExprOf(e hcl.Expression) hcl.Expression {
 // defaults, and hides sensitive values: they are never output, so they are unknown.
 func (v *variable) finish(val cty.Value) cty.Value {
 	if val == cty.NilVal {
-		val = v.def
+		return v.unsetValue()
 	}
+	return v.convert(val)
+}
+
+// unsetValue is the value of the variable where a call sets nothing: the
+// default, converted once for every call. cty values are immutable, so
+// the calls share it.
+func (v *variable) unsetValue() cty.Value {
+	v.unsetOnce.Do(func() { v.unset = v.convert(v.def) })
+	return v.unset
+}
+
+// convert is finish for a value that may be cty.NilVal (no default).
+func (v *variable) convert(val cty.Value) cty.Value {
 	if val == cty.NilVal {
 		return cty.UnknownVal(v.typ)
 	}
