@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+
 	"github.com/kaiji-dev/kaiji/collectors"
 )
 
@@ -484,6 +487,43 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "b%[1]d" {
 		}
 		if len(oneFacts) < 4 {
 			t.Errorf("%s: %d facts", tc.name, len(oneFacts))
+		}
+	}
+}
+
+// TestLocals: each local sees the locals it names, evaluated first; a cycle
+// and what depends on it stay unknown; a local that reads the local object
+// other than by name sees every local; a missing local is unknown.
+func TestLocals(t *testing.T) {
+	t.Parallel()
+	src := `locals {
+  a = 1
+  b = local.a + 1
+  c = "${local.b}-${local.a}"
+  x = local.y
+  y = local.x
+  z = local.x
+  w = local["a"]
+  m = local.nope
+}`
+	cfg, diags, _ := parseConfig("x", []collectors.File{{Path: "x/main.tf", Data: []byte(src)}}, collectors.DefaultMaxDepth)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	got := evalLocals(cfg, &hcl.EvalContext{Variables: map[string]cty.Value{}}).AsValueMap()
+	want := map[string]cty.Value{
+		"a": cty.NumberIntVal(1), "b": cty.NumberIntVal(2), "c": cty.StringVal("2-1"),
+		"x": cty.DynamicVal, "y": cty.DynamicVal, "z": cty.DynamicVal,
+		"w": cty.NumberIntVal(1), "m": cty.DynamicVal,
+	}
+	for name, w := range want {
+		g, ok := got[name]
+		if !ok {
+			t.Errorf("local.%s missing", name)
+			continue
+		}
+		if !g.RawEquals(w) {
+			t.Errorf("local.%s = %#v, want %#v", name, g, w)
 		}
 	}
 }

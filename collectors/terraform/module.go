@@ -451,6 +451,9 @@ func evalLocals(cfg *dirConfig, ctx *hcl.EvalContext) cty.Value {
 	)
 	state := map[string]int{}
 	var order []string
+	// reads lists the locals each expression reads, or nil when it reads
+	// the local object other than by name (it then sees every local).
+	reads := map[string][]string{}
 	var visit func(string) bool
 	visit = func(name string) bool {
 		switch state[name] {
@@ -460,14 +463,27 @@ func evalLocals(cfg *dirConfig, ctx *hcl.EvalContext) cty.Value {
 			return true
 		}
 		state[name] = visiting
-		ok := true
+		ok, byName := true, true
+		deps := []string{}
 		for _, tr := range exprs[name].Variables() {
-			if tr.RootName() != "local" || len(tr) < 2 {
+			if tr.RootName() != "local" {
 				continue
 			}
-			if dep, isAttr := tr[1].(hcl.TraverseAttr); isAttr && exprs[dep.Name] != nil {
+			dep, isAttr := hcl.TraverseAttr{}, false
+			if len(tr) >= 2 {
+				dep, isAttr = tr[1].(hcl.TraverseAttr)
+			}
+			if !isAttr {
+				byName = false
+				continue
+			}
+			deps = append(deps, dep.Name)
+			if exprs[dep.Name] != nil {
 				ok = visit(dep.Name) && ok
 			}
+		}
+		if byName {
+			reads[name] = deps
 		}
 		state[name] = done
 		if ok {
@@ -480,7 +496,19 @@ func evalLocals(cfg *dirConfig, ctx *hcl.EvalContext) cty.Value {
 	}
 	child := ctx.NewChild()
 	for _, name := range order {
-		child.Variables = map[string]cty.Value{"local": cty.ObjectVal(vals)}
+		// Each expression sees the locals it names, not an object of every
+		// local: building that object per local was quadratic in a
+		// module's locals, for each of its instances.
+		seen := vals
+		if deps, ok := reads[name]; ok {
+			seen = make(map[string]cty.Value, len(deps))
+			for _, d := range deps {
+				if v, ok := vals[d]; ok {
+					seen[d] = v
+				}
+			}
+		}
+		child.Variables = map[string]cty.Value{"local": cty.ObjectVal(seen)}
 		vals[name] = evalExpr(exprs[name], child)
 	}
 	return cty.ObjectVal(vals)
