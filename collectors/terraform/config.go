@@ -33,10 +33,19 @@ type dirConfig struct {
 	// times.
 	byType map[string][]decl
 
-	// vars are the module's declared input variables, read once
-	// (variables).
+	// The rest is what the configuration alone decides, worked out on
+	// first use for every instance of the module: vars are the declared
+	// input variables (variables).
 	vars     map[string]*variable
 	varsOnce sync.Once
+	// refs and wholeRefs are referencedAttrs's answer, worked out once
+	// (referenced).
+	refs      map[string]map[string]bool
+	wholeRefs map[string]bool
+	refsOnce  sync.Once
+	// localsPlan is the order of its locals, worked out once (locals).
+	localsPlan *localsPlan
+	localsOnce sync.Once
 }
 
 // blocks returns the declarations of one type, in file order. The slice is

@@ -128,7 +128,7 @@ func (l *loader) evalModule(m *module, cfg *dirConfig, vars map[string]cty.Value
 	// First pass: the resources other expressions read, so that their known
 	// attributes can be read by another (bucket = aws_s3_bucket.logs.bucket)
 	// and by module inputs. The rest are read once, in the last pass.
-	refs, whole := referencedAttrs(cfg)
+	refs, whole := cfg.referenced()
 	m.resources = l.resources(m, cfg, ctx, func(typ, name string) bool {
 		return whole[typ] || refs[typ+"."+name] != nil
 	})
@@ -364,6 +364,13 @@ func resourceValues(ctx *hcl.EvalContext, rs []*resource, refs map[string]map[st
 	}
 }
 
+// referenced returns referencedAttrs(c), worked out once per module
+// directory: every instance of a module reads the same expressions.
+func (c *dirConfig) referenced() (refs map[string]map[string]bool, whole map[string]bool) {
+	c.refsOnce.Do(func() { c.refs, c.wholeRefs = referencedAttrs(c) })
+	return c.refs, c.wholeRefs
+}
+
 // referencedAttrs lists, per resource (type.name), the attribute names that
 // expressions of the module read: aws_kms_key.k.arn, aws_s3_bucket.b[0].id;
 // a resource read whole (aws_s3_bucket.b, values(aws_s3_bucket.b)) has an
@@ -428,32 +435,37 @@ func referencedAttrs(cfg *dirConfig) (refs map[string]map[string]bool, whole map
 	return out, whole
 }
 
-// evalLocals evaluates locals in dependency order: each local once, after
-// the locals it refers to. A local in a reference cycle is unknown, as is one
-// that depends on something unknown.
-func evalLocals(cfg *dirConfig, ctx *hcl.EvalContext) cty.Value {
-	exprs := map[string]hcl.Expression{}
+// localsPlan is what evalLocals needs of a module's locals that its
+// configuration alone decides, worked out once per module directory.
+type localsPlan struct {
+	exprs map[string]hcl.Expression
+	// order lists the locals outside reference cycles, each after the
+	// locals it refers to.
+	order []string
+	// reads lists the locals each expression reads; a local that reads
+	// the local object other than by name has no entry (it sees every
+	// local).
+	reads map[string][]string
+}
+
+// locals returns the module's localsPlan, made once.
+func (c *dirConfig) locals() *localsPlan {
+	c.localsOnce.Do(func() { c.localsPlan = planLocals(c) })
+	return c.localsPlan
+}
+
+func planLocals(cfg *dirConfig) *localsPlan {
+	p := &localsPlan{exprs: map[string]hcl.Expression{}, reads: map[string][]string{}}
 	for _, d := range cfg.blocks("locals") {
 		for name, a := range attributes(d.body) {
-			exprs[name] = a.Expr
+			p.exprs[name] = a.Expr
 		}
-	}
-	if len(exprs) == 0 {
-		return cty.EmptyObjectVal
-	}
-	vals := map[string]cty.Value{}
-	for name := range exprs {
-		vals[name] = cty.DynamicVal
 	}
 	const (
 		visiting = 1
 		done     = 2
 	)
 	state := map[string]int{}
-	var order []string
-	// reads lists the locals each expression reads, or nil when it reads
-	// the local object other than by name (it then sees every local).
-	reads := map[string][]string{}
 	var visit func(string) bool
 	visit = func(name string) bool {
 		switch state[name] {
@@ -465,7 +477,7 @@ func evalLocals(cfg *dirConfig, ctx *hcl.EvalContext) cty.Value {
 		state[name] = visiting
 		ok, byName := true, true
 		deps := []string{}
-		for _, tr := range exprs[name].Variables() {
+		for _, tr := range p.exprs[name].Variables() {
 			if tr.RootName() != "local" {
 				continue
 			}
@@ -478,29 +490,44 @@ func evalLocals(cfg *dirConfig, ctx *hcl.EvalContext) cty.Value {
 				continue
 			}
 			deps = append(deps, dep.Name)
-			if exprs[dep.Name] != nil {
+			if p.exprs[dep.Name] != nil {
 				ok = visit(dep.Name) && ok
 			}
 		}
 		if byName {
-			reads[name] = deps
+			p.reads[name] = deps
 		}
 		state[name] = done
 		if ok {
-			order = append(order, name)
+			p.order = append(p.order, name)
 		}
 		return ok
 	}
-	for _, name := range sortedKeys(exprs) {
+	for _, name := range sortedKeys(p.exprs) {
 		visit(name)
 	}
+	return p
+}
+
+// evalLocals evaluates locals in dependency order: each local once, after
+// the locals it refers to. A local in a reference cycle is unknown, as is one
+// that depends on something unknown.
+func evalLocals(cfg *dirConfig, ctx *hcl.EvalContext) cty.Value {
+	p := cfg.locals()
+	if len(p.exprs) == 0 {
+		return cty.EmptyObjectVal
+	}
+	vals := make(map[string]cty.Value, len(p.exprs))
+	for name := range p.exprs {
+		vals[name] = cty.DynamicVal
+	}
 	child := ctx.NewChild()
-	for _, name := range order {
+	for _, name := range p.order {
 		// Each expression sees the locals it names, not an object of every
 		// local: building that object per local was quadratic in a
 		// module's locals, for each of its instances.
 		seen := vals
-		if deps, ok := reads[name]; ok {
+		if deps, ok := p.reads[name]; ok {
 			seen = make(map[string]cty.Value, len(deps))
 			for _, d := range deps {
 				if v, ok := vals[d]; ok {
@@ -509,7 +536,7 @@ func evalLocals(cfg *dirConfig, ctx *hcl.EvalContext) cty.Value {
 			}
 		}
 		child.Variables = map[string]cty.Value{"local": cty.ObjectVal(seen)}
-		vals[name] = evalExpr(exprs[name], child)
+		vals[name] = evalExpr(p.exprs[name], child)
 	}
 	return cty.ObjectVal(vals)
 }
