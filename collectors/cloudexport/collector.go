@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/kaiji-dev/kaiji/collectors"
+	"github.com/kaiji-dev/kaiji/internal/parallel"
 )
 
 // Options configure the cloud export collector.
@@ -98,17 +99,28 @@ func sniff(head []byte) format {
 
 // Collect implements collectors.Collector.
 func (c *Collector) Collect(ctx context.Context, files []collectors.File) ([]collectors.Fact, collectors.Diagnostics) {
+	// Files are read one per core, and merged in their order: a listener's
+	// scheme read from a later file still wins, as read one after another.
+	type read struct {
+		facts   []collectors.Fact
+		diags   collectors.Diagnostics
+		schemes map[string]string
+	}
+	reads := make([]read, len(files))
+	parallel.For(len(files), 0, func(i int) {
+		if ctx.Err() != nil {
+			return
+		}
+		r := &reads[i]
+		r.facts, r.diags, r.schemes = readFile(files[i], c.opts.MaxDepth)
+	})
 	var facts []collectors.Fact
 	var diags collectors.Diagnostics
 	schemes := map[string]string{}
-	for _, f := range files {
-		if ctx.Err() != nil {
-			break
-		}
-		fs, ds, lbs := readFile(f, c.opts.MaxDepth)
-		facts = append(facts, fs...)
-		diags = append(diags, ds...)
-		for k, v := range lbs {
+	for _, r := range reads {
+		facts = append(facts, r.facts...)
+		diags = append(diags, r.diags...)
+		for k, v := range r.schemes {
 			schemes[k] = v
 		}
 	}

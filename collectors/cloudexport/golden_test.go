@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -80,5 +81,20 @@ func TestGolden(t *testing.T) {
 				t.Errorf("facts differ (-want +got):\n%s", cmp.Diff(string(want), string(got)))
 			}
 		})
+	}
+}
+
+// TestIsIdent: isIdent agrees with the pattern it replaces,
+// ^[A-Za-z_$][A-Za-z0-9_$-]*$, on names, paths, digits, symbols and
+// non-ASCII keys.
+func TestIsIdent(t *testing.T) {
+	re := regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$-]*$`)
+	for _, key := range []string{
+		"", "a", "Z", "_", "$", "-", "0", "9a", "a9", "a-b", "-a", "a.b", "a b", "a[0]",
+		"StorageEncrypted", "$ref", "_x-1$", "aws:kms", "キー", "aé", "a\x00", "a\n", "x/y",
+	} {
+		if got, want := isIdent(key), re.MatchString(key); got != want {
+			t.Errorf("isIdent(%q) = %t, want %t", key, got, want)
+		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -90,7 +89,7 @@ func parseJSON(data []byte, baseLine, maxDepth int) (doc, error) {
 			case '[':
 				var l []any
 				for i := 0; dec.More(); i++ {
-					v, err := walk(fmt.Sprintf("%s[%d]", path, i), depth+1)
+					v, err := walk(path+"["+strconv.Itoa(i)+"]", depth+1)
 					if err != nil {
 						return nil, err
 					}
@@ -146,11 +145,28 @@ func skipSpace(data []byte, off int64) int64 {
 	return off
 }
 
-var identRe = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$-]*$`)
+// isIdent says whether a key is written as a name in a JSON path
+// (^[A-Za-z_$][A-Za-z0-9_$-]*$): every key of a document is asked, so a
+// loop, not a regular expression.
+func isIdent(key string) bool {
+	if key == "" {
+		return false
+	}
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		switch {
+		case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', c == '_', c == '$':
+		case i > 0 && ('0' <= c && c <= '9' || c == '-'):
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // join appends a key to a JSON path: a.b, or a["x.y"] for keys that are not names.
 func join(path, key string) string {
-	if !identRe.MatchString(key) {
+	if !isIdent(key) {
 		return fmt.Sprintf("%s[%s]", path, strconv.Quote(key))
 	}
 	if path == "" {
