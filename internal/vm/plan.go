@@ -8,6 +8,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/ir"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/topdown"
 )
 
 // target is the rego target under which Plan has OPA plan a query. OPA
@@ -19,10 +20,10 @@ var register sync.Once
 
 type slotKey struct{}
 
-// slot receives the compiled plan.
+// slot receives the plan and the built-ins registered for the query.
 type slot struct {
-	prog *Program
-	err  error
+	policy   *ir.Policy
+	builtins map[string]*topdown.Builtin
 }
 
 type planner struct{}
@@ -38,8 +39,8 @@ func (planner) PrepareForEval(ctx context.Context, p *ir.Policy, opts ...rego.Pr
 	for _, o := range opts {
 		o(&cfg)
 	}
-	s.prog, s.err = Compile(p, cfg.BuiltinFuncs())
-	return unused{}, s.err
+	s.policy, s.builtins = p, cfg.BuiltinFuncs()
+	return unused{}, nil
 }
 
 type unused struct{}
@@ -52,15 +53,34 @@ func (unused) Eval(context.Context, *rego.EvalContext, ast.Value) (ast.Value, er
 // rego.Compiler, rego.Function… as for rego.New), and returns it ready to
 // run. OPA's planner declines some policies; the error says which part.
 func Plan(ctx context.Context, opts ...func(*rego.Rego)) (*Program, error) {
+	p, builtins, err := PlanPolicy(ctx, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return Compile(p, builtins)
+}
+
+// PlanPolicy is Plan without the last step: OPA's plan of the query, and
+// the built-ins registered for it (the rego.Function options) for Compile.
+// A plan kept for later (EncodePolicy) is compiled with the same built-ins.
+func PlanPolicy(ctx context.Context, opts ...func(*rego.Rego)) (*ir.Policy, map[string]*topdown.Builtin, error) {
 	register.Do(func() { rego.RegisterPlugin(target, planner{}) })
 	s := &slot{}
 	ctx = context.WithValue(ctx, slotKey{}, s)
 	opts = append(opts[:len(opts):len(opts)], rego.Target(target))
 	if _, err := rego.New(opts...).PrepareForEval(ctx); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if s.prog == nil {
-		return nil, errors.New("vm: OPA planned no query")
+	if s.policy == nil {
+		return nil, nil, errNoPlan
 	}
-	return s.prog, nil
+	return s.policy, s.builtins, nil
+}
+
+// Builtins returns the built-ins that opts register (rego.Function…), as
+// Compile takes them, without planning anything of note: a decoded plan is
+// compiled with them.
+func Builtins(ctx context.Context, opts ...func(*rego.Rego)) (map[string]*topdown.Builtin, error) {
+	_, builtins, err := PlanPolicy(ctx, append(opts[:len(opts):len(opts)], rego.Query("true"))...)
+	return builtins, err
 }

@@ -162,7 +162,16 @@ func Compile(p *ir.Policy, builtins map[string]*topdown.Builtin) (*Program, erro
 		c.files = append(c.files, f.Value)
 	}
 	for _, d := range p.Static.BuiltinFuncs {
-		b := &builtin{name: d.Name, void: d.Decl != nil && d.Decl.Result() == nil}
+		decl := d.Decl
+		if decl == nil {
+			// A decoded plan (DecodePolicy) names its built-ins only.
+			if x := builtins[d.Name]; x != nil && x.Decl != nil {
+				decl = x.Decl.Decl
+			} else if x := ast.BuiltinMap[d.Name]; x != nil {
+				decl = x.Decl
+			}
+		}
+		b := &builtin{name: d.Name, void: decl != nil && decl.Result() == nil}
 		if x, ok := builtins[d.Name]; ok && x != nil && x.Func != nil {
 			b.f = x.Func
 		} else if f := topdown.GetBuiltin(d.Name); f != nil {

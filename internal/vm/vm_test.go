@@ -1,6 +1,7 @@
 package vm
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"slices"
@@ -8,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/ir"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -223,20 +226,24 @@ func TestEvalAgainstTopdown(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			want, wantErr := evalTopdown(t, ctx, tc)
-			got, gotErr := evalVM(t, ctx, tc)
-			if tc.conflict {
-				for _, err := range []error{wantErr, gotErr} {
-					if err == nil || !strings.Contains(err.Error(), topdown.ConflictErr) {
-						t.Fatalf("want conflict errors, got topdown %v and vm %v", wantErr, gotErr)
+			// The plan as OPA made it, and as kept in protobuf form and
+			// read back (EncodePolicy, DecodePolicy).
+			for _, viaProto := range []bool{false, true} {
+				got, gotErr := evalVM(t, ctx, tc, viaProto)
+				if tc.conflict {
+					for _, err := range []error{wantErr, gotErr} {
+						if err == nil || !strings.Contains(err.Error(), topdown.ConflictErr) {
+							t.Fatalf("want conflict errors, got topdown %v and vm %v (decoded %t)", wantErr, gotErr, viaProto)
+						}
 					}
+					continue
 				}
-				return
-			}
-			if wantErr != nil || gotErr != nil {
-				t.Fatalf("topdown: %v, vm: %v", wantErr, gotErr)
-			}
-			if !slices.EqualFunc(got, want, func(a, b ast.Object) bool { return a.Compare(b) == 0 }) {
-				t.Errorf("vm gave\n%v\ntopdown gave\n%v", got, want)
+				if wantErr != nil || gotErr != nil {
+					t.Fatalf("topdown: %v, vm: %v (decoded %t)", wantErr, gotErr, viaProto)
+				}
+				if !slices.EqualFunc(got, want, func(a, b ast.Object) bool { return a.Compare(b) == 0 }) {
+					t.Errorf("vm (decoded %t) gave\n%v\ntopdown gave\n%v", viaProto, got, want)
+				}
 			}
 		})
 	}
@@ -300,11 +307,20 @@ func evalTopdown(t *testing.T, ctx context.Context, tc evalCase) ([]ast.Object, 
 	return out, nil
 }
 
-func evalVM(t *testing.T, ctx context.Context, tc evalCase) ([]ast.Object, error) {
+func evalVM(t *testing.T, ctx context.Context, tc evalCase, viaProto bool) ([]ast.Object, error) {
 	_, opts := compiled(t, tc)
-	p, err := Plan(ctx, opts...)
+	pol, builtins, err := PlanPolicy(ctx, opts...)
 	if err != nil {
 		t.Fatalf("plan: %v", err)
+	}
+	if viaProto {
+		if pol, err = roundTrip(pol); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := Compile(pol, builtins)
+	if err != nil {
+		t.Fatalf("compile: %v", err)
 	}
 	var data ast.Value = ast.NewObject()
 	if tc.data != "" {
@@ -428,6 +444,56 @@ func TestArrayBuilders(t *testing.T) {
 			}
 			if len(rs) != 1 || rs[0].String() != `{"x": [true, false]}` {
 				t.Errorf("got %v", rs)
+			}
+		})
+	}
+}
+
+// roundTrip is the plan as EncodePolicy writes and DecodePolicy reads it.
+func roundTrip(p *ir.Policy) (*ir.Policy, error) {
+	data, err := EncodePolicy(p)
+	if err != nil {
+		return nil, err
+	}
+	return DecodePolicy(data)
+}
+
+// TestPolicyProto: a plan read back from its protobuf form is the plan
+// OPA made, but for the built-ins' declarations, which the form leaves
+// out; and it encodes to the same bytes.
+func TestPolicyProto(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, opts := compiled(t, tc)
+			pol, _, err := PlanPolicy(ctx, opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, err := EncodePolicy(pol)
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, err := DecodePolicy(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, err := EncodePolicy(back)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(data, again) {
+				t.Error("the decoded plan encodes to other bytes")
+			}
+			for _, b := range pol.Static.BuiltinFuncs {
+				b.Decl = nil
+			}
+			pol.UnplannedRules = nil
+			// Nor does it keep a location's text and file name, which the
+			// vm does not read (it names files by their index).
+			same := []cmp.Option{cmpopts.IgnoreUnexported(ir.Location{}), cmpopts.IgnoreFields(ir.Location{}, "Text"), cmpopts.EquateEmpty()}
+			if diff := cmp.Diff(pol, back, same...); diff != "" {
+				t.Errorf("decoded plan differs (-OPA's +decoded):\n%s", diff)
 			}
 		})
 	}
