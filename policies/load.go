@@ -163,28 +163,47 @@ func Builtin() (*bundle.Bundle, error) { return builtin() }
 // computed from its files without parsing the modules: kaiji version
 // prints it, and parsing the library was most of that command's 50 ms.
 func BuiltinDigest() (string, error) {
+	digest, _, err := BuiltinSource()
+	return digest, err
+}
+
+// BuiltinSource is the embedded library's Digest and data document
+// (Builtin's Data), read without parsing the modules, once: a scan that
+// evaluates the library's plans (engine) needs nothing else of it. The
+// data is shared; callers do not change it.
+func BuiltinSource() (digest string, data map[string]any, err error) {
+	src, err := builtinSource()
+	return src.digest, src.data, err
+}
+
+type source struct {
+	digest string
+	data   map[string]any
+}
+
+var builtinSource = sync.OnceValues(func() (source, error) {
 	paths, err := policyFiles(FS, LoadOptions{})
 	if err != nil {
-		return "", err
+		return source{}, err
 	}
 	b := &bundle.Bundle{Data: map[string]any{}}
 	docs := map[string]any{}
 	for _, p := range paths {
 		if !strings.HasSuffix(p, ".rego") {
 			if docs[dataName(p)], err = ReadData(FS, p); err != nil {
-				return "", err
+				return source{}, err
 			}
 			continue
 		}
 		raw, err := fs.ReadFile(FS, p)
 		if err != nil {
-			return "", err
+			return source{}, err
 		}
 		b.Modules = append(b.Modules, bundle.ModuleFile{Path: path.Join("policies", p), Raw: raw})
 	}
 	assemble(b, docs)
-	return Digest(b), nil
-}
+	return source{digest: Digest(b), data: b.Data}, nil
+})
 
 // assemble mounts a policy tree's data documents at data.kaiji.data and
 // orders its modules by path, as Load leaves them for Digest and the

@@ -59,12 +59,13 @@ func loadEstate(tb testing.TB, n int) *estate {
 	return e
 }
 
-// evaluating returns the built-in engine and the input of the generated
-// estate of n resources.
+// evaluating returns the built-in engine, compiled (not from
+// builtin.plans: its topdown query is read), and the input of the
+// generated estate of n resources.
 func evaluating(t testing.TB, n int) (*Engine, ast.Value, *estate) {
 	t.Helper()
 	e := loadEstate(t, n)
-	eng, err := New(context.Background(), Options{})
+	eng, err := New(context.Background(), Options{noPlans: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,11 +103,28 @@ func BenchmarkEvaluate(b *testing.B) {
 	}
 }
 
-// BenchmarkNew compiles and prepares the built-in library.
+// BenchmarkNew compiles and prepares the built-in library, as for
+// --evaluator topdown or with policies of the user's.
 func BenchmarkNew(b *testing.B) {
 	for b.Loop() {
-		if _, err := New(context.Background(), Options{}); err != nil {
+		if _, err := New(context.Background(), Options{noPlans: true}); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkNewPrecompiled is what a scan of the built-in library pays
+// instead of BenchmarkNew and BenchmarkPlan: the engine of builtin.plans
+// and its split decision's plan decoded (a fresh engine each time; the
+// file's JSON is read once per process).
+func BenchmarkNewPrecompiled(b *testing.B) {
+	for b.Loop() {
+		eng, err := New(context.Background(), Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := eng.split.plan.get(); err != nil || !eng.precompiled {
+			b.Fatalf("not precompiled: %v", err)
 		}
 	}
 }
@@ -114,7 +132,7 @@ func BenchmarkNew(b *testing.B) {
 // BenchmarkPlan plans the split decision for package vm (OPA's planner
 // and vm.Compile): the fixed cost a large scan pays on top of BenchmarkNew.
 func BenchmarkPlan(b *testing.B) {
-	eng, err := New(context.Background(), Options{Evaluator: EvaluatorPlan})
+	eng, err := New(context.Background(), Options{Evaluator: EvaluatorPlan, noPlans: true})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -31,12 +31,19 @@ func TestCompiledSameDecisions(t *testing.T) {
 		t.Skip("evaluates the policies 56 times")
 	}
 	ctx := context.Background()
-	fast, err := New(ctx, Options{Evaluator: EvaluatorPlan})
+	fast, err := New(ctx, Options{Evaluator: EvaluatorPlan, noPlans: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if name, declined := fast.Evaluator(); name != EvaluatorPlan || declined != "" {
 		t.Fatalf("the library is evaluated by %s (%s); want its plan", name, declined)
+	}
+	ahead, err := New(ctx, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ahead.precompiled {
+		t.Fatal("the library's decision is not evaluated from builtin.plans")
 	}
 	topdown, err := New(ctx, Options{Evaluator: EvaluatorTopdown})
 	if err != nil {
@@ -99,7 +106,7 @@ func TestCompiledSameDecisions(t *testing.T) {
 			for _, e := range []struct {
 				name string
 				eng  *Engine
-			}{{"plan", fast}, {"topdown", topdown}} {
+			}{{"plan", fast}, {"builtin.plans", ahead}, {"topdown", topdown}} {
 				if got := decide(t, e.eng, req); got != want {
 					t.Errorf("%s, pattern %d: the compiled policies evaluated by %s, split, decide differently from OPA alone", tc.name, pattern, e.name)
 				}
@@ -153,7 +160,9 @@ func decide(t *testing.T, e *Engine, req Request) string {
 func TestEvaluatorChoice(t *testing.T) {
 	ctx := context.Background()
 	usesPlan := func(e *Engine, p *planned[*vm.Program], facts int) bool { return e.planFor(p, facts) != nil }
-	auto, err := New(ctx, Options{})
+	// The library compiled (noPlans), as for policies of the user's:
+	// builtin.plans costs nothing to plan (TestPrecompiled).
+	auto, err := New(ctx, Options{noPlans: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,14 +172,14 @@ func TestEvaluatorChoice(t *testing.T) {
 	if usesPlan(auto, auto.plan, planFacts-1) || !usesPlan(auto, auto.plan, planFacts) {
 		t.Error("auto: the whole decision is not planned by its size")
 	}
-	ahead, err := New(ctx, Options{})
+	ahead, err := New(ctx, Options{noPlans: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if ahead.PlanAhead(); (workers() > 1 && ahead.split.plan.q == nil) || (workers() == 1 && ahead.plan.q == nil) {
 		t.Error("PlanAhead did not plan the decision")
 	}
-	always, err := New(ctx, Options{Evaluator: EvaluatorPlan})
+	always, err := New(ctx, Options{Evaluator: EvaluatorPlan, noPlans: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +205,7 @@ func TestEvaluatorChoice(t *testing.T) {
 	}
 	// A query OPA's planner declines is evaluated by topdown, and the
 	// engine says why.
-	declined, err := New(ctx, Options{Evaluator: EvaluatorPlan})
+	declined, err := New(ctx, Options{Evaluator: EvaluatorPlan, noPlans: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,6 +61,10 @@ type Options struct {
 	// called as written (the tests' reference for the inline and accel
 	// stages).
 	plain bool
+	// noPlans compiles the built-in library even where builtin.plans
+	// would serve (precompiled): to make that file, to fall back when it
+	// does not decode, and for the tests that compare the two.
+	noPlans bool
 }
 
 // The evaluators an engine may use (Options.Evaluator).
@@ -93,6 +97,14 @@ type Engine struct {
 	split  *splitter
 	digest string
 	mode   string
+	// compiler and store are the compiled policies (nil when precompiled).
+	compiler *ast.Compiler
+	store    storage.Store
+	// precompiled is true when the plans come from builtin.plans: they
+	// cost nothing to make, so every decision is planned; slow is the
+	// compiled library, made only should a plan not decode.
+	precompiled bool
+	slow        func() (*Engine, error)
 }
 
 // planned is a query prepared or planned on its first use, once.
@@ -113,6 +125,9 @@ func (p *planned[T]) get() (T, error) {
 // the policies never convert it per read.
 func New(ctx context.Context, opts Options) (*Engine, error) {
 	defer gcpace.Preparation()()
+	if e := precompiled(ctx, opts, cmp.Or(opts.Query, Query)); e != nil {
+		return e, nil
+	}
 	b := opts.Bundle
 	if b == nil {
 		var err error
@@ -159,7 +174,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{pq: pq, digest: digest, mode: cmp.Or(opts.Evaluator, EvaluatorAuto)}
+	e := &Engine{pq: pq, digest: digest, mode: cmp.Or(opts.Evaluator, EvaluatorAuto), compiler: compiler, store: store}
 	if query == Query {
 		if e.split, err = newSplitter(ctx, b, prepare); err != nil {
 			return nil, err
@@ -233,7 +248,7 @@ func (e *Engine) decisionPlan() *planned[*vm.Program] {
 // planFor returns the plan of p to evaluate a decision over facts facts,
 // or nil when topdown evaluates it.
 func (e *Engine) planFor(p *planned[*vm.Program], facts int) *vm.Program {
-	if p == nil || (e.mode == EvaluatorAuto && facts < planFacts) {
+	if p == nil || (e.mode == EvaluatorAuto && facts < planFacts && !e.precompiled) {
 		return nil
 	}
 	prog, err := p.get()
@@ -502,6 +517,14 @@ func (e *Engine) EvalRaw(ctx context.Context, in ast.Value, out any) error {
 }
 
 func (e *Engine) evalRaw(ctx context.Context, p *vm.Program, in ast.Value, out any) error {
+	if p == nil && e.precompiled {
+		// Neither builtin.plans nor the compiled library planned it.
+		se, err := e.slow()
+		if err != nil {
+			return err
+		}
+		return evalInto(ctx, se.pq, in, out)
+	}
 	if p == nil {
 		return evalInto(ctx, e.pq, in, out)
 	}

@@ -86,7 +86,7 @@ func TestHeapDuringEval(t *testing.T) {
 		t.Skip()
 	}
 	e := loadEstate(t, 10000)
-	eng, err := New(context.Background(), Options{})
+	eng, err := New(context.Background(), Options{noPlans: true})
 	if err != nil {
 		t.Fatal(err)
 	}

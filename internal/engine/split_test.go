@@ -48,15 +48,23 @@ func TestSplitMatchesSingleQuery(t *testing.T) {
 	}
 }
 
-// splitPlans returns the split decision's evaluators: topdown (nil) and
-// its plan.
+// splitPlans returns the split decision's evaluators: topdown (nil), its
+// plan, and its plan read from builtin.plans.
 func splitPlans(t *testing.T, eng *Engine) []*vm.Program {
 	t.Helper()
 	p, err := eng.split.plan.get()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return []*vm.Program{nil, p}
+	pre, err := New(context.Background(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, err := pre.split.plan.get()
+	if err != nil || !pre.precompiled {
+		t.Fatalf("builtin.plans: %v", err)
+	}
+	return []*vm.Program{nil, p, kept}
 }
 
 // TestSplitCancelled: a context ended before or while the queries run

@@ -1,0 +1,177 @@
+package engine
+
+import (
+	"cmp"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	opaversion "github.com/open-policy-agent/opa/v1/version"
+
+	"github.com/kaiji-dev/kaiji/internal/accel"
+	"github.com/kaiji-dev/kaiji/internal/vm"
+	"github.com/kaiji-dev/kaiji/policies"
+)
+
+// builtinPlansFile is the built-in library's decision planned ahead, as
+// OPA's planner lays it out for package vm: parsing and compiling the
+// library is most of a small scan (~65 of ~80 ms for the demo), and the
+// library only changes with kaiji. TestBuiltinPlans checks that it is the
+// plan of the library in this tree and rewrites it with -update:
+//
+//	go test ./internal/engine -run TestBuiltinPlans -update
+//
+//go:embed builtin.plans
+var builtinPlansFile []byte
+
+// builtinPlans is builtinPlansFile's content: the plans of the decision,
+// whole and split, and what the splitter would read of the library. It
+// holds for the library of Digest planned by the OPA of version OPA only.
+type builtinPlans struct {
+	OPA    string `json:"opa"`
+	Digest string `json:"digest"`
+	// Whole is "result := " + Query, Split is splitQuery, in OPA's
+	// protobuf form (vm.EncodePolicy).
+	Whole []byte `json:"whole"`
+	Split []byte `json:"split"`
+	// ClaimPackages, ControlPackages and Reads are the splitter's.
+	ClaimPackages   map[string][]string `json:"claim_packages"`
+	ControlPackages map[string][]string `json:"control_packages"`
+	Reads           map[string][]string `json:"reads"`
+}
+
+// makeBuiltinPlans plans the built-in library's decision with the engine
+// the compiler path makes, for builtin.plans.
+func makeBuiltinPlans(ctx context.Context) ([]byte, error) {
+	eng, err := New(ctx, Options{Evaluator: EvaluatorPlan, noPlans: true})
+	if err != nil {
+		return nil, err
+	}
+	digest, _, err := policies.BuiltinSource()
+	if err != nil {
+		return nil, err
+	}
+	out := builtinPlans{OPA: opaversion.Version, Digest: digest,
+		ClaimPackages: eng.split.claimPackages, ControlPackages: eng.split.controlPackages, Reads: eng.split.reads}
+	for _, p := range []struct {
+		query string
+		into  *[]byte
+	}{{"result := " + Query, &out.Whole}, {splitQuery, &out.Split}} {
+		pol, _, err := vm.PlanPolicy(ctx, append([]func(*rego.Rego){
+			rego.Query(p.query),
+			rego.Compiler(eng.compiler),
+			rego.Store(eng.store),
+			rego.SetRegoVersion(ast.RegoV1),
+		}, accel.Options()...)...)
+		if err != nil {
+			return nil, err
+		}
+		if *p.into, err = vm.EncodePolicy(pol); err != nil {
+			return nil, err
+		}
+	}
+	return json.MarshalIndent(out, "", "\t")
+}
+
+// loadBuiltinPlans reads builtin.plans, once; nil when it is not the plan
+// of the embedded library by this OPA (a tree whose policies changed
+// since, until TestBuiltinPlans -update).
+var loadBuiltinPlans = sync.OnceValue(func() *builtinPlans {
+	var p builtinPlans
+	if err := json.Unmarshal(builtinPlansFile, &p); err != nil || !usable(&p) {
+		return nil
+	}
+	return &p
+})
+
+// usable says whether plans are those of the embedded library by the OPA
+// kaiji is built with.
+func usable(p *builtinPlans) bool {
+	digest, _, err := policies.BuiltinSource()
+	return err == nil && p.Digest == digest && p.OPA == opaversion.Version
+}
+
+// precompiled returns an engine that evaluates the built-in library's
+// decision from builtin.plans, without parsing or compiling the library,
+// or nil when opts ask for anything else: other policies, extra ones, the
+// webhook's query, topdown. Should a plan not decode, the engine falls
+// back to the compiled library (slow).
+func precompiled(ctx context.Context, opts Options, query string) *Engine {
+	if opts.Bundle != nil || len(opts.Extra) > 0 || opts.plain || opts.noPlans || query != Query ||
+		(opts.Evaluator != "" && opts.Evaluator != EvaluatorAuto && opts.Evaluator != EvaluatorPlan) {
+		return nil
+	}
+	return precompiledFrom(ctx, opts, loadBuiltinPlans())
+}
+
+func precompiledFrom(ctx context.Context, opts Options, p *builtinPlans) *Engine {
+	if p == nil {
+		return nil
+	}
+	_, doc, err := policies.BuiltinSource()
+	if err != nil {
+		return nil
+	}
+	e := &Engine{digest: p.Digest, mode: cmp.Or(opts.Evaluator, EvaluatorAuto), precompiled: true}
+	e.slow = sync.OnceValues(func() (*Engine, error) {
+		o := opts
+		o.noPlans = true
+		return New(ctx, o)
+	})
+	data := sync.OnceValues(func() (ast.Value, error) { return ast.InterfaceToValue(doc) })
+	decode := func(plan []byte, slow func(*Engine) *planned[*vm.Program]) *planned[*vm.Program] {
+		return &planned[*vm.Program]{make: func() (*vm.Program, error) {
+			prog, err := decodePlan(ctx, plan, data)
+			if err == nil {
+				return prog, nil
+			}
+			se, serr := e.slow()
+			if serr != nil {
+				return nil, errors.Join(err, serr)
+			}
+			return slow(se).get()
+		}}
+	}
+	e.plan = decode(p.Whole, func(se *Engine) *planned[*vm.Program] { return se.plan })
+	e.split = &splitter{
+		claimPackages:   p.ClaimPackages,
+		controlPackages: p.ControlPackages,
+		reads:           p.Reads,
+		plan:            decode(p.Split, func(se *Engine) *planned[*vm.Program] { return se.split.plan }),
+	}
+	e.split.query.make = func() (rego.PreparedEvalQuery, error) {
+		se, err := e.slow()
+		if err != nil {
+			return rego.PreparedEvalQuery{}, err
+		}
+		return se.split.query.get()
+	}
+	return e
+}
+
+// decodePlan reads a plan of builtin.plans and makes it ready to run over
+// the library's data, with kaiji's built-ins.
+func decodePlan(ctx context.Context, plan []byte, data func() (ast.Value, error)) (*vm.Program, error) {
+	pol, err := vm.DecodePolicy(plan)
+	if err != nil {
+		return nil, err
+	}
+	builtins, err := vm.Builtins(ctx, accel.Options()...)
+	if err != nil {
+		return nil, err
+	}
+	prog, err := vm.Compile(pol, builtins)
+	if err != nil {
+		return nil, fmt.Errorf("built-in plans: %w", err)
+	}
+	d, err := data()
+	if err != nil {
+		return nil, err
+	}
+	return prog.WithData(d), nil
+}
