@@ -176,6 +176,27 @@ func BuiltinSource() (digest string, data map[string]any, err error) {
 	return src.digest, src.data, err
 }
 
+// SourceHash is the SHA-256 of the embedded library's files as they are
+// (each path and its bytes, in walk order), computed without parsing
+// anything: cheaper than BuiltinDigest, for telling whether something made
+// from the library is still current.
+var SourceHash = sync.OnceValues(func() (string, error) {
+	paths, err := policyFiles(FS, LoadOptions{})
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	for _, p := range paths {
+		raw, err := fs.ReadFile(FS, p)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%s %d\n", p, len(raw))
+		h.Write(raw)
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
+})
+
 type source struct {
 	digest string
 	data   map[string]any

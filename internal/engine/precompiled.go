@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	_ "embed"
@@ -18,45 +19,62 @@ import (
 	"github.com/kaiji-dev/kaiji/policies"
 )
 
-// builtinPlansFile is the built-in library's decision planned ahead, as
-// OPA's planner lays it out for package vm: parsing and compiling the
-// library is most of a small scan (~65 of ~80 ms for the demo), and the
-// library only changes with kaiji. TestBuiltinPlans checks that it is the
-// plan of the library in this tree and rewrites it with -update:
+// The built-in library's decision planned ahead, as OPA's planner lays it
+// out for package vm: parsing and compiling the library was most of a
+// small scan (~65 of ~85 ms for the demo), and the library only changes
+// with kaiji. builtin.plans.json describes the two plans, whole and split,
+// in OPA's protobuf form (vm.EncodePolicy) beside it. TestBuiltinPlans
+// checks that the three files are those of the library in this tree and
+// rewrites them with -update:
 //
 //	go test ./internal/engine -run TestBuiltinPlans -update
-//
-//go:embed builtin.plans
-var builtinPlansFile []byte
+var (
+	//go:embed builtin.plans.json
+	builtinPlansFile []byte
+	//go:embed builtin.whole.plan
+	builtinWholeFile []byte
+	//go:embed builtin.split.plan
+	builtinSplitFile []byte
+)
 
-// builtinPlans is builtinPlansFile's content: the plans of the decision,
-// whole and split, and what the splitter would read of the library. It
-// holds for the library of Digest planned by the OPA of version OPA only.
+// builtinPlans is what the files hold. They are the library's of
+// SourceHash, planned by the OPA of version OPA, and nothing else's.
 type builtinPlans struct {
 	OPA    string `json:"opa"`
-	Digest string `json:"digest"`
-	// Whole is "result := " + Query, Split is splitQuery, in OPA's
-	// protobuf form (vm.EncodePolicy).
-	Whole []byte `json:"whole"`
-	Split []byte `json:"split"`
+	Source string `json:"source"` // policies.SourceHash
+	Digest string `json:"digest"` // policies.BuiltinDigest, the reports' policy digest
+	// Data is the library's data document (policies.BuiltinSource) as
+	// JSON: read without the YAML of its files.
+	Data json.RawMessage `json:"data"`
 	// ClaimPackages, ControlPackages and Reads are the splitter's.
 	ClaimPackages   map[string][]string `json:"claim_packages"`
 	ControlPackages map[string][]string `json:"control_packages"`
 	Reads           map[string][]string `json:"reads"`
+	// Whole plans "result := " + Query, Split splitQuery (the .plan files).
+	Whole []byte `json:"-"`
+	Split []byte `json:"-"`
 }
 
 // makeBuiltinPlans plans the built-in library's decision with the engine
-// the compiler path makes, for builtin.plans.
-func makeBuiltinPlans(ctx context.Context) ([]byte, error) {
+// the compiler path makes, and returns the three files' contents.
+func makeBuiltinPlans(ctx context.Context) (desc, whole, split []byte, err error) {
 	eng, err := New(ctx, Options{Evaluator: EvaluatorPlan, noPlans: true})
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	digest, _, err := policies.BuiltinSource()
+	digest, doc, err := policies.BuiltinSource()
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	out := builtinPlans{OPA: opaversion.Version, Digest: digest,
+	source, err := policies.SourceHash()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	data, err := json.Marshal(doc)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	out := builtinPlans{OPA: opaversion.Version, Source: source, Digest: digest, Data: data,
 		ClaimPackages: eng.split.claimPackages, ControlPackages: eng.split.controlPackages, Reads: eng.split.reads}
 	for _, p := range []struct {
 		query string
@@ -69,16 +87,19 @@ func makeBuiltinPlans(ctx context.Context) ([]byte, error) {
 			rego.SetRegoVersion(ast.RegoV1),
 		}, accel.Options()...)...)
 		if err != nil {
-			return nil, err
+			return nil, nil, nil, err
 		}
 		if *p.into, err = vm.EncodePolicy(pol); err != nil {
-			return nil, err
+			return nil, nil, nil, err
 		}
 	}
-	return json.MarshalIndent(out, "", "\t")
+	if desc, err = json.MarshalIndent(out, "", "\t"); err != nil {
+		return nil, nil, nil, err
+	}
+	return append(desc, '\n'), out.Whole, out.Split, nil
 }
 
-// loadBuiltinPlans reads builtin.plans, once; nil when it is not the plan
+// loadBuiltinPlans reads the files, once; nil when they are not the plans
 // of the embedded library by this OPA (a tree whose policies changed
 // since, until TestBuiltinPlans -update).
 var loadBuiltinPlans = sync.OnceValue(func() *builtinPlans {
@@ -86,14 +107,15 @@ var loadBuiltinPlans = sync.OnceValue(func() *builtinPlans {
 	if err := json.Unmarshal(builtinPlansFile, &p); err != nil || !usable(&p) {
 		return nil
 	}
+	p.Whole, p.Split = builtinWholeFile, builtinSplitFile
 	return &p
 })
 
 // usable says whether plans are those of the embedded library by the OPA
 // kaiji is built with.
 func usable(p *builtinPlans) bool {
-	digest, _, err := policies.BuiltinSource()
-	return err == nil && p.Digest == digest && p.OPA == opaversion.Version
+	source, err := policies.SourceHash()
+	return err == nil && p.Source == source && p.OPA == opaversion.Version
 }
 
 // precompiled returns an engine that evaluates the built-in library's
@@ -113,17 +135,13 @@ func precompiledFrom(ctx context.Context, opts Options, p *builtinPlans) *Engine
 	if p == nil {
 		return nil
 	}
-	_, doc, err := policies.BuiltinSource()
-	if err != nil {
-		return nil
-	}
 	e := &Engine{digest: p.Digest, mode: cmp.Or(opts.Evaluator, EvaluatorAuto), precompiled: true}
 	e.slow = sync.OnceValues(func() (*Engine, error) {
 		o := opts
 		o.noPlans = true
 		return New(ctx, o)
 	})
-	data := sync.OnceValues(func() (ast.Value, error) { return ast.InterfaceToValue(doc) })
+	data := sync.OnceValues(func() (ast.Value, error) { return ast.ValueFromReader(bytes.NewReader(p.Data)) })
 	decode := func(plan []byte, slow func(*Engine) *planned[*vm.Program]) *planned[*vm.Program] {
 		return &planned[*vm.Program]{make: func() (*vm.Program, error) {
 			prog, err := decodePlan(ctx, plan, data)

@@ -6,28 +6,56 @@ import (
 	"flag"
 	"os"
 	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/kaiji-dev/kaiji/policies"
 )
 
 var update = flag.Bool("update", false, "rewrite builtin.plans")
 
-// TestBuiltinPlans: builtin.plans is the plan of the library in this tree,
-// made by the OPA in go.mod; -update rewrites it.
+// TestBuiltinPlans: the builtin.* files are the plans of the library in
+// this tree, made by the OPA in go.mod; -update rewrites them. Their data
+// document is the library's.
 func TestBuiltinPlans(t *testing.T) {
-	want, err := makeBuiltinPlans(context.Background())
+	desc, whole, split, err := makeBuiltinPlans(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *update {
-		if err := os.WriteFile("builtin.plans", want, 0o644); err != nil {
-			t.Fatal(err)
+	files := []struct {
+		name      string
+		got, want []byte
+	}{{"builtin.plans.json", builtinPlansFile, desc}, {"builtin.whole.plan", builtinWholeFile, whole}, {"builtin.split.plan", builtinSplitFile, split}}
+	for _, f := range files {
+		if *update {
+			if err := os.WriteFile(f.name, f.want, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		} else if !bytes.Equal(f.got, f.want) {
+			t.Errorf("%s is not the plan of the policies in this tree; run: go test ./internal/engine -run TestBuiltinPlans -update", f.name)
 		}
+	}
+	if *update || t.Failed() {
 		return
 	}
-	if !bytes.Equal(builtinPlansFile, want) {
-		t.Fatal("builtin.plans is not the plan of the policies in this tree; run: go test ./internal/engine -run TestBuiltinPlans -update")
+	p := loadBuiltinPlans()
+	if p == nil {
+		t.Fatal("builtin.plans.json is current but not loaded")
 	}
-	if loadBuiltinPlans() == nil {
-		t.Fatal("builtin.plans is current but not loaded")
+	_, doc, err := policies.BuiltinSource()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := ast.InterfaceToValue(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ast.ValueFromReader(bytes.NewReader(p.Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Compare(want) != 0 {
+		t.Error("the data of builtin.plans.json is not the library's")
 	}
 }
 
@@ -85,9 +113,9 @@ func TestPrecompiled(t *testing.T) {
 			t.Errorf("%s: as one query, decides differently from the compiled library", name)
 		}
 	}
-	for _, stale := range []builtinPlans{{OPA: p.OPA, Digest: "sha256:other"}, {OPA: "0.0.1", Digest: p.Digest}} {
+	for _, stale := range []builtinPlans{{OPA: p.OPA, Source: "sha256:other"}, {OPA: "0.0.1", Source: p.Source}} {
 		if usable(&stale) {
-			t.Errorf("plans of %s by OPA %s are used", stale.Digest, stale.OPA)
+			t.Errorf("plans of %s by OPA %s are used", stale.Source, stale.OPA)
 		}
 	}
 }
