@@ -298,7 +298,7 @@ func (p *PolicySource) addFlags(f *pflag.FlagSet) {
 // sets the plan aside should it ever disagree.
 func addEvaluatorFlag(f *pflag.FlagSet, v *string) {
 	f.StringVar(v, "evaluator", engine.EvaluatorAuto, "policy evaluator: "+strings.Join(engine.Evaluators(), ", ")+
-		" (auto: OPA's plan of the policies, except for a scan of a small input, which OPA's own evaluator evaluates)")
+		" (auto: OPA's plan of the policies, made ahead for the built-in ones; OPA's own evaluator for a small scan with policies of your own)")
 }
 
 func checkEvaluator(v string) error {

@@ -69,9 +69,11 @@ type Options struct {
 
 // The evaluators an engine may use (Options.Evaluator).
 const (
-	// EvaluatorAuto evaluates a decision over planFacts facts or more, and
-	// every webhook request, as planned for package vm; a smaller decision,
-	// where planning (~15 ms) would cost more than it saves, by topdown.
+	// EvaluatorAuto evaluates as planned for package vm every decision of
+	// the built-in library (its plans made ahead: builtin.plans.json), a
+	// decision over planFacts facts or more of other policies, and every
+	// webhook request; a smaller decision of other policies, where planning
+	// (~15 ms) would cost more than it saves, by topdown.
 	EvaluatorAuto = "auto"
 	// EvaluatorPlan evaluates every query as planned for package vm.
 	EvaluatorPlan = "plan"
