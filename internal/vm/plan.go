@@ -18,6 +18,8 @@ const target = "kaiji-ir"
 
 var register sync.Once
 
+var errNoPlan = errors.New("vm: OPA planned no query")
+
 type slotKey struct{}
 
 // slot receives the plan and the built-ins registered for the query.

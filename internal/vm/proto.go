@@ -1,7 +1,6 @@
 package vm
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/open-policy-agent/opa/v1/ir"
@@ -236,5 +235,3 @@ func (d *decoder) stmt(s *pb.Stmt) ir.Stmt {
 	*out.GetLocation() = ir.Location{File: int(s.GetFile()), Col: int(s.GetCol()), Row: int(s.GetRow()), EndCol: int(s.GetEndCol()), EndRow: int(s.GetEndRow())}
 	return out
 }
-
-var errNoPlan = errors.New("vm: OPA planned no query")
