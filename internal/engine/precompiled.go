@@ -12,6 +12,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/topdown"
 	opaversion "github.com/open-policy-agent/opa/v1/version"
 
 	"github.com/kaiji-dev/kaiji/internal/accel"
@@ -141,10 +142,12 @@ func precompiledFrom(ctx context.Context, opts Options, p *builtinPlans) *Engine
 		o.noPlans = true
 		return New(ctx, o)
 	})
+	// What both plans are made ready with, made once for the engine.
 	data := sync.OnceValues(func() (ast.Value, error) { return ast.ValueFromReader(bytes.NewReader(p.Data)) })
+	builtins := sync.OnceValues(func() (map[string]*topdown.Builtin, error) { return vm.Builtins(ctx, accel.Options()...) })
 	decode := func(plan []byte, slow func(*Engine) *planned[*vm.Program]) *planned[*vm.Program] {
 		return &planned[*vm.Program]{make: func() (*vm.Program, error) {
-			prog, err := decodePlan(ctx, plan, data)
+			prog, err := decodePlan(plan, builtins, data)
 			if err == nil {
 				return prog, nil
 			}
@@ -174,16 +177,16 @@ func precompiledFrom(ctx context.Context, opts Options, p *builtinPlans) *Engine
 
 // decodePlan reads a plan of builtin.plans and makes it ready to run over
 // the library's data, with kaiji's built-ins.
-func decodePlan(ctx context.Context, plan []byte, data func() (ast.Value, error)) (*vm.Program, error) {
+func decodePlan(plan []byte, builtins func() (map[string]*topdown.Builtin, error), data func() (ast.Value, error)) (*vm.Program, error) {
 	pol, err := vm.DecodePolicy(plan)
 	if err != nil {
 		return nil, err
 	}
-	builtins, err := vm.Builtins(ctx, accel.Options()...)
+	bis, err := builtins()
 	if err != nil {
 		return nil, err
 	}
-	prog, err := vm.Compile(pol, builtins)
+	prog, err := vm.Compile(pol, bis)
 	if err != nil {
 		return nil, fmt.Errorf("built-in plans: %w", err)
 	}
