@@ -40,7 +40,6 @@ import (
 // on its own evaluations. The engine splits only when the aggregation is
 // the built-in main.rego.
 type splitter struct {
-	prepare func(string) (rego.PreparedEvalQuery, error)
 	// plan is splitQuery planned for package vm, on first use; nil when
 	// topdown evaluates every decision (query).
 	plan *planned[*vm.Program]
@@ -66,7 +65,6 @@ func newSplitter(ctx context.Context, b *bundle.Bundle, prepare func(string) (re
 		return nil, nil
 	}
 	s := &splitter{
-		prepare:         prepare,
 		claimPackages:   map[string][]string{},
 		controlPackages: map[string][]string{},
 		reads:           map[string][]string{},
