@@ -24,7 +24,7 @@ import (
 // out for package vm: parsing and compiling the library was most of a
 // small scan (~65 of ~85 ms for the demo), and the library only changes
 // with kaiji. builtin.plans.json describes the two plans, whole and split,
-// in OPA's protobuf form (vm.EncodePolicy) beside it. TestBuiltinPlans
+// kept beside it as compiled programs (vm.Program.MarshalBinary). TestBuiltinPlans
 // checks that the three files are those of the library in this tree and
 // rewrites them with -update:
 //
@@ -42,6 +42,7 @@ var (
 // SourceHash, planned by the OPA of version OPA, and nothing else's.
 type builtinPlans struct {
 	OPA    string `json:"opa"`
+	Format string `json:"format"` // vm.ImageFormat
 	Source string `json:"source"` // policies.SourceHash
 	Digest string `json:"digest"` // policies.BuiltinDigest, the reports' policy digest
 	// Data is the library's data document (policies.BuiltinSource) as
@@ -51,7 +52,8 @@ type builtinPlans struct {
 	ClaimPackages   map[string][]string `json:"claim_packages"`
 	ControlPackages map[string][]string `json:"control_packages"`
 	Reads           map[string][]string `json:"reads"`
-	// Whole plans "result := " + Query, Split splitQuery (the .plan files).
+	// Whole plans "result := " + Query, Split splitQuery (the .plan files,
+	// program images).
 	Whole []byte `json:"-"`
 	Split []byte `json:"-"`
 }
@@ -75,13 +77,13 @@ func makeBuiltinPlans(ctx context.Context) (desc, whole, split []byte, err error
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	out := builtinPlans{OPA: opaversion.Version, Source: source, Digest: digest, Data: data,
+	out := builtinPlans{OPA: opaversion.Version, Format: vm.ImageFormat, Source: source, Digest: digest, Data: data,
 		ClaimPackages: eng.split.claimPackages, ControlPackages: eng.split.controlPackages, Reads: eng.split.reads}
 	for _, p := range []struct {
 		query string
 		into  *[]byte
 	}{{"result := " + Query, &out.Whole}, {splitQuery, &out.Split}} {
-		pol, _, err := vm.PlanPolicy(ctx, append([]func(*rego.Rego){
+		prog, err := vm.Plan(ctx, append([]func(*rego.Rego){
 			rego.Query(p.query),
 			rego.Compiler(eng.compiler),
 			rego.Store(eng.store),
@@ -90,7 +92,7 @@ func makeBuiltinPlans(ctx context.Context) (desc, whole, split []byte, err error
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		if *p.into, err = vm.EncodePolicy(pol); err != nil {
+		if *p.into, err = prog.MarshalBinary(); err != nil {
 			return nil, nil, nil, err
 		}
 	}
@@ -113,10 +115,10 @@ var loadBuiltinPlans = sync.OnceValue(func() *builtinPlans {
 })
 
 // usable says whether plans are those of the embedded library by the OPA
-// kaiji is built with.
+// kaiji is built with, in the image format of its vm.
 func usable(p *builtinPlans) bool {
 	source, err := policies.SourceHash()
-	return err == nil && p.Source == source && p.OPA == opaversion.Version
+	return err == nil && p.Source == source && p.OPA == opaversion.Version && p.Format == vm.ImageFormat
 }
 
 // precompiled returns an engine that evaluates the built-in library's
@@ -178,15 +180,11 @@ func precompiledFrom(ctx context.Context, opts Options, p *builtinPlans) *Engine
 // decodePlan reads a plan of builtin.plans and makes it ready to run over
 // the library's data, with kaiji's built-ins.
 func decodePlan(plan []byte, builtins func() (map[string]*topdown.Builtin, error), data func() (ast.Value, error)) (*vm.Program, error) {
-	pol, err := vm.DecodePolicy(plan)
-	if err != nil {
-		return nil, err
-	}
 	bis, err := builtins()
 	if err != nil {
 		return nil, err
 	}
-	prog, err := vm.Compile(pol, bis)
+	prog, err := vm.LoadProgram(plan, bis)
 	if err != nil {
 		return nil, fmt.Errorf("built-in plans: %w", err)
 	}

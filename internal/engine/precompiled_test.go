@@ -113,9 +113,13 @@ func TestPrecompiled(t *testing.T) {
 			t.Errorf("%s: as one query, decides differently from the compiled library", name)
 		}
 	}
-	for _, stale := range []builtinPlans{{OPA: p.OPA, Source: "sha256:other"}, {OPA: "0.0.1", Source: p.Source}} {
+	for _, stale := range []builtinPlans{
+		{OPA: p.OPA, Format: p.Format, Source: "sha256:other"},
+		{OPA: "0.0.1", Format: p.Format, Source: p.Source},
+		{OPA: p.OPA, Format: "kaiji-vm-image-0", Source: p.Source},
+	} {
 		if usable(&stale) {
-			t.Errorf("plans of %s by OPA %s are used", stale.Source, stale.OPA)
+			t.Errorf("plans of %s by OPA %s in format %s are used", stale.Source, stale.OPA, stale.Format)
 		}
 	}
 }

@@ -120,41 +120,37 @@ func FuzzEvalAgainstTopdown(f *testing.F) {
 	})
 }
 
-// FuzzDecodePolicy: DecodePolicy reads any bytes without panicking, and a
-// plan it reads compiles or fails with an error, never a panic; what it
-// reads back encodes and decodes to the same plan. The seeds are the
-// plans of the evaluation cases.
-func FuzzDecodePolicy(f *testing.F) {
+// FuzzLoadProgram: LoadProgram reads any bytes without panicking, and a
+// program it reads writes an image that reads back to the same image. The
+// seeds are the images of the evaluation cases.
+func FuzzLoadProgram(f *testing.F) {
 	for _, tc := range cases {
 		_, opts := compiled(f, tc)
-		pol, _, err := PlanPolicy(context.Background(), opts...)
+		p, err := Plan(context.Background(), opts...)
 		if err != nil {
 			f.Fatal(err)
 		}
-		data, err := EncodePolicy(pol)
+		img, err := p.MarshalBinary()
 		if err != nil {
 			f.Fatal(err)
 		}
-		f.Add(data)
+		f.Add(img)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		pol, err := DecodePolicy(data)
+		p, err := LoadProgram(data, nil)
 		if err != nil {
 			return
 		}
-		if p, err := Compile(pol, nil); err == nil && p == nil {
-			t.Fatal("Compile returned neither a program nor an error")
-		}
-		again, err := EncodePolicy(pol)
+		img, err := p.MarshalBinary()
 		if err != nil {
-			return // a decoded value the encoder refuses (an int32 overflow)
+			t.Fatalf("a program read from an image does not write one: %v", err)
 		}
-		back, err := DecodePolicy(again)
+		back, err := LoadProgram(img, nil)
 		if err != nil {
-			t.Fatalf("a re-encoded plan does not decode: %v", err)
+			t.Fatalf("a written image does not read: %v", err)
 		}
-		if twice, err := EncodePolicy(back); err != nil || !bytes.Equal(again, twice) {
-			t.Fatalf("encoding is not stable: %v", err)
+		if again, err := back.MarshalBinary(); err != nil || !bytes.Equal(img, again) {
+			t.Fatalf("images are not stable: %v", err)
 		}
 	})
 }

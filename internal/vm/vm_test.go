@@ -3,14 +3,16 @@ package vm
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
+	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/ir"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -226,23 +228,23 @@ func TestEvalAgainstTopdown(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			want, wantErr := evalTopdown(t, ctx, tc)
-			// The plan as OPA made it, and as kept in protobuf form and
-			// read back (EncodePolicy, DecodePolicy).
-			for _, viaProto := range []bool{false, true} {
-				got, gotErr := evalVM(t, ctx, tc, viaProto)
+			// The program as compiled, and as its image read back
+			// (MarshalBinary, LoadProgram).
+			for _, viaImage := range []bool{false, true} {
+				got, gotErr := evalVM(t, ctx, tc, viaImage)
 				if tc.conflict {
 					for _, err := range []error{wantErr, gotErr} {
 						if err == nil || !strings.Contains(err.Error(), topdown.ConflictErr) {
-							t.Fatalf("want conflict errors, got topdown %v and vm %v (decoded %t)", wantErr, gotErr, viaProto)
+							t.Fatalf("want conflict errors, got topdown %v and vm %v (from its image %t)", wantErr, gotErr, viaImage)
 						}
 					}
 					continue
 				}
 				if wantErr != nil || gotErr != nil {
-					t.Fatalf("topdown: %v, vm: %v (decoded %t)", wantErr, gotErr, viaProto)
+					t.Fatalf("topdown: %v, vm: %v (from its image %t)", wantErr, gotErr, viaImage)
 				}
 				if !slices.EqualFunc(got, want, func(a, b ast.Object) bool { return a.Compare(b) == 0 }) {
-					t.Errorf("vm (decoded %t) gave\n%v\ntopdown gave\n%v", viaProto, got, want)
+					t.Errorf("vm (from its image %t) gave\n%v\ntopdown gave\n%v", viaImage, got, want)
 				}
 			}
 		})
@@ -307,20 +309,24 @@ func evalTopdown(t *testing.T, ctx context.Context, tc evalCase) ([]ast.Object, 
 	return out, nil
 }
 
-func evalVM(t *testing.T, ctx context.Context, tc evalCase, viaProto bool) ([]ast.Object, error) {
+func evalVM(t *testing.T, ctx context.Context, tc evalCase, viaImage bool) ([]ast.Object, error) {
 	_, opts := compiled(t, tc)
 	pol, builtins, err := PlanPolicy(ctx, opts...)
 	if err != nil {
 		t.Fatalf("plan: %v", err)
 	}
-	if viaProto {
-		if pol, err = roundTrip(pol); err != nil {
-			t.Fatal(err)
-		}
-	}
 	p, err := Compile(pol, builtins)
 	if err != nil {
 		t.Fatalf("compile: %v", err)
+	}
+	if viaImage {
+		img, err := p.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p, err = LoadProgram(img, builtins); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var data ast.Value = ast.NewObject()
 	if tc.data != "" {
@@ -449,52 +455,74 @@ func TestArrayBuilders(t *testing.T) {
 	}
 }
 
-// roundTrip is the plan as EncodePolicy writes and DecodePolicy reads it.
-func roundTrip(p *ir.Policy) (*ir.Policy, error) {
-	data, err := EncodePolicy(p)
-	if err != nil {
-		return nil, err
-	}
-	return DecodePolicy(data)
-}
-
-// TestPolicyProto: a plan read back from its protobuf form is the plan
-// OPA made, but for the built-ins' declarations, which the form leaves
-// out; and it encodes to the same bytes.
-func TestPolicyProto(t *testing.T) {
+// TestProgramImage: a program read back from its image is the program
+// Compile made, statement by statement, with the same built-ins and the
+// constants it shared still shared; and it writes the same image.
+func TestProgramImage(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, opts := compiled(t, tc)
-			pol, _, err := PlanPolicy(ctx, opts...)
+			p, err := Plan(ctx, opts...)
 			if err != nil {
 				t.Fatal(err)
 			}
-			data, err := EncodePolicy(pol)
+			img, err := p.MarshalBinary()
 			if err != nil {
 				t.Fatal(err)
 			}
-			back, err := DecodePolicy(data)
+			back, err := LoadProgram(img, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			again, err := EncodePolicy(back)
+			again, err := back.MarshalBinary()
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !bytes.Equal(data, again) {
-				t.Error("the decoded plan encodes to other bytes")
+			if !bytes.Equal(img, again) {
+				t.Error("the program read back writes another image")
 			}
-			for _, b := range pol.Static.BuiltinFuncs {
-				b.Decl = nil
+			same := []cmp.Option{
+				cmp.AllowUnexported(Program{}, function{}, instr{}, operand{}),
+				cmp.Comparer(func(a, b *builtin) bool {
+					if a == nil || b == nil {
+						return a == b
+					}
+					return a.name == b.name && a.void == b.void && a.relation == b.relation && (a.f == nil) == (b.f == nil)
+				}),
+				cmp.Comparer(func(a, b *ast.Term) bool { return a.Equal(b) }),
 			}
-			pol.UnplannedRules = nil
-			// Nor does it keep a location's text and file name, which the
-			// vm does not read (it names files by their index).
-			same := []cmp.Option{cmpopts.IgnoreUnexported(ir.Location{}), cmpopts.IgnoreFields(ir.Location{}, "Text"), cmpopts.EquateEmpty()}
-			if diff := cmp.Diff(pol, back, same...); diff != "" {
-				t.Errorf("decoded plan differs (-OPA's +decoded):\n%s", diff)
+			if diff := cmp.Diff(p, back, same...); diff != "" {
+				t.Errorf("the program read back differs (-compiled +read):\n%s", diff)
 			}
 		})
+	}
+}
+
+// imageFingerprints records, per ImageFormat, the shape of what an image
+// holds: the number of opcodes and the fields of the statements and
+// functions.
+var imageFingerprints = map[string]string{
+	"kaiji-vm-image-1": "116bb2942ae084db7cae1123dcdaef15d0a787b9a4b0af6ee72be4615d02dec1",
+}
+
+// TestImageFormat: a change to the opcodes' number or to the fields an
+// image holds comes with a new ImageFormat, so that images of the old
+// layout are refused rather than misread. (A change to the opcodes' order
+// or meaning must bump it too; this test cannot see that.)
+func TestImageFormat(t *testing.T) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "opcodes %d;", opFinishArray+1)
+	for _, v := range []any{instr{}, function{}, operand{}, builtin{}} {
+		ty := reflect.TypeOf(v)
+		fmt.Fprintf(&b, " %s{", ty.Name())
+		for i := range ty.NumField() {
+			fmt.Fprintf(&b, "%s %s;", ty.Field(i).Name, ty.Field(i).Type)
+		}
+		b.WriteString("}")
+	}
+	got := fmt.Sprintf("%x", sha256.Sum256([]byte(b.String())))
+	if want, ok := imageFingerprints[ImageFormat]; !ok || want != got {
+		t.Errorf("the image's contents changed (%s): give ImageFormat a new name and record %q for it in imageFingerprints", b.String(), got)
 	}
 }
