@@ -283,12 +283,8 @@ func LoadProgram(data []byte, builtins map[string]*topdown.Builtin) (prog *Progr
 	r.bis = make([]*builtin, r.count(3))
 	for i := range r.bis {
 		name := r.string()
-		b := &builtin{name: name, void: r.byte() == 1, relation: r.byte() == 1}
-		if x, ok := builtins[name]; ok && x != nil && x.Func != nil {
-			b.f = x.Func
-		} else if f := topdown.GetBuiltin(name); f != nil {
-			b.f = f
-		} else if r.err == nil {
+		b := &builtin{name: name, void: r.byte() == 1, relation: r.byte() == 1, f: implementation(name, builtins)}
+		if b.f == nil && r.err == nil {
 			r.fail("no implementation of built-in %q", name)
 		}
 		r.bis[i] = b
@@ -299,12 +295,7 @@ func LoadProgram(data []byte, builtins map[string]*topdown.Builtin) (prog *Progr
 	if prog.plan = r.function(); prog.plan.index != -1 {
 		r.fail("the plan numbered %d", prog.plan.index)
 	}
-	if n := r.sliceLen(8); n >= 0 && r.err == nil {
-		prog.funcs = make([]*function, n)
-		for i := range prog.funcs {
-			prog.funcs[i] = r.function()
-		}
-	}
+	prog.funcs = list(r, 8, r.function)
 	for range r.count(2) {
 		path, fn := r.string(), r.uint(len(prog.funcs)-1)
 		if r.err == nil {
@@ -428,12 +419,7 @@ func (r *imageReader) term() *ast.Term {
 
 func (r *imageReader) function() *function {
 	f := &function{name: r.string(), index: r.int(), params: r.uint(1 << 20)}
-	if n := r.sliceLen(1); n >= 0 {
-		f.args = make([]int32, n)
-		for i := range f.args {
-			f.args[i] = int32(r.int())
-		}
-	}
+	f.args = list(r, 1, func() int32 { return int32(r.int()) })
 	f.locals = r.uint(1 << 24)
 	f.ret = int32(r.int())
 	f.memo = memoKind(r.byte())
@@ -444,17 +430,21 @@ func (r *imageReader) function() *function {
 	return f
 }
 
-func (r *imageReader) blocks() []block {
-	n := r.sliceLen(1)
+// list reads a slice written by count: nil, or its elements read by one,
+// each taking at least min bytes.
+func list[T any](r *imageReader, min int, one func() T) []T {
+	n := r.sliceLen(min)
 	if n < 0 || r.err != nil {
 		return nil
 	}
-	out := make([]block, n)
+	out := make([]T, n)
 	for i := range out {
-		out[i] = r.block()
+		out[i] = one()
 	}
 	return out
 }
+
+func (r *imageReader) blocks() []block { return list(r, 1, r.block) }
 
 func (r *imageReader) block() block {
 	n := r.sliceLen(16) // an instr takes 16 bytes or more
@@ -476,17 +466,7 @@ func (r *imageReader) operand() operand {
 	return o
 }
 
-func (r *imageReader) operands() []operand {
-	n := r.sliceLen(2)
-	if n < 0 || r.err != nil {
-		return nil
-	}
-	out := make([]operand, n)
-	for i := range out {
-		out[i] = r.operand()
-	}
-	return out
-}
+func (r *imageReader) operands() []operand { return list(r, 2, r.operand) }
 
 func (r *imageReader) instr(in *instr) {
 	in.op = opcode(r.byte())
@@ -504,18 +484,8 @@ func (r *imageReader) instr(in *instr) {
 		in.bi = r.bis[bi-1]
 	}
 	in.args, in.path = r.operands(), r.operands()
-	if n := r.sliceLen(1); n >= 0 && r.err == nil {
-		in.wpath = make([]*ast.Term, n)
-		for i := range in.wpath {
-			in.wpath[i] = r.term()
-		}
-	}
-	if n := r.sliceLen(4); n >= 0 && r.err == nil {
-		in.items = make([][2]operand, n)
-		for i := range in.items {
-			in.items[i] = [2]operand{r.operand(), r.operand()}
-		}
-	}
+	in.wpath = list(r, 1, r.term)
+	in.items = list(r, 4, func() [2]operand { return [2]operand{r.operand(), r.operand()} })
 	if file := r.uint(len(r.strs)); file > 0 && r.err == nil {
 		in.loc = &ast.Location{File: r.strs[file-1], Row: r.int(), Col: r.int()}
 	}

@@ -162,21 +162,8 @@ func Compile(p *ir.Policy, builtins map[string]*topdown.Builtin) (*Program, erro
 		c.files = append(c.files, f.Value)
 	}
 	for _, d := range p.Static.BuiltinFuncs {
-		decl := d.Decl
-		if decl == nil {
-			// A decoded plan (DecodePolicy) names its built-ins only.
-			if x := builtins[d.Name]; x != nil && x.Decl != nil {
-				decl = x.Decl.Decl
-			} else if x := ast.BuiltinMap[d.Name]; x != nil {
-				decl = x.Decl
-			}
-		}
-		b := &builtin{name: d.Name, void: decl != nil && decl.Result() == nil}
-		if x, ok := builtins[d.Name]; ok && x != nil && x.Func != nil {
-			b.f = x.Func
-		} else if f := topdown.GetBuiltin(d.Name); f != nil {
-			b.f = f
-		} else {
+		b := &builtin{name: d.Name, void: d.Decl != nil && d.Decl.Result() == nil, f: implementation(d.Name, builtins)}
+		if b.f == nil {
 			return nil, fmt.Errorf("vm: no implementation of built-in %q", d.Name)
 		}
 		if decl, ok := ast.BuiltinMap[d.Name]; ok {
@@ -222,6 +209,15 @@ func Compile(p *ir.Policy, builtins map[string]*topdown.Builtin) (*Program, erro
 	buildArrays(blocks)
 	c.prog.plan = &function{name: plan.Name, index: -1, params: 2, args: []int32{int32(ir.Input), int32(ir.Data)}, locals: c.locals + 1, ret: -1, blocks: blocks}
 	return c.prog, nil
+}
+
+// implementation is the function of a built-in: one of the query's own
+// (rego.Function…), else OPA's; nil when neither has it.
+func implementation(name string, builtins map[string]*topdown.Builtin) topdown.BuiltinFunc {
+	if x := builtins[name]; x != nil && x.Func != nil {
+		return x.Func
+	}
+	return topdown.GetBuiltin(name)
 }
 
 type compiler struct {
