@@ -12,9 +12,10 @@ import (
 )
 
 // A Program's image is the program as Compile leaves it, statement by
-// statement, so that a plan made ahead is read back without OPA's
-// protobuf runtime or Compile (~4 ms against ~15 ms for the built-in
-// library's split decision). Everything is a varint; slices are written
+// statement, so that a plan made ahead is read back without OPA's planner
+// or Compile: ~5 ms for the built-in library's split decision, against
+// ~15 ms for OPA's protobuf form of the plan decoded and compiled, and 96
+// ms for its JSON form decoded alone. Everything is a varint; slices are written
 // with their length plus one, zero for nil, so that nil and empty stay
 // apart. The built-ins are written by name and looked up again as the
 // image is read.

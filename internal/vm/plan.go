@@ -64,7 +64,6 @@ func Plan(ctx context.Context, opts ...func(*rego.Rego)) (*Program, error) {
 
 // PlanPolicy is Plan without the last step: OPA's plan of the query, and
 // the built-ins registered for it (the rego.Function options) for Compile.
-// A plan kept for later (EncodePolicy) is compiled with the same built-ins.
 func PlanPolicy(ctx context.Context, opts ...func(*rego.Rego)) (*ir.Policy, map[string]*topdown.Builtin, error) {
 	register.Do(func() { rego.RegisterPlugin(target, planner{}) })
 	s := &slot{}
@@ -80,8 +79,8 @@ func PlanPolicy(ctx context.Context, opts ...func(*rego.Rego)) (*ir.Policy, map[
 }
 
 // Builtins returns the built-ins that opts register (rego.Function…), as
-// Compile takes them, without planning anything of note: a decoded plan is
-// compiled with them.
+// Compile and LoadProgram take them, without planning anything of note: a
+// program image is loaded with them.
 func Builtins(ctx context.Context, opts ...func(*rego.Rego)) (map[string]*topdown.Builtin, error) {
 	_, builtins, err := PlanPolicy(ctx, append(opts[:len(opts):len(opts)], rego.Query("true"))...)
 	return builtins, err
