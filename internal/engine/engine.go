@@ -99,9 +99,6 @@ type Engine struct {
 	split  *splitter
 	digest string
 	mode   string
-	// compiler and store are the compiled policies (nil when precompiled).
-	compiler *ast.Compiler
-	store    storage.Store
 	// precompiled is true when the plans come from builtin.plans: they
 	// cost nothing to make, so every decision is planned; slow is the
 	// compiled library, made only should a plan not decode.
@@ -176,7 +173,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{pq: pq, digest: digest, mode: cmp.Or(opts.Evaluator, EvaluatorAuto), compiler: compiler, store: store}
+	e := &Engine{pq: pq, digest: digest, mode: cmp.Or(opts.Evaluator, EvaluatorAuto)}
 	if query == Query {
 		if e.split, err = newSplitter(ctx, b, prepare); err != nil {
 			return nil, err

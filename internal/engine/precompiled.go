@@ -58,8 +58,9 @@ type builtinPlans struct {
 	Split []byte `json:"-"`
 }
 
-// makeBuiltinPlans plans the built-in library's decision with the engine
-// the compiler path makes, and returns the three files' contents.
+// makeBuiltinPlans takes the plans of the built-in library's decision from
+// the engine the compiler path makes, and returns the three files'
+// contents.
 func makeBuiltinPlans(ctx context.Context) (desc, whole, split []byte, err error) {
 	eng, err := New(ctx, Options{Evaluator: EvaluatorPlan, noPlans: true})
 	if err != nil {
@@ -80,19 +81,14 @@ func makeBuiltinPlans(ctx context.Context) (desc, whole, split []byte, err error
 	out := builtinPlans{OPA: opaversion.Version, Format: vm.ImageFormat, Source: source, Digest: digest, Data: data,
 		ClaimPackages: eng.split.claimPackages, ControlPackages: eng.split.controlPackages, Reads: eng.split.reads}
 	for _, p := range []struct {
-		query string
-		into  *[]byte
-	}{{"result := " + Query, &out.Whole}, {splitQuery, &out.Split}} {
-		prog, err := vm.Plan(ctx, append([]func(*rego.Rego){
-			rego.Query(p.query),
-			rego.Compiler(eng.compiler),
-			rego.Store(eng.store),
-			rego.SetRegoVersion(ast.RegoV1),
-		}, accel.Options()...)...)
+		plan *planned[*vm.Program]
+		into *[]byte
+	}{{eng.plan, &out.Whole}, {eng.split.plan, &out.Split}} {
+		prog, err := p.plan.get()
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		if *p.into, err = prog.MarshalBinary(); err != nil {
+		if *p.into, err = prog.MarshalBinary(); err != nil { // the program without its data
 			return nil, nil, nil, err
 		}
 	}
