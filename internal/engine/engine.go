@@ -247,7 +247,7 @@ func (e *Engine) decisionPlan() *planned[*vm.Program] {
 // planFor returns the plan of p to evaluate a decision over facts facts,
 // or nil when topdown evaluates it.
 func (e *Engine) planFor(p *planned[*vm.Program], facts int) *vm.Program {
-	if p == nil || (e.mode == EvaluatorAuto && facts < planFacts && !e.precompiled) {
+	if p == nil || !e.wantsPlan(facts) {
 		return nil
 	}
 	prog, err := p.get()
@@ -255,6 +255,14 @@ func (e *Engine) planFor(p *planned[*vm.Program], facts int) *vm.Program {
 		return nil // declined by OPA's planner: evaluated by topdown
 	}
 	return prog
+}
+
+// wantsPlan says whether a decision over facts facts is evaluated as
+// planned: always with EvaluatorPlan and builtin.plans, from planFacts
+// facts with EvaluatorAuto, never with EvaluatorTopdown (which makes no
+// plans).
+func (e *Engine) wantsPlan(facts int) bool {
+	return e.mode != EvaluatorAuto || facts >= planFacts || e.precompiled
 }
 
 // Evaluator returns the engine's evaluator (Options.Evaluator) and, when
@@ -277,7 +285,7 @@ func (e *Engine) Evaluator() (name, declined string) {
 // scan ran on topdown.
 func (e *Engine) Declined(facts int) string {
 	p := e.decisionPlan()
-	if p == nil || e.mode == EvaluatorTopdown || (e.mode == EvaluatorAuto && facts < planFacts) {
+	if p == nil || !e.wantsPlan(facts) {
 		return ""
 	}
 	if _, err := p.get(); err != nil {
