@@ -76,6 +76,16 @@ func evaluating(t testing.TB, n int) (*Engine, ast.Value, *estate) {
 	return eng, in, e
 }
 
+// topdownQuery is the engine's query prepared for topdown.
+func topdownQuery(tb testing.TB, e *Engine) rego.PreparedEvalQuery {
+	tb.Helper()
+	pq, err := e.topdown.get()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return pq
+}
+
 func (e *estate) request() Request {
 	return Request{Facts: e.facts, Claims: e.claims.Inputs(), Pattern: e.claims.Pattern, Edition: e.claims.Edition}
 }
@@ -163,7 +173,7 @@ func TestRegoProfile(t *testing.T) {
 	}
 	eng, in, _ := evaluating(t, n)
 	p := profiler.New()
-	if _, err := eng.pq.Eval(context.Background(), rego.EvalParsedInput(in), rego.EvalQueryTracer(p)); err != nil {
+	if _, err := topdownQuery(t, eng).Eval(context.Background(), rego.EvalParsedInput(in), rego.EvalQueryTracer(p)); err != nil {
 		t.Fatal(err)
 	}
 	all := p.ReportTopNResults(1<<30, []string{"total_time_ns", "num_eval", "num_redo", "file", "line"})

@@ -91,7 +91,7 @@ func TestDecodeDecision(t *testing.T) {
 	if err := eng.EvalRaw(context.Background(), in, &got); err != nil {
 		t.Fatal(err)
 	}
-	rs, err := eng.pq.Eval(context.Background(), rego.EvalParsedInput(in))
+	rs, err := topdownQuery(t, eng).Eval(context.Background(), rego.EvalParsedInput(in))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +192,7 @@ func factDoc(f *collectors.Fact) map[string]any {
 // OPA's values into the result types.
 func BenchmarkDecodeDecision(b *testing.B) {
 	eng, in, _ := evaluating(b, 10000)
-	rs, err := eng.pq.Eval(context.Background(), rego.EvalParsedInput(in), rawValue, cacheOption())
+	rs, err := topdownQuery(b, eng).Eval(context.Background(), rego.EvalParsedInput(in), rawValue, cacheOption())
 	if err != nil {
 		b.Fatal(err)
 	}

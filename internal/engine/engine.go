@@ -91,7 +91,10 @@ const planFacts = 500
 
 // Engine is a prepared policy set.
 type Engine struct {
-	pq rego.PreparedEvalQuery
+	// topdown is the query prepared for topdown: at once when the engine
+	// compiles the policies, so that their errors are New's; from the
+	// compiled library (slow) should a builtin.plans engine need it.
+	topdown *planned[rego.PreparedEvalQuery]
 	// plan is the whole query planned for package vm, on first use; nil
 	// when topdown evaluates every query. When OPA's planner declines a
 	// query, topdown evaluates it.
@@ -112,6 +115,13 @@ type planned[T any] struct {
 	make func() (T, error)
 	q    T
 	err  error
+}
+
+// ready is a planned value already made.
+func ready[T any](v T) *planned[T] {
+	p := &planned[T]{}
+	p.once.Do(func() { p.q = v })
+	return p
 }
 
 func (p *planned[T]) get() (T, error) {
@@ -173,7 +183,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{pq: pq, digest: digest, mode: cmp.Or(opts.Evaluator, EvaluatorAuto)}
+	e := &Engine{topdown: ready(pq), digest: digest, mode: cmp.Or(opts.Evaluator, EvaluatorAuto)}
 	if query == Query {
 		if e.split, err = newSplitter(ctx, b, prepare); err != nil {
 			return nil, err
@@ -524,16 +534,12 @@ func (e *Engine) EvalRaw(ctx context.Context, in ast.Value, out any) error {
 }
 
 func (e *Engine) evalRaw(ctx context.Context, p *vm.Program, in ast.Value, out any) error {
-	if p == nil && e.precompiled {
-		// Neither builtin.plans nor the compiled library planned it.
-		se, err := e.slow()
+	if p == nil {
+		pq, err := e.topdown.get()
 		if err != nil {
 			return err
 		}
-		return evalInto(ctx, se.pq, in, out)
-	}
-	if p == nil {
-		return evalInto(ctx, e.pq, in, out)
+		return evalInto(ctx, pq, in, out)
 	}
 	bs, err := evalPlan(ctx, p, in)
 	if err != nil {

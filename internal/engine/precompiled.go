@@ -163,13 +163,19 @@ func precompiledFrom(ctx context.Context, opts Options, p *builtinPlans) *Engine
 		reads:           p.Reads,
 		plan:            decode(p.Split, func(se *Engine) *planned[*vm.Program] { return se.split.plan }),
 	}
-	e.split.query.make = func() (rego.PreparedEvalQuery, error) {
-		se, err := e.slow()
-		if err != nil {
-			return rego.PreparedEvalQuery{}, err
+	// Topdown, should a plan neither load nor be planned, is the compiled
+	// library's.
+	fromSlow := func(q func(*Engine) *planned[rego.PreparedEvalQuery]) func() (rego.PreparedEvalQuery, error) {
+		return func() (rego.PreparedEvalQuery, error) {
+			se, err := e.slow()
+			if err != nil {
+				return rego.PreparedEvalQuery{}, err
+			}
+			return q(se).get()
 		}
-		return se.split.query.get()
 	}
+	e.topdown = &planned[rego.PreparedEvalQuery]{make: fromSlow(func(se *Engine) *planned[rego.PreparedEvalQuery] { return se.topdown })}
+	e.split.query.make = fromSlow(func(se *Engine) *planned[rego.PreparedEvalQuery] { return &se.split.query })
 	return e
 }
 

@@ -3,12 +3,14 @@ package engine
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"os"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/kaiji-dev/kaiji/internal/vm"
 	"github.com/kaiji-dev/kaiji/policies"
 )
 
@@ -105,7 +107,11 @@ func TestPrecompiled(t *testing.T) {
 	}
 	req := loadEstate(t, 1000).request()
 	want := decide(t, compiled, req)
-	for name, e := range map[string]*Engine{"precompiled": precompiledFrom(ctx, Options{}, p), "fallback": fallback} {
+	// Should no plan come at all, the compiled library's topdown decides.
+	unplanned := precompiledFrom(ctx, Options{}, p)
+	none := func() (*vm.Program, error) { return nil, errors.New("no plan") }
+	unplanned.plan.make, unplanned.split.plan.make = none, none
+	for name, e := range map[string]*Engine{"precompiled": precompiledFrom(ctx, Options{}, p), "fallback": fallback, "unplanned": unplanned} {
 		if got := decide(t, e, req); got != want {
 			t.Errorf("%s: split, decides differently from the compiled library", name)
 		}
