@@ -149,11 +149,11 @@ func precompiledFrom(ctx context.Context, opts Options, p *builtinPlans) *Engine
 			if err == nil {
 				return prog, nil
 			}
-			se, serr := e.slow()
+			prog, serr := fromSlow(e, slow)()
 			if serr != nil {
 				return nil, errors.Join(err, serr)
 			}
-			return slow(se).get()
+			return prog, nil
 		}}
 	}
 	e.plan = decode(p.Whole, func(se *Engine) *planned[*vm.Program] { return se.plan })
@@ -165,18 +165,22 @@ func precompiledFrom(ctx context.Context, opts Options, p *builtinPlans) *Engine
 	}
 	// Topdown, should a plan neither load nor be planned, is the compiled
 	// library's.
-	fromSlow := func(q func(*Engine) *planned[rego.PreparedEvalQuery]) func() (rego.PreparedEvalQuery, error) {
-		return func() (rego.PreparedEvalQuery, error) {
-			se, err := e.slow()
-			if err != nil {
-				return rego.PreparedEvalQuery{}, err
-			}
-			return q(se).get()
-		}
-	}
-	e.topdown = &planned[rego.PreparedEvalQuery]{make: fromSlow(func(se *Engine) *planned[rego.PreparedEvalQuery] { return se.topdown })}
-	e.split.query.make = fromSlow(func(se *Engine) *planned[rego.PreparedEvalQuery] { return &se.split.query })
+	e.topdown = &planned[rego.PreparedEvalQuery]{make: fromSlow(e, func(se *Engine) *planned[rego.PreparedEvalQuery] { return se.topdown })}
+	e.split.query.make = fromSlow(e, func(se *Engine) *planned[rego.PreparedEvalQuery] { return &se.split.query })
 	return e
+}
+
+// fromSlow makes what q picks of the compiled library (e.slow), for a
+// builtin.plans engine that needs what the files do not give.
+func fromSlow[T any](e *Engine, q func(*Engine) *planned[T]) func() (T, error) {
+	return func() (T, error) {
+		se, err := e.slow()
+		if err != nil {
+			var zero T
+			return zero, err
+		}
+		return q(se).get()
+	}
 }
 
 // decodePlan reads a plan of builtin.plans and makes it ready to run over
